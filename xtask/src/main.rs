@@ -1,0 +1,56 @@
+//! Drives the whole journey from the repository root, on any OS that has a Rust toolchain.
+//!
+//! - `cargo xtask journey` builds and runs every step in order, 00 to 08, checks that each one
+//!   printed the journey's two invariant lines, and ends with a table of what happened.
+//! - `cargo xtask test` runs `cargo test` in every step (and this crate's own tests), streaming
+//!   the output, then prints a summary table; it exits with status 1 if anything failed.
+//!
+//! `cargo xtask` is an alias, set in the root `.cargo/config.toml`, for
+//! `cargo run --quiet --package xtask --`. Automation written in Rust rather than in shell
+//! scripts runs unchanged on Windows, where many of the post's readers are.
+//!
+//! # Layout
+//!
+//! - `steps`: the nine steps in order, what each needs to run, and the invariant lines.
+//! - `journey`: `cargo xtask journey`.
+//! - `test_all`: `cargo xtask test`.
+//! - `child`: runs a command with a time limit while streaming its standard output.
+//! - `broker`: whether RabbitMQ is reachable (step 08 needs it).
+//! - `table`: the summary tables both commands print.
+//! - `conventions` (tests only): what every step must keep (README, golden file, manifests).
+
+mod broker;
+mod child;
+#[cfg(test)]
+mod conventions;
+mod journey;
+mod steps;
+mod table;
+mod test_all;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+Usage: cargo xtask <command>
+
+Commands:
+  journey   build and run every step in order, check each prints the result lines, show a table
+  test      run `cargo test` in every step, show a summary table; exit status 1 if any failed
+  help      show this message
+";
+
+fn main() -> ExitCode {
+    let command = std::env::args().nth(1);
+    match command.as_deref() {
+        Some("journey") => journey::run(),
+        Some("test") => test_all::run(),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => {
+            eprintln!("error: unknown command `{other}`; `cargo xtask help` lists the commands");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! `cargo xtask test`: run `cargo test` in every step and in this crate, streaming the output,
+//! then print one summary table and one closing line with the totals.
+
+use std::path::Path;
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use crate::child;
+use crate::steps::{self, STEPS};
+use crate::table::{self, Table};
+
+/// A step's whole `cargo test`, build included, that takes longer than this is stopped: a hung
+/// test must not hold CI for an hour.
+const TEST_LIMIT: Duration = Duration::from_secs(20 * 60);
+
+/// The counts from the `test result:` lines of one `cargo test` run.
+#[derive(Debug, Default, PartialEq)]
+struct Counts {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+}
+
+pub fn run() -> ExitCode {
+    let root = steps::repo_root();
+    let mut table = Table::new(&["step", "status", "passed", "failed", "ignored", "time"]);
+    let mut totals = Counts::default();
+    let mut any_failed = false;
+
+    // This crate first: it checks what every step must keep (README, golden file, manifests).
+    // `--bins` builds only the test harness, never `target/debug/xtask`, which is running now
+    // (Windows cannot replace a running executable).
+    let targets = std::iter::once(("xtask (repository frame)", root.clone(), &["--bins"][..]))
+        .chain(
+            STEPS
+                .iter()
+                .map(|step| (step.dir, root.join(step.dir), &[][..])),
+        );
+    for (name, dir, extra_args) in targets {
+        if !dir.join("Cargo.toml").is_file() {
+            table.push(vec![name.to_string(), "not written yet".to_string()]);
+            continue;
+        }
+        eprintln!("\n==> cargo test in {name}");
+        let started = Instant::now();
+        let (status, counts) = test_one(&dir, extra_args);
+        if status != "ok" {
+            any_failed = true;
+        }
+        table.push(vec![
+            name.to_string(),
+            status,
+            counts.passed.to_string(),
+            counts.failed.to_string(),
+            counts.ignored.to_string(),
+            table::seconds(started.elapsed()),
+        ]);
+        totals.passed += counts.passed;
+        totals.failed += counts.failed;
+        totals.ignored += counts.ignored;
+    }
+
+    println!("\n{table}");
+    println!(
+        "tests: {} passed, {} failed, {} skipped",
+        totals.passed, totals.failed, totals.ignored
+    );
+    if any_failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Runs `cargo test` in `dir`; the status is `ok` or `FAILED: <why>`.
+fn test_one(dir: &Path, extra_args: &[&str]) -> (String, Counts) {
+    let mut command = Command::new(steps::cargo());
+    command.arg("test").args(extra_args).current_dir(dir);
+    let mut counts = Counts::default();
+    let finished = child::run_streaming(command, TEST_LIMIT, |line| {
+        println!("{line}");
+        if let Some(found) = parse_test_result(line) {
+            counts.passed += found.passed;
+            counts.failed += found.failed;
+            counts.ignored += found.ignored;
+        }
+    });
+    let status = match finished {
+        Err(e) => format!("FAILED: cannot start cargo: {e}"),
+        Ok(finished) => match finished.status {
+            None => format!(
+                "FAILED: still running after {} min",
+                TEST_LIMIT.as_secs() / 60
+            ),
+            Some(status) if status.success() => "ok".to_string(),
+            Some(status) => format!("FAILED: cargo test exited with {status}"),
+        },
+    };
+    (status, counts)
+}
+
+/// Reads `test result: ok. 3 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; ...`.
+fn parse_test_result(line: &str) -> Option<Counts> {
+    let rest = line.trim_start().strip_prefix("test result: ")?;
+    let (_verdict, fields) = rest.split_once(". ")?;
+    let mut counts = Counts::default();
+    for field in fields.split(';') {
+        let mut words = field.split_whitespace();
+        let (Some(number), Some(label)) = (words.next(), words.next()) else {
+            continue;
+        };
+        let Ok(number) = number.parse() else {
+            continue;
+        };
+        match label {
+            "passed" => counts.passed = number,
+            "failed" => counts.failed = number,
+            "ignored" => counts.ignored = number,
+            _ => {}
+        }
+    }
+    Some(counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_passing_result_line_gives_its_counts() {
+        let line = "test result: ok. 3 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; \
+                    finished in 0.01s";
+        assert_eq!(
+            parse_test_result(line),
+            Some(Counts {
+                passed: 3,
+                failed: 0,
+                ignored: 1
+            })
+        );
+    }
+
+    #[test]
+    fn a_failing_result_line_gives_its_failures() {
+        let line = "test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out";
+        assert_eq!(
+            parse_test_result(line),
+            Some(Counts {
+                passed: 1,
+                failed: 2,
+                ignored: 0
+            })
+        );
+    }
+
+    #[test]
+    fn other_lines_are_not_results() {
+        assert_eq!(parse_test_result("test tests::test_process ... ok"), None);
+        assert_eq!(parse_test_result("running 1 test"), None);
+    }
+}
