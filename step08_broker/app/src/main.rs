@@ -1,1 +1,358 @@
-fn main() {}
+//! Step 08: the components are workers behind RabbitMQ; the app publishes requests and waits
+//! for replies.
+//!
+//! The broker decouples the parts in time (a request waits in a durable queue until a worker is
+//! up) and in number (start three `service1` workers and they share the `process` queue). The
+//! pipeline itself, `run_pipeline`, is the one of steps 05-07: it only knows the `Processor` and
+//! `Transformer` contract, here implemented by `BrokerProcessor` and `BrokerTransformer`.
+//!
+//! Run it with `cargo run` from `step08_broker/` (RabbitMQ must be up at `AMQP_ADDR`, default
+//! `amqp://127.0.0.1:5672/%2f`): the app starts one worker of each kind itself. To use workers
+//! that run elsewhere, start them (`cargo run -p service1`, `cargo run -p service2`) and run
+//! `cargo run -p app -- --workers external`.
+//!
+//! # Layout
+//!
+//! - `main.rs` (this file): the command line, `run_pipeline`, and the `--repeat` loop.
+//! - `rpc.rs`: request/reply over RabbitMQ, and the broker-backed processor and transformer.
+//! - `local_workers.rs`: the child workers started when `--workers local` (the default).
+//! - `summary.rs`: latency percentiles and the `summary:` line.
+
+mod local_workers;
+mod rpc;
+mod summary;
+
+use common::connect::BrokerConfig;
+use common::queues::WorkQueue;
+use common::shutdown;
+use common::{Processor, Transformer};
+use local_workers::LocalWorkers;
+use rpc::{BrokerProcessor, BrokerTransformer, RpcClient};
+use std::error::Error;
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use summary::Summary;
+
+const USAGE: &str = "usage: app [--input N] [--repeat N] [--concurrency C] [--timeout SECONDS] \
+                     [--workers local|external]
+  --input N          the value to process (default 42)
+  --repeat N         run the pipeline N times without chatter and print a summary: line
+  --concurrency C    with --repeat, keep C pipelines in flight at once (default 1)
+  --timeout SECONDS  how long one request may wait for its reply (default 30)
+  --workers local    start one service1 and one service2 as child processes (the default)
+  --workers external use workers that run elsewhere (also: env WORKERS=external)
+environment: AMQP_ADDR (default amqp://127.0.0.1:5672/%2f), QUEUE_PREFIX, AMQP_CONNECT_TIMEOUT_SECS";
+
+/// Where the workers come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Workers {
+    /// The app starts them as its children, next to its own executable.
+    Local,
+    /// They run elsewhere (other terminals, containers); the app only talks to the broker.
+    External,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Args {
+    input: i32,
+    repeat: Option<usize>,
+    concurrency: usize,
+    timeout: Duration,
+    workers: Workers,
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(error) => {
+            eprintln!("app: {error}\n{USAGE}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("app: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("app: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let config = BrokerConfig::from_env()?;
+    println!("\n\nPhase 08: Distributed Application with a Message Broker (app + RabbitMQ + 2 workers)");
+
+    // Connect first: if RabbitMQ is unreachable, the app alone says so, in one line.
+    let client = Arc::new(RpcClient::connect(&config, args.timeout).await?);
+    let mut workers = match args.workers {
+        Workers::Local => Some(LocalWorkers::start(args.repeat.is_some())?),
+        Workers::External => None,
+    };
+    match workers.as_mut() {
+        Some(workers) => wait_for_local_workers(&client, workers).await?,
+        None => say_if_no_worker(&client).await?,
+    }
+
+    let processor = BrokerProcessor {
+        client: client.clone(),
+        chatter: args.repeat.is_none(),
+    };
+    let transformer = BrokerTransformer {
+        client: client.clone(),
+        chatter: args.repeat.is_none(),
+    };
+    let work = async {
+        match args.repeat {
+            None => run_pipeline(&processor, &transformer, args.input, &mut std::io::stdout())
+                .await
+                .map_err(|e| e.to_string()),
+            Some(count) => run_repeated(&processor, &transformer, &args, count, &client).await,
+        }
+    };
+    let result = tokio::select! {
+        result = work => result,
+        reason = shutdown::requested(false) => {
+            Err(format!("{reason}: stopped before the pipeline finished"))
+        }
+    };
+
+    client.close().await;
+    if let Some(workers) = workers {
+        workers.stop();
+    }
+    result?;
+    println!("\nExecution complete");
+    Ok(())
+}
+
+/// The pipeline of steps 03-07, through whatever implements the contract. Only two things
+/// changed since step 04: the calls are awaited (they cross a network) and their errors are
+/// passed up with `?` (they can fail). The output goes to `out`, so `--repeat` can pass a sink.
+async fn run_pipeline<P, T, W>(
+    processor: &P,
+    transformer: &T,
+    input: i32,
+    out: &mut W,
+) -> Result<(), Box<dyn Error + Send + Sync>>
+where
+    P: Processor + Sync,
+    T: Transformer + Sync,
+    W: Write + Send,
+{
+    writeln!(out, "\n--- Processing Pipeline ---")?;
+
+    writeln!(out, "Input value: {}", input)?;
+
+    let data1 = processor.process(input).await?;
+    let is_valid = processor.validate(&data1);
+    writeln!(out, "Component1 result: {:?}, Valid: {}", data1, is_valid)?;
+
+    let data2 = transformer.transform(data1.value).await?;
+    let analysis = transformer.analyze(&data2);
+    writeln!(out, "Component2 result: {:?}", data2)?;
+    writeln!(out, "{}", analysis)?;
+    Ok(())
+}
+
+/// `--repeat N`: N pipelines, C at a time, timed one by one; ends with the `summary:` line.
+async fn run_repeated(
+    processor: &BrokerProcessor,
+    transformer: &BrokerTransformer,
+    args: &Args,
+    count: usize,
+    client: &RpcClient,
+) -> Result<(), String> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    // C tasks, each taking the next pipeline number until none is left.
+    let mut lanes = tokio::task::JoinSet::new();
+    for _ in 0..args.concurrency.min(count) {
+        let (processor, transformer, next) = (processor.clone(), transformer.clone(), next.clone());
+        let input = args.input;
+        lanes.spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = Vec::new();
+            while next.fetch_add(1, Ordering::Relaxed) < count {
+                let one = Instant::now();
+                match run_pipeline(&processor, &transformer, input, &mut std::io::sink()).await {
+                    Ok(()) => latencies.push(one.elapsed()),
+                    Err(error) => errors.push(error.to_string()),
+                }
+            }
+            (latencies, errors)
+        });
+    }
+    let mut summary = Summary::new(count);
+    while let Some(lane) = lanes.join_next().await {
+        let (latencies, errors) = lane.map_err(|e| format!("a pipeline task failed: {e}"))?;
+        summary.latencies.extend(latencies);
+        summary.errors.extend(errors);
+    }
+    summary.elapsed = started.elapsed();
+    summary.dropped_replies = client.dropped_replies();
+    println!("{}", summary.line());
+    match summary.errors.first() {
+        None => Ok(()),
+        Some(first) => Err(format!(
+            "{} of {count} pipelines failed; the first error: {first}",
+            summary.errors.len()
+        )),
+    }
+}
+
+/// Local mode: wait (bounded) until both queues have a consumer, failing early if a worker dies.
+async fn wait_for_local_workers(
+    client: &RpcClient,
+    workers: &mut LocalWorkers,
+) -> Result<(), String> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        workers.check_alive()?;
+        let process = client.consumer_count(WorkQueue::Process).await?;
+        let transform = client.consumer_count(WorkQueue::Transform).await?;
+        if process > 0 && transform > 0 {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err("the local workers did not start consuming within 60 s".into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// External mode: a request waits in its queue until a worker takes it, so an absent worker is
+/// not an error, but the reader should know why nothing happens yet.
+async fn say_if_no_worker(client: &RpcClient) -> Result<(), String> {
+    for (queue, package) in [
+        (WorkQueue::Process, "service1"),
+        (WorkQueue::Transform, "service2"),
+    ] {
+        if client.consumer_count(queue).await? == 0 {
+            eprintln!(
+                "[app] no worker consumes \"{}\" yet: waiting for one (start it with \
+                 `cargo run -p {package}`); requests wait in the queue meanwhile",
+                client.queue_name(queue)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Reads the command line. `Ok(None)` means `--help`.
+fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
+    let mut parsed = Args {
+        input: 42,
+        repeat: None,
+        concurrency: 1,
+        timeout: Duration::from_secs(30),
+        workers: match std::env::var("WORKERS").as_deref() {
+            Ok("external") => Workers::External,
+            Ok("local") | Err(_) => Workers::Local,
+            Ok(other) => return Err(format!("WORKERS={other:?}: expected local or external")),
+        },
+    };
+    let mut args = args;
+    while let Some(flag) = args.next() {
+        if flag == "-h" || flag == "--help" {
+            return Ok(None);
+        }
+        let mut value = || {
+            args.next()
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
+        match flag.as_str() {
+            "--input" => parsed.input = number(&flag, &value()?)?,
+            "--repeat" => parsed.repeat = Some(positive(&flag, &value()?)?),
+            "--concurrency" => parsed.concurrency = positive(&flag, &value()?)?,
+            "--timeout" => parsed.timeout = Duration::from_secs(positive(&flag, &value()?)? as u64),
+            "--workers" => {
+                parsed.workers = match value()?.as_str() {
+                    "local" => Workers::Local,
+                    "external" => Workers::External,
+                    other => return Err(format!("--workers {other:?}: expected local or external")),
+                }
+            }
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    Ok(Some(parsed))
+}
+
+fn number<N: std::str::FromStr>(flag: &str, text: &str) -> Result<N, String> {
+    text.parse()
+        .map_err(|_| format!("{flag} expects an integer, got {text:?}"))
+}
+
+fn positive(flag: &str, text: &str) -> Result<usize, String> {
+    match number::<usize>(flag, text)? {
+        0 => Err(format!("{flag} must be at least 1")),
+        n => Ok(n),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Option<Args>, String> {
+        parse_args(args.iter().map(|a| a.to_string()))
+    }
+
+    #[test]
+    fn no_arguments_mean_one_pipeline_on_42_with_local_workers() {
+        let args = parse(&[]).unwrap().unwrap();
+        assert_eq!(args.input, 42);
+        assert_eq!(args.repeat, None);
+        assert_eq!(args.concurrency, 1);
+        assert_eq!(args.timeout, Duration::from_secs(30));
+    }
+
+    #[test]
+    fn every_flag_is_read() {
+        let args = parse(&[
+            "--input", "-5", "--repeat", "500", "--concurrency", "20", "--timeout", "3",
+            "--workers", "external",
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            args,
+            Args {
+                input: -5,
+                repeat: Some(500),
+                concurrency: 20,
+                timeout: Duration::from_secs(3),
+                workers: Workers::External,
+            }
+        );
+    }
+
+    #[test]
+    fn bad_arguments_are_refused_with_the_flag_named() {
+        for (args, needle) in [
+            (&["--input", "x"][..], "--input expects an integer"),
+            (&["--input", "2147483648"][..], "--input expects an integer"),
+            (&["--repeat", "0"][..], "--repeat must be at least 1"),
+            (&["--concurrency"][..], "--concurrency needs a value"),
+            (&["--workers", "remote"][..], "--workers \"remote\""),
+            (&["--verbose"][..], "unknown argument \"--verbose\""),
+        ] {
+            let error = parse(args).unwrap_err();
+            assert!(error.contains(needle), "{args:?}: {error}");
+        }
+    }
+}

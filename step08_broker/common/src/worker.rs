@@ -183,6 +183,13 @@ async fn run(settings: &Settings) -> Result<(), String> {
                 return Ok(());
             }
             Ok(Stopped::Lost(cause)) => {
+                // The connection may still be open (the broker only cancelled our consumer, as
+                // when the queue was deleted): close it so reconnecting does not leak it.
+                let _ = tokio::time::timeout(
+                    CLOSE_TIMEOUT,
+                    connection.close(200, "reconnecting".into()),
+                )
+                .await;
                 eprintln!(
                     "[{}] lost RabbitMQ ({cause}); reconnecting and declaring \"{queue}\" again",
                     settings.id
