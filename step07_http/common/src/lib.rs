@@ -12,6 +12,8 @@
 //! - [`server`] (feature `server`, turned on by the two services only): what every service does
 //!   the same way: bad requests answered with a JSON error, request ids, the request timeout, the
 //!   body limit, `/health`, configuration from `PORT`/`BIND_ADDR`, and graceful shutdown.
+//! - [`signal`] (feature `signal`, used by the services and the app): waiting for Ctrl-C or
+//!   SIGTERM, the two ways a process is asked to stop.
 //!
 //! Test it with `cargo test -p common`.
 
@@ -19,6 +21,8 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "server")]
 pub mod server;
+#[cfg(feature = "signal")]
+pub mod signal;
 
 /// The body of `POST /process` and `POST /transform`: `{"value": 42}`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

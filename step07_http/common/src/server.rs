@@ -15,7 +15,7 @@
 //!
 //! [`ServerConfig::from_env`] reads `PORT`, `BIND_ADDR` and `REQUEST_LOG`; [`serve`] binds, says
 //! where it listens on stdout, and serves until Ctrl-C or SIGTERM, letting in-flight requests
-//! finish.
+//! finish; [`run`] is a service's whole `main` around it.
 
 use std::fmt;
 use std::io::Write;
@@ -326,45 +326,16 @@ pub async fn serve(info: &ServiceInfo, config: &ServerConfig, router: Router) ->
     drop(stdout);
     eprintln!("{} {} ready on http://{local} (Ctrl-C to stop)", info.name, info.version);
 
+    let name = info.name;
     axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal(info.name))
+        .with_graceful_shutdown(async move {
+            let signal = crate::signal::stop_requested().await;
+            eprintln!("{name}: {signal} received, finishing the requests in flight");
+        })
         .await
         .map_err(ServerError::Serve)?;
     eprintln!("{} stopped", info.name);
     Ok(())
-}
-
-/// Resolves on Ctrl-C (every OS) or SIGTERM (Unix: what `docker stop` and `kill` send). Axum then
-/// stops accepting connections and waits for the requests in flight to finish.
-async fn shutdown_signal(service: &'static str) {
-    let ctrl_c = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            // Without a handler we cannot stop gracefully, but we must not stop right away either.
-            eprintln!("{service}: cannot listen for Ctrl-C ({error}); stop the process another way");
-            std::future::pending::<()>().await;
-        }
-    };
-
-    #[cfg(unix)]
-    let terminate = async {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut stream) => {
-                stream.recv().await;
-            }
-            Err(error) => {
-                eprintln!("{service}: cannot listen for SIGTERM ({error})");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-
-    tokio::select! {
-        () = ctrl_c => eprintln!("{service}: Ctrl-C received, finishing the requests in flight"),
-        () = terminate => eprintln!("{service}: SIGTERM received, finishing the requests in flight"),
-    }
 }
 
 /// A service's whole `main`: reads the configuration, builds the router with `make_router`,

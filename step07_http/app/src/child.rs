@@ -1,0 +1,269 @@
+//! Starting the services as child processes, for when `SERVICE1_URL`/`SERVICE2_URL` are unset.
+//!
+//! A deployed app is given the services' URLs. On a reader's machine, `cargo run` must work alone,
+//! so the app starts the missing services itself:
+//!
+//! 1. **Find the binary** next to the app's own executable (`target/debug/service1`, with `.exe`
+//!    on Windows: [`std::env::consts::EXE_SUFFIX`]).
+//! 2. **Build it if Cargo started us.** `cargo run` builds only the `app` package, never the
+//!    services (nothing in `app` depends on them: they are reached over HTTP). Cargo sets the
+//!    `CARGO` environment variable for the programs it runs, so when it is set the app asks that
+//!    same Cargo to build the service binaries, with the same profile and target directory. On the
+//!    first run this compiles them (axum and its friends); on later runs it is a no-op that also
+//!    rebuilds a service whose code you just changed, so you never run a stale one. Outside Cargo
+//!    (a deployed app), nothing is built: a missing binary is an error that says what to run.
+//! 3. **Start it on port 0** (`PORT=0`): the OS picks a free port, and the service reports it as
+//!    its one line on stdout, `service1 listening on http://127.0.0.1:PORT`. Guessing a free port
+//!    ourselves would race with every other program on the machine.
+//! 4. **Stop it**: [`ChildService`] kills and reaps its process when dropped, so an error, a
+//!    panic or Ctrl-C in the app never leaves a service running.
+
+use std::fmt;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// How long a freshly started service has to say where it listens.
+pub const STARTUP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A service process this app started. Dropping it stops the process and waits for it to end.
+#[derive(Debug)]
+pub struct ChildService {
+    name: &'static str,
+    child: Child,
+    url: String,
+}
+
+impl ChildService {
+    /// Starts `binary` on a free loopback port with the extra environment `env`, and waits (up to
+    /// [`STARTUP_TIMEOUT`]) for the line that says where it listens. Its stderr (its log) goes
+    /// where the app's stderr goes.
+    pub async fn start(name: &'static str, binary: &Path, env: &[(&str, &str)]) -> Result<Self, StartError> {
+        let mut command = Command::new(binary);
+        command
+            .env("PORT", "0")
+            .env("BIND_ADDR", "127.0.0.1")
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        let mut child = command.spawn().map_err(|source| StartError::Spawn {
+            name,
+            binary: binary.to_path_buf(),
+            source,
+        })?;
+        let stdout = child.stdout.take();
+        // From here on, `Drop` stops the child whatever happens next.
+        let mut service = Self {
+            name,
+            child,
+            url: String::new(),
+        };
+
+        let Some(stdout) = stdout else {
+            return Err(StartError::NoAnnouncement { name });
+        };
+        // Reading a pipe blocks, so it runs on tokio's blocking pool; if the child never writes,
+        // the timeout gives up, and `Drop` kills the child, which ends the read with EOF.
+        let reader = tokio::task::spawn_blocking(move || {
+            let mut line = String::new();
+            BufReader::new(stdout).read_line(&mut line).map(|_| line)
+        });
+        let line = match tokio::time::timeout(STARTUP_TIMEOUT, reader).await {
+            Err(_) => return Err(StartError::Silent { name }),
+            Ok(Err(_)) | Ok(Ok(Err(_))) => return Err(StartError::NoAnnouncement { name }),
+            Ok(Ok(Ok(line))) => line,
+        };
+        service.url = parse_announcement(&line).ok_or(StartError::NoAnnouncement { name })?;
+        Ok(service)
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Stops the process now (the same as dropping it, but readable at the call site).
+    pub fn stop(self) {}
+}
+
+impl Drop for ChildService {
+    fn drop(&mut self) {
+        // A kill, not a graceful stop: std can only send SIGKILL (TerminateProcess on Windows),
+        // and these services hold no state to save. `wait` reaps the process so that no zombie
+        // stays behind; both calls fail only if the child is already gone, which is what we want.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `service1 listening on http://127.0.0.1:40123` gives `http://127.0.0.1:40123`.
+fn parse_announcement(line: &str) -> Option<String> {
+    let (_, url) = line.trim().split_once(" listening on ")?;
+    url.starts_with("http://").then(|| url.to_string())
+}
+
+/// Why a service could not be started.
+#[derive(Debug)]
+pub enum StartError {
+    NotBuilt { name: &'static str, binary: PathBuf },
+    Build { detail: String },
+    Spawn { name: &'static str, binary: PathBuf, source: std::io::Error },
+    Silent { name: &'static str },
+    NoAnnouncement { name: &'static str },
+}
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotBuilt { name, binary } => write!(
+                f,
+                "{name} is not built: {} does not exist; run `cargo build` in step07_http/, or set \
+                 {}_URL to a running {name}",
+                binary.display(),
+                name.to_uppercase()
+            ),
+            Self::Build { detail } => write!(f, "cannot build the services: {detail}"),
+            Self::Spawn { name, binary, source } => {
+                write!(f, "cannot start {name} from {}: {source}", binary.display())
+            }
+            Self::Silent { name } => write!(
+                f,
+                "{name} did not say where it listens within {} s (see its log above)",
+                STARTUP_TIMEOUT.as_secs()
+            ),
+            Self::NoAnnouncement { name } => write!(
+                f,
+                "{name} exited or wrote something unexpected instead of `{name} listening on \
+                 http://...` (see its log above)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// Where the service binaries are: the directory of the running executable. A test binary runs
+/// from `target/debug/deps/`, one level below the binaries it needs.
+pub fn binaries_dir() -> Result<PathBuf, StartError> {
+    let exe = std::env::current_exe().map_err(|error| StartError::Build {
+        detail: format!("cannot tell where this program is: {error}"),
+    })?;
+    let mut dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
+    if dir.file_name().is_some_and(|name| name == "deps") {
+        dir.pop();
+    }
+    Ok(dir)
+}
+
+/// The path of the binary `name` in `dir`, with the platform's executable suffix.
+pub fn binary_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// Makes sure the binaries `names` exist in `dir`, building them first when Cargo started us (see
+/// the module documentation), and returns their paths in the same order.
+pub async fn locate_or_build(dir: &Path, names: &[&'static str]) -> Result<Vec<PathBuf>, StartError> {
+    if let Some(cargo) = std::env::var_os("CARGO") {
+        let dir = dir.to_path_buf();
+        let names = names.to_vec();
+        // Cargo runs for seconds to minutes: keep it off the async worker threads.
+        tokio::task::spawn_blocking(move || build_with_cargo(Path::new(&cargo), &dir, &names))
+            .await
+            .map_err(|error| StartError::Build {
+                detail: error.to_string(),
+            })??;
+    }
+    names
+        .iter()
+        .map(|name| {
+            let binary = binary_path(dir, name);
+            if binary.is_file() {
+                Ok(binary)
+            } else {
+                Err(StartError::NotBuilt { name, binary })
+            }
+        })
+        .collect()
+}
+
+/// `cargo build --workspace --bin service1 --bin service2`, into the directory this app runs
+/// from. `--workspace` keeps the feature selection identical to the `cargo run` that started us,
+/// so the dependencies it already compiled are reused instead of compiled again.
+fn build_with_cargo(cargo: &Path, dir: &Path, names: &[&str]) -> Result<(), StartError> {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("Cargo.toml");
+    let missing = names.iter().any(|name| !binary_path(dir, name).is_file());
+    // `target/debug` is the `dev` profile; `target/release` and custom profiles use their name.
+    let profile = match dir.file_name().and_then(|name| name.to_str()) {
+        Some("debug") | None => "dev",
+        Some(other) => other,
+    };
+    let target_dir = dir.parent().unwrap_or(dir);
+
+    let mut command = Command::new(cargo);
+    command
+        .arg("build")
+        .arg("--manifest-path")
+        .arg(&manifest)
+        .arg("--workspace")
+        .args(names.iter().flat_map(|name| ["--bin", name]))
+        .arg("--profile")
+        .arg(profile)
+        .arg("--target-dir")
+        .arg(target_dir)
+        // A build target set for the app would nest the output one directory deeper.
+        .env_remove("CARGO_BUILD_TARGET")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
+    if missing {
+        eprintln!("Building {} with Cargo (the first run takes a while)...", names.join(" and "));
+    } else {
+        // Already built: stay quiet unless something needs recompiling and has something to say.
+        command.arg("--quiet");
+    }
+    let status = command.status().map_err(|error| StartError::Build {
+        detail: format!("cannot run {}: {error}", cargo.display()),
+    })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(StartError::Build {
+            detail: format!(
+                "`cargo build --bin {}` failed ({status}); its errors are above",
+                names.join(" --bin ")
+            ),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_announcement_line_gives_the_url() {
+        assert_eq!(
+            parse_announcement("service1 listening on http://127.0.0.1:40123\n").as_deref(),
+            Some("http://127.0.0.1:40123")
+        );
+        assert_eq!(
+            parse_announcement("service2 listening on http://[::1]:8080").as_deref(),
+            Some("http://[::1]:8080")
+        );
+        assert_eq!(parse_announcement("hello"), None);
+        assert_eq!(parse_announcement(""), None);
+    }
+
+    #[test]
+    fn binary_names_carry_the_platform_suffix() {
+        let path = binary_path(Path::new("bin"), "service1");
+        assert_eq!(
+            path.file_name().unwrap().to_str().unwrap(),
+            format!("service1{}", std::env::consts::EXE_SUFFIX)
+        );
+    }
+}
