@@ -38,6 +38,10 @@ pub const PREFETCH_ENV: &str = "PREFETCH";
 const DEFAULT_PREFETCH: u16 = 10;
 /// Environment variable: `quiet` turns off the one log line per message (for long benchmarks).
 pub const WORKER_LOG_ENV: &str = "WORKER_LOG";
+/// Environment variable: simulated work time per message, in milliseconds (default 0). It makes
+/// the broker's load sharing visible: with real work to do, three workers finish a batch about
+/// three times faster than one.
+pub const WORK_MS_ENV: &str = "WORK_MS";
 /// Flag: stop when stdin reaches end of file (how the app stops the workers it started).
 pub const STOP_WHEN_STDIN_CLOSES: &str = "--stop-when-stdin-closes";
 
@@ -73,7 +77,7 @@ pub fn main(spec: WorkerSpec) -> ExitCode {
         "usage: {name} [{STOP_WHEN_STDIN_CLOSES}]\n\
          settings come from the environment: AMQP_ADDR (default {}), QUEUE_PREFIX, \
          AMQP_CONNECT_TIMEOUT_SECS (default 30), {PREFETCH_ENV} (default {DEFAULT_PREFETCH}), \
-         {WORKER_LOG_ENV}=quiet",
+         {WORK_MS_ENV} (default 0), {WORKER_LOG_ENV}=quiet",
         connect::DEFAULT_AMQP_ADDR
     );
     let mut watch_stdin = false;
@@ -121,6 +125,7 @@ struct Settings {
     spec: WorkerSpec,
     config: BrokerConfig,
     prefetch: u16,
+    work_time: Duration,
     log_each: bool,
     watch_stdin: bool,
     /// `service1-4242`, plus `@host` where the host name is known (in a container, the container
@@ -137,6 +142,13 @@ impl Settings {
                 _ => return Err(format!("{PREFETCH_ENV}={text:?} must be a number from 1 to 65535")),
             },
         };
+        let work_time = match std::env::var(WORK_MS_ENV) {
+            Err(_) => Duration::ZERO,
+            Ok(text) => text
+                .parse::<u64>()
+                .map(Duration::from_millis)
+                .map_err(|_| format!("{WORK_MS_ENV}={text:?} is not a number of milliseconds"))?,
+        };
         let host = std::env::var("HOSTNAME")
             .map(|host| format!("@{host}"))
             .unwrap_or_default();
@@ -144,6 +156,7 @@ impl Settings {
             spec,
             config: BrokerConfig::from_env()?,
             prefetch,
+            work_time,
             log_each: std::env::var(WORKER_LOG_ENV).as_deref() != Ok("quiet"),
             watch_stdin,
             id: format!("{}-{}{host}", spec.name, std::process::id()),
@@ -290,6 +303,9 @@ async fn handle(settings: &Settings, channel: &Channel, delivery: Delivery) -> l
         return Ok(());
     };
 
+    if !settings.work_time.is_zero() {
+        tokio::time::sleep(settings.work_time).await;
+    }
     let body = match (settings.spec.handle)(&delivery.data) {
         Handled::Malformed(reason) => {
             eprintln!("[{id}] dead-lettering message {correlation_id}: {reason}");
