@@ -1,0 +1,165 @@
+//! The command line: `app [--input N] [--repeat N] [--service-dir DIR] [--timeout-ms MS]
+//! [--max-restarts N]`. Hand-written, because five flags do not earn a parser dependency.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub const USAGE: &str = "\
+Usage: app [OPTIONS]
+
+Runs the pipeline through two child processes, service1 and service2.
+
+Options:
+  --input N           the value to process (default 42)
+  --repeat N          run the pipeline N times without the per-call output, then print one
+                      `summary:` line (latency per pipeline)
+  --service-dir DIR   where service1 and service2 are (default: the app's own directory;
+                      the SERVICE_DIR environment variable works too)
+  --timeout-ms MS     how long a service may take to answer before it is restarted (default 5000)
+  --max-restarts N    restarts allowed for one request before giving up (default 3)
+  -h, --help          print this help";
+
+/// What the command line asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    pub input: i32,
+    pub repeat: Option<u64>,
+    pub service_dir: Option<PathBuf>,
+    pub timeout: Duration,
+    pub max_restarts: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            input: 42,
+            repeat: None,
+            service_dir: None,
+            timeout: Duration::from_secs(5),
+            max_restarts: 3,
+        }
+    }
+}
+
+/// `Help` when `--help` was given: printing it is not an error.
+#[derive(Debug, PartialEq)]
+pub enum Command {
+    Run(Options),
+    Help,
+}
+
+/// Reads the arguments (without the program name). The error is one line saying what is wrong.
+pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
+    let mut options = Options::default();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        // Both `--input 7` and `--input=7` work.
+        let (flag, inline_value) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => {
+                (flag.to_string(), Some(value.to_string()))
+            }
+            _ => (arg, None),
+        };
+        if flag == "-h" || flag == "--help" {
+            return Ok(Command::Help);
+        }
+        let mut value = || {
+            inline_value
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
+        match flag.as_str() {
+            "--input" => options.input = number(&flag, &value()?)?,
+            "--repeat" => {
+                let repeat = number(&flag, &value()?)?;
+                if repeat == 0 {
+                    return Err("--repeat must be at least 1".into());
+                }
+                options.repeat = Some(repeat);
+            }
+            "--service-dir" => options.service_dir = Some(PathBuf::from(value()?)),
+            "--timeout-ms" => {
+                let millis: u64 = number(&flag, &value()?)?;
+                if millis == 0 {
+                    return Err("--timeout-ms must be at least 1".into());
+                }
+                options.timeout = Duration::from_millis(millis);
+            }
+            "--max-restarts" => options.max_restarts = number(&flag, &value()?)?,
+            _ => return Err(format!("unknown argument {flag:?}")),
+        }
+    }
+    Ok(Command::Run(options))
+}
+
+fn number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {
+    text.parse().map_err(|_| {
+        format!(
+            "{flag} expects a whole number in the range of {}, got {text:?}",
+            std::any::type_name::<T>()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(args: &[&str]) -> Result<Command, String> {
+        parse(args.iter().map(|arg| arg.to_string()))
+    }
+
+    #[test]
+    fn no_arguments_means_input_42_once() {
+        assert_eq!(parsed(&[]), Ok(Command::Run(Options::default())));
+    }
+
+    #[test]
+    fn every_flag_is_read_in_both_spellings() {
+        let Ok(Command::Run(options)) = parsed(&[
+            "--input",
+            "-7",
+            "--repeat=10",
+            "--service-dir",
+            "bin",
+            "--timeout-ms=250",
+            "--max-restarts",
+            "0",
+        ]) else {
+            panic!("the arguments should parse");
+        };
+        assert_eq!(
+            options,
+            Options {
+                input: -7,
+                repeat: Some(10),
+                service_dir: Some(PathBuf::from("bin")),
+                timeout: Duration::from_millis(250),
+                max_restarts: 0,
+            }
+        );
+    }
+
+    #[test]
+    fn bad_arguments_are_errors_that_name_the_flag() {
+        assert!(parsed(&["--input", "x"]).unwrap_err().contains("--input"));
+        assert!(
+            parsed(&["--input", "2147483648"])
+                .unwrap_err()
+                .contains("i32")
+        );
+        assert!(parsed(&["--repeat", "0"]).unwrap_err().contains("--repeat"));
+        assert!(parsed(&["--repeat"]).unwrap_err().contains("needs a value"));
+        assert!(
+            parsed(&["--frobnicate"])
+                .unwrap_err()
+                .contains("--frobnicate")
+        );
+    }
+
+    #[test]
+    fn help_wins_over_everything_before_it() {
+        assert_eq!(parsed(&["--input", "1", "--help"]), Ok(Command::Help));
+    }
+}
