@@ -119,8 +119,11 @@ async fn run(args: Args) -> Result<(), String> {
         match args.repeat {
             None => run_pipeline(&processor, &transformer, args.input, &mut std::io::stdout())
                 .await
+                .map(|()| None)
                 .map_err(|e| e.to_string()),
-            Some(count) => run_repeated(&processor, &transformer, &args, count, &client).await,
+            Some(count) => run_repeated(&processor, &transformer, &args, count, &client)
+                .await
+                .map(Some),
         }
     };
     let result = tokio::select! {
@@ -134,8 +137,12 @@ async fn run(args: Args) -> Result<(), String> {
     if let Some(workers) = workers {
         workers.stop();
     }
-    result?;
+    let summary = result?;
     println!("\nExecution complete");
+    // `--repeat` ends stdout with the summary line, for tools that read the last line.
+    if let Some(summary) = summary {
+        println!("{}", summary.line());
+    }
     Ok(())
 }
 
@@ -168,14 +175,15 @@ where
     Ok(())
 }
 
-/// `--repeat N`: N pipelines, C at a time, timed one by one; ends with the `summary:` line.
+/// `--repeat N`: N pipelines, C at a time, each one timed. If any failed, the summary line is
+/// printed here, before the error, so a failed run still reports what it measured.
 async fn run_repeated(
     processor: &BrokerProcessor,
     transformer: &BrokerTransformer,
     args: &Args,
     count: usize,
     client: &RpcClient,
-) -> Result<(), String> {
+) -> Result<Summary, String> {
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     // C tasks, each taking the next pipeline number until none is left.
@@ -204,13 +212,15 @@ async fn run_repeated(
     }
     summary.elapsed = started.elapsed();
     summary.dropped_replies = client.dropped_replies();
-    println!("{}", summary.line());
     match summary.errors.first() {
-        None => Ok(()),
-        Some(first) => Err(format!(
-            "{} of {count} pipelines failed; the first error: {first}",
-            summary.errors.len()
-        )),
+        None => Ok(summary),
+        Some(first) => {
+            println!("{}", summary.line());
+            Err(format!(
+                "{} of {count} pipelines failed; the first error: {first}",
+                summary.errors.len()
+            ))
+        }
     }
 }
 

@@ -105,6 +105,10 @@ impl Topology {
             .await
             .unwrap();
         let channel = connection.create_channel().await.unwrap();
+        channel
+            .confirm_select(lapin::options::ConfirmSelectOptions::default())
+            .await
+            .unwrap();
         common::queues::declare(&channel, &self.names).await.unwrap();
         (connection, channel)
     }
@@ -249,6 +253,11 @@ impl Worker {
 
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// What the app does to stop the workers it started: close their stdin.
+    pub fn close_stdin(&mut self) {
+        drop(self.child.stdin.take());
     }
 
     /// Kills the worker at once (SIGKILL on Unix): no chance to finish or ack anything.
