@@ -166,17 +166,11 @@ pub fn binary_path(dir: &Path, name: &str) -> PathBuf {
 }
 
 /// Makes sure the binaries `names` exist in `dir`, building them first when Cargo started us (see
-/// the module documentation), and returns their paths in the same order.
-pub async fn locate_or_build(dir: &Path, names: &[&'static str]) -> Result<Vec<PathBuf>, StartError> {
+/// the module documentation), and returns their paths in the same order. It blocks while Cargo
+/// runs (seconds to minutes): async code calls it through `tokio::task::spawn_blocking`.
+pub fn locate_or_build(dir: &Path, names: &[&'static str]) -> Result<Vec<PathBuf>, StartError> {
     if let Some(cargo) = std::env::var_os("CARGO") {
-        let dir = dir.to_path_buf();
-        let names = names.to_vec();
-        // Cargo runs for seconds to minutes: keep it off the async worker threads.
-        tokio::task::spawn_blocking(move || build_with_cargo(Path::new(&cargo), &dir, &names))
-            .await
-            .map_err(|error| StartError::Build {
-                detail: error.to_string(),
-            })??;
+        build_with_cargo(Path::new(&cargo), dir, names)?;
     }
     names
         .iter()

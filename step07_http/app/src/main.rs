@@ -81,7 +81,10 @@ async fn run(args: Args) -> Result<(), Box<dyn Error>> {
         }
     }
     if !missing.is_empty() {
-        let binaries = locate_or_build(&binaries_dir()?, &missing).await?;
+        let dir = binaries_dir()?;
+        let names = missing.clone();
+        // Cargo may run for minutes: keep it off the async worker threads.
+        let binaries = tokio::task::spawn_blocking(move || locate_or_build(&dir, &names)).await??;
         for (name, binary) in missing.iter().zip(&binaries) {
             let log = if measuring { "off" } else { "on" };
             let child = ChildService::start(name, binary, &[("REQUEST_LOG", log)]).await?;
