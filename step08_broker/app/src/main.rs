@@ -94,7 +94,9 @@ fn main() -> ExitCode {
 
 async fn run(args: Args) -> Result<(), String> {
     let config = BrokerConfig::from_env()?;
-    println!("\n\nPhase 08: Distributed Application with a Message Broker (app + RabbitMQ + 2 workers)");
+    println!(
+        "\n\nPhase 08: Distributed Application with a Message Broker (app + RabbitMQ + 2 workers)"
+    );
 
     // Connect first: if RabbitMQ is unreachable, the app alone says so, in one line.
     let client = Arc::new(RpcClient::connect(&config, args.timeout).await?);
@@ -280,10 +282,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
         if flag == "-h" || flag == "--help" {
             return Ok(None);
         }
-        let mut value = || {
-            args.next()
-                .ok_or_else(|| format!("{flag} needs a value"))
-        };
+        let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
             "--input" => parsed.input = number(&flag, &value()?)?,
             "--repeat" => parsed.repeat = Some(positive(&flag, &value()?)?),
@@ -293,7 +292,9 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
                 parsed.workers = match value()?.as_str() {
                     "local" => Workers::Local,
                     "external" => Workers::External,
-                    other => return Err(format!("--workers {other:?}: expected local or external")),
+                    other => {
+                        return Err(format!("--workers {other:?}: expected local or external"));
+                    }
                 }
             }
             other => return Err(format!("unknown argument {other:?}")),
@@ -334,8 +335,16 @@ mod tests {
     #[test]
     fn every_flag_is_read() {
         let args = parse(&[
-            "--input", "-5", "--repeat", "500", "--concurrency", "20", "--timeout", "3",
-            "--workers", "external",
+            "--input",
+            "-5",
+            "--repeat",
+            "500",
+            "--concurrency",
+            "20",
+            "--timeout",
+            "3",
+            "--workers",
+            "external",
         ])
         .unwrap()
         .unwrap();

@@ -109,7 +109,11 @@ impl RpcClient {
         let (routing_pending, routing_dropped) = (pending.clone(), dropped_replies.clone());
         tokio::spawn(async move {
             while let Some(Ok(delivery)) = replies.next().await {
-                let id = delivery.properties.correlation_id().as_ref().map(|id| id.to_string());
+                let id = delivery
+                    .properties
+                    .correlation_id()
+                    .as_ref()
+                    .map(|id| id.to_string());
                 let waiting = id.and_then(|id| lock(&routing_pending).remove(&id));
                 match waiting {
                     Some(call) => {

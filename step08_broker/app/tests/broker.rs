@@ -28,7 +28,10 @@ mod pipeline {
         let (status, stdout, stderr) = run_app(&topology, &["--workers", "external"], &[]);
 
         assert!(status.success(), "stderr:\n{stderr}");
-        assert!(stdout.contains("\nAnalysis: 84 maps to Value-0084\n"), "{stdout}");
+        assert!(
+            stdout.contains("\nAnalysis: 84 maps to Value-0084\n"),
+            "{stdout}"
+        );
         assert!(stdout.contains("\nExecution complete\n"), "{stdout}");
         assert!(stdout.contains(&format!("answered by service1-{}", service1.pid())));
         assert_eq!((service1.answered(), service2.answered()), (1, 1));
@@ -42,9 +45,16 @@ mod pipeline {
         let topology = Topology::new("overflow_app");
         let (status, stdout, stderr) = run_app(&topology, &["--input", "2147483647"], &[]);
 
-        assert_eq!(status.code(), Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
+        assert_eq!(
+            status.code(),
+            Some(1),
+            "stdout:\n{stdout}\nstderr:\n{stderr}"
+        );
         let last = stderr.lines().last().unwrap_or_default();
-        assert!(last.starts_with("app: ") && last.contains("overflow"), "{stderr}");
+        assert!(
+            last.starts_with("app: ") && last.contains("overflow"),
+            "{stderr}"
+        );
         assert!(!stdout.contains("Execution complete"));
         assert!(!stderr.contains("panicked"));
     }
@@ -68,7 +78,10 @@ mod pipeline {
         let (status, stdout, stderr) = app.finish();
 
         assert!(status.success(), "stderr:\n{stderr}");
-        assert!(stdout.contains("Analysis: 84 maps to Value-0084"), "{stdout}");
+        assert!(
+            stdout.contains("Analysis: 84 maps to Value-0084"),
+            "{stdout}"
+        );
     }
 
     #[test]
@@ -94,7 +107,12 @@ mod delivery {
 
     /// Publishes a raw request with `reply_to`, as the app would, and returns the reply body
     /// if one comes within `wait`.
-    fn raw_request(topology: &Topology, queue: &str, body: &[u8], wait: Duration) -> Option<Vec<u8>> {
+    fn raw_request(
+        topology: &Topology,
+        queue: &str,
+        body: &[u8],
+        wait: Duration,
+    ) -> Option<Vec<u8>> {
         runtime().block_on(async {
             let (connection, channel) = topology.open().await;
             let reply_queue = channel
@@ -132,12 +150,7 @@ mod delivery {
         let deadline = Instant::now() + limit;
         while Instant::now() < deadline {
             let message = channel
-                .basic_get(
-                    queue.into(),
-                    BasicGetOptions {
-                        no_ack: true,
-                    },
-                )
+                .basic_get(queue.into(), BasicGetOptions { no_ack: true })
                 .await
                 .unwrap();
             if let Some(message) = message {
@@ -150,15 +163,19 @@ mod delivery {
 
     #[test]
     fn a_malformed_message_ends_in_dead_letters_and_the_worker_goes_on() {
-        if skip_without_broker("a_malformed_message_ends_in_dead_letters_and_the_worker_goes_on")
-        {
+        if skip_without_broker("a_malformed_message_ends_in_dead_letters_and_the_worker_goes_on") {
             return;
         }
         let topology = Topology::new("malformed");
         let service1 = Worker::start("service1", &topology, &[]);
 
         // Published and confirmed; the worker will not reply to it, since it is not a request.
-        raw_request(&topology, &topology.names.process, b"not json", Duration::ZERO);
+        raw_request(
+            &topology,
+            &topology.names.process,
+            b"not json",
+            Duration::ZERO,
+        );
         let dead = runtime().block_on(async {
             let (connection, channel) = topology.open().await;
             let dead = poll_get(&channel, &topology.names.dead_letters, WAIT).await;
@@ -171,8 +188,16 @@ mod delivery {
         });
 
         // The same worker still answers a good request.
-        let reply = raw_request(&topology, &topology.names.process, br#"{"value": 21}"#, WAIT);
-        assert_eq!(reply.as_deref(), Some(&br#"{"value":42,"processed":true}"#[..]));
+        let reply = raw_request(
+            &topology,
+            &topology.names.process,
+            br#"{"value": 21}"#,
+            WAIT,
+        );
+        assert_eq!(
+            reply.as_deref(),
+            Some(&br#"{"value":42,"processed":true}"#[..])
+        );
     }
 
     #[test]
@@ -183,10 +208,18 @@ mod delivery {
         let topology = Topology::new("overflow_reply");
         let _service1 = Worker::start("service1", &topology, &[]);
 
-        let reply = raw_request(&topology, &topology.names.process, br#"{"value": 2147483647}"#, WAIT)
-            .expect("an overflow is answered, not dropped");
+        let reply = raw_request(
+            &topology,
+            &topology.names.process,
+            br#"{"value": 2147483647}"#,
+            WAIT,
+        )
+        .expect("an overflow is answered, not dropped");
         let reply: serde_json::Value = serde_json::from_slice(&reply).unwrap();
-        assert!(reply["error"].as_str().unwrap().starts_with("overflow"), "{reply}");
+        assert!(
+            reply["error"].as_str().unwrap().starts_with("overflow"),
+            "{reply}"
+        );
     }
 
     #[test]
@@ -203,7 +236,14 @@ mod delivery {
 
         let mut app = App::start(
             &topology,
-            &["--workers", "external", "--repeat", "500", "--concurrency", "20"],
+            &[
+                "--workers",
+                "external",
+                "--repeat",
+                "500",
+                "--concurrency",
+                "20",
+            ],
             &[],
         );
         doomed
@@ -211,7 +251,10 @@ mod delivery {
             .wait_for("the doomed worker to answer 20 requests", |log| {
                 log.matches(" -> ").count() >= 20
             });
-        assert!(app.is_running(), "the run must still be going when the worker dies");
+        assert!(
+            app.is_running(),
+            "the run must still be going when the worker dies"
+        );
         doomed.kill();
         let (status, stdout, stderr) = app.finish();
 
@@ -237,12 +280,22 @@ mod delivery {
 
         let (status, stdout, stderr) = run_app(
             &topology,
-            &["--workers", "external", "--repeat", "40", "--concurrency", "8"],
+            &[
+                "--workers",
+                "external",
+                "--repeat",
+                "40",
+                "--concurrency",
+                "8",
+            ],
             &[],
         );
 
         assert!(status.success(), "stderr:\n{stderr}");
-        assert!(stdout.contains("summary: requests=40 ok=40 failed=0 "), "{stdout}");
+        assert!(
+            stdout.contains("summary: requests=40 ok=40 failed=0 "),
+            "{stdout}"
+        );
         let (a, b) = (first.answered(), second.answered());
         assert_eq!(a + b, 40, "each request answered exactly once here");
         assert!(a > 0 && b > 0, "both workers took a share: {a} and {b}");
@@ -273,7 +326,10 @@ mod delivery {
             .and_then(|line| line.split('\t').next())
             .unwrap_or_else(|| panic!("no connection named {needle} in:\n{connections}"))
             .to_string();
-        command_output(&rabbitmqctl, &["close_connection", &connection, "test: broker restart"]);
+        command_output(
+            &rabbitmqctl,
+            &["close_connection", &connection, "test: broker restart"],
+        );
 
         service1.log.wait_for("the worker to reconnect", |log| {
             log.contains("reconnecting") && log.matches(" consuming ").count() >= 2
@@ -387,6 +443,11 @@ mod lifecycle {
         assert!(sent.success());
         let status = worker.wait_exit();
         assert!(status.success(), "{}", worker.log.text());
-        assert!(worker.log.text().contains("SIGTERM: finished the current message"));
+        assert!(
+            worker
+                .log
+                .text()
+                .contains("SIGTERM: finished the current message")
+        );
     }
 }

@@ -16,7 +16,10 @@ fn cargo_run_prints_the_expected_output() {
     }
     let topology = Topology::new("golden");
     let (status, stdout, stderr) = run_app(&topology, &[], &[]);
-    assert!(status.success(), "app exited with {status}; stderr:\n{stderr}");
+    assert!(
+        status.success(),
+        "app exited with {status}; stderr:\n{stderr}"
+    );
 
     let expected = include_str!("../../expected_output.txt");
     assert_eq!(normalized(&stdout), trimmed(expected));

@@ -38,10 +38,9 @@ impl BrokerConfig {
         let addr = std::env::var(AMQP_ADDR_ENV).unwrap_or_else(|_| DEFAULT_AMQP_ADDR.to_string());
         let connect_timeout = match std::env::var(CONNECT_TIMEOUT_ENV) {
             Err(_) => DEFAULT_CONNECT_TIMEOUT,
-            Ok(text) => text
-                .parse::<u64>()
-                .map(Duration::from_secs)
-                .map_err(|_| format!("{CONNECT_TIMEOUT_ENV}={text:?} is not a number of seconds"))?,
+            Ok(text) => text.parse::<u64>().map(Duration::from_secs).map_err(|_| {
+                format!("{CONNECT_TIMEOUT_ENV}={text:?} is not a number of seconds")
+            })?,
         };
         Ok(Self {
             addr,
@@ -85,8 +84,11 @@ pub async fn connect(config: &BrokerConfig, name: &str) -> Result<Connection, Un
     let mut said_waiting = false;
     loop {
         let properties = ConnectionProperties::default().with_connection_name(name.into());
-        let cause = match timeout(ATTEMPT_TIMEOUT, Connection::connect(&config.addr, properties))
-            .await
+        let cause = match timeout(
+            ATTEMPT_TIMEOUT,
+            Connection::connect(&config.addr, properties),
+        )
+        .await
         {
             Ok(Ok(connection)) => return Ok(connection),
             // A refused login or an unknown vhost will not fix itself: say so at once.

@@ -186,7 +186,10 @@ mod tests {
             br#"{"value": 4294967296}"#,
         ] {
             let error = ValueRequest::parse(body).expect_err("must be refused");
-            assert!(error.starts_with("not a {\"value\": <i32>} request"), "{error}");
+            assert!(
+                error.starts_with("not a {\"value\": <i32>} request"),
+                "{error}"
+            );
         }
     }
 

@@ -20,11 +20,11 @@
 use crate::connect::{self, BrokerConfig};
 use crate::queues::{self, WorkQueue};
 use crate::shutdown::{self, StopReason};
+use lapin::message::Delivery;
 use lapin::options::{
     BasicAckOptions, BasicCancelOptions, BasicConsumeOptions, BasicNackOptions,
     BasicPublishOptions, BasicQosOptions, BasicRejectOptions, ConfirmSelectOptions,
 };
-use lapin::message::Delivery;
 use lapin::types::FieldTable;
 use lapin::{BasicProperties, Channel, Connection};
 use std::pin::Pin;
@@ -85,7 +85,10 @@ pub fn main(spec: WorkerSpec) -> ExitCode {
         match arg.as_str() {
             STOP_WHEN_STDIN_CLOSES => watch_stdin = true,
             "-h" | "--help" => {
-                println!("{name} {}: consumes the queue and replies\n{usage}", spec.version);
+                println!(
+                    "{name} {}: consumes the queue and replies\n{usage}",
+                    spec.version
+                );
                 return ExitCode::SUCCESS;
             }
             other => {
@@ -139,7 +142,11 @@ impl Settings {
             Err(_) => DEFAULT_PREFETCH,
             Ok(text) => match text.parse::<u16>() {
                 Ok(n) if n > 0 => n,
-                _ => return Err(format!("{PREFETCH_ENV}={text:?} must be a number from 1 to 65535")),
+                _ => {
+                    return Err(format!(
+                        "{PREFETCH_ENV}={text:?} must be a number from 1 to 65535"
+                    ));
+                }
             },
         };
         let work_time = match std::env::var(WORK_MS_ENV) {
@@ -359,6 +366,9 @@ async fn handle(settings: &Settings, channel: &Channel, delivery: Delivery) -> l
 
 async fn close(channel: &Channel, connection: &Connection) {
     let _ = tokio::time::timeout(CLOSE_TIMEOUT, channel.close(200, "worker stopping".into())).await;
-    let _ =
-        tokio::time::timeout(CLOSE_TIMEOUT, connection.close(200, "worker stopping".into())).await;
+    let _ = tokio::time::timeout(
+        CLOSE_TIMEOUT,
+        connection.close(200, "worker stopping".into()),
+    )
+    .await;
 }

@@ -44,6 +44,9 @@ mod tests {
 
     #[test]
     fn a_body_that_is_not_a_request_is_malformed() {
-        assert!(matches!(handle(br#"{"value": "84"}"#), Handled::Malformed(_)));
+        assert!(matches!(
+            handle(br#"{"value": "84"}"#),
+            Handled::Malformed(_)
+        ));
     }
 }

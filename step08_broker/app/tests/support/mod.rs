@@ -48,7 +48,9 @@ pub fn skip_without_broker(test: &str) -> bool {
     match up {
         Ok(()) => false,
         Err(error) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("{error}\nCI=true, so a missing broker is a failure: start it with `rabbitmq-server -detached`")
+            panic!(
+                "{error}\nCI=true, so a missing broker is a failure: start it with `rabbitmq-server -detached`"
+            )
         }
         Err(error) => {
             eprintln!(
@@ -109,7 +111,9 @@ impl Topology {
             .confirm_select(lapin::options::ConfirmSelectOptions::default())
             .await
             .unwrap();
-        common::queues::declare(&channel, &self.names).await.unwrap();
+        common::queues::declare(&channel, &self.names)
+            .await
+            .unwrap();
         (connection, channel)
     }
 }
@@ -245,9 +249,9 @@ impl Worker {
             .expect("the worker binary starts");
         let log = Captured::collect(child.stderr.take().expect("piped stderr"));
         let worker = Self { child, log };
-        worker
-            .log
-            .wait_for(&format!("{name} to consume"), |log| log.contains(" consuming "));
+        worker.log.wait_for(&format!("{name} to consume"), |log| {
+            log.contains(" consuming ")
+        });
         worker
     }
 
@@ -273,7 +277,10 @@ impl Worker {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
             }
-            assert!(Instant::now() < deadline, "the worker did not exit within {WAIT:?}");
+            assert!(
+                Instant::now() < deadline,
+                "the worker did not exit within {WAIT:?}"
+            );
             std::thread::sleep(Duration::from_millis(10));
         }
     }
@@ -355,6 +362,10 @@ impl Drop for App {
 }
 
 /// Runs the app to the end.
-pub fn run_app(topology: &Topology, args: &[&str], envs: &[(&str, &str)]) -> (ExitStatus, String, String) {
+pub fn run_app(
+    topology: &Topology,
+    args: &[&str],
+    envs: &[(&str, &str)],
+) -> (ExitStatus, String, String) {
     App::start(topology, args, envs).finish()
 }
