@@ -34,11 +34,17 @@ fn docker_compose_accepts_the_file_and_wires_the_services_to_rabbitmq() {
         }
     };
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "docker-compose config failed:\n{stderr}");
+    assert!(
+        output.status.success(),
+        "docker-compose config failed:\n{stderr}"
+    );
 
     let config = String::from_utf8_lossy(&output.stdout);
     for service in ["rabbitmq:", "service1:", "service2:", "app:"] {
-        assert!(config.contains(&format!("\n  {service}\n")), "{service} missing:\n{config}");
+        assert!(
+            config.contains(&format!("\n  {service}\n")),
+            "{service} missing:\n{config}"
+        );
     }
     assert!(config.contains("image: rabbitmq:4-management"), "{config}");
     assert!(config.contains("condition: service_healthy"), "{config}");
@@ -47,7 +53,10 @@ fn docker_compose_accepts_the_file_and_wires_the_services_to_rabbitmq() {
         3,
         "each of service1, service2 and app gets the broker address:\n{config}"
     );
-    assert!(!config.contains("guest"), "the demo must not use guest/guest:\n{config}");
+    assert!(
+        !config.contains("guest"),
+        "the demo must not use guest/guest:\n{config}"
+    );
 }
 
 #[test]
@@ -61,6 +70,9 @@ fn the_dockerfile_builds_every_binary_compose_runs_and_drops_root() {
         .rsplit_once("\nFROM ")
         .map(|(_, stage)| stage)
         .unwrap();
-    assert!(runtime_stage.starts_with("debian:bookworm-slim"), "{runtime_stage}");
+    assert!(
+        runtime_stage.starts_with("debian:bookworm-slim"),
+        "{runtime_stage}"
+    );
     assert!(runtime_stage.contains("\nUSER step08\n"), "{runtime_stage}");
 }
