@@ -37,9 +37,15 @@ pub struct ChildService {
 
 impl ChildService {
     /// Starts `binary` on a free loopback port with the extra environment `env`, and waits (up to
-    /// [`STARTUP_TIMEOUT`]) for the line that says where it listens. Its stderr (its log) goes
-    /// where the app's stderr goes.
-    pub async fn start(name: &'static str, binary: &Path, env: &[(&str, &str)]) -> Result<Self, StartError> {
+    /// [`STARTUP_TIMEOUT`]) for the line that says where it listens. `log` is where its stderr
+    /// (its log) goes: the app passes `Stdio::inherit()`, so the services' log lines appear in the
+    /// app's terminal.
+    pub async fn start(
+        name: &'static str,
+        binary: &Path,
+        env: &[(&str, &str)],
+        log: Stdio,
+    ) -> Result<Self, StartError> {
         let mut command = Command::new(binary);
         command
             .env("PORT", "0")
@@ -47,7 +53,7 @@ impl ChildService {
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .stderr(log);
         let mut child = command.spawn().map_err(|source| StartError::Spawn {
             name,
             binary: binary.to_path_buf(),

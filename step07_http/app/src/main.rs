@@ -12,8 +12,8 @@
 //! Flags: `cargo run -- --help`.
 
 use std::error::Error;
-use std::process::ExitCode;
-use std::time::Duration;
+use std::process::{ExitCode, Stdio};
+use std::time::{Duration, Instant};
 
 use app::child::{ChildService, binaries_dir, locate_or_build};
 use app::cli::{self, Args, Command};
@@ -87,7 +87,7 @@ async fn run(args: Args) -> Result<(), Box<dyn Error>> {
         let binaries = tokio::task::spawn_blocking(move || locate_or_build(&dir, &names)).await??;
         for (name, binary) in missing.iter().zip(&binaries) {
             let log = if measuring { "off" } else { "on" };
-            let child = ChildService::start(name, binary, &[("REQUEST_LOG", log)]).await?;
+            let child = ChildService::start(name, binary, &[("REQUEST_LOG", log)], Stdio::inherit()).await?;
             let (index, variable) = service_index(name);
             println!("Started {name} as a child process ({variable} is not set)");
             urls[index] = child.url().to_string();
@@ -111,8 +111,14 @@ async fn run(args: Args) -> Result<(), Box<dyn Error>> {
     let id_prefix = format!("app-{}", std::process::id());
     match args.repeat {
         None => {
-            let report = run_pipeline(&processor, &transformer, args.input, &format!("{id_prefix}-1")).await?;
-            report.print();
+            let request_id = format!("{id_prefix}-1");
+            let started = Instant::now();
+            let result = run_pipeline(&processor, &transformer, args.input, &request_id).await;
+            // The app's own log line, on stderr like the services' ones: the id joins the three.
+            let outcome = if result.is_ok() { "ok" } else { "failed" };
+            let took = started.elapsed().as_micros();
+            eprintln!("app id={request_id} pipeline input={} -> {outcome} in {took} us", args.input);
+            result?.print();
             if !children.is_empty() {
                 let names: Vec<_> = children.iter().map(ChildService::name).collect();
                 children.into_iter().for_each(ChildService::stop);

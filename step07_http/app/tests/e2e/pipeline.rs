@@ -1,0 +1,81 @@
+//! The app using services someone else started (the three-terminal way), repeated runs, and the
+//! request id that ties one pipeline's three log lines together.
+
+use crate::support::{last_line, run_app, start_service};
+
+#[tokio::test]
+async fn with_urls_set_it_uses_those_services_and_starts_none() {
+    let service1 = start_service("service1", &[]).await;
+    let service2 = start_service("service2", &[]).await;
+    let env = [("SERVICE1_URL", service1.url()), ("SERVICE2_URL", service2.url())];
+    let run = run_app(&[], &env);
+
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    assert!(!run.stdout.contains("Started"), "{}", run.stdout);
+    let at1 = format!("Service1: service1 0.1.0 at {}", service1.url());
+    assert!(run.stdout.lines().any(|line| line == at1), "{}", run.stdout);
+    assert!(run.stdout.lines().any(|line| line == "Analysis: 84 maps to Value-0084"));
+    assert_eq!(last_line(&run.stdout), "Execution complete");
+}
+
+#[tokio::test]
+async fn another_input_goes_through_both_services() {
+    let service1 = start_service("service1", &[]).await;
+    let service2 = start_service("service2", &[]).await;
+    let env = [("SERVICE1_URL", service1.url()), ("SERVICE2_URL", service2.url())];
+    let run = run_app(&["--input", "-7"], &env);
+
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    // -14 is processed but not valid (negative): the pipeline says so and goes on, as in step 03.
+    assert!(run.stdout.contains("Component1 result: ProcessResult { value: -14, processed: true }, Valid: false"));
+    assert!(run.stdout.contains("Analysis: -14 maps to Value--014"), "{}", run.stdout);
+}
+
+#[tokio::test]
+async fn repeat_with_concurrency_ends_stdout_with_one_summary_line() {
+    let service1 = start_service("service1", &[]).await;
+    let service2 = start_service("service2", &[]).await;
+    let env = [("SERVICE1_URL", service1.url()), ("SERVICE2_URL", service2.url())];
+    let run = run_app(&["--repeat", "40", "--concurrency", "4"], &env);
+
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    assert_eq!(run.stdout.lines().filter(|line| line.starts_with("summary:")).count(), 1);
+    let summary = last_line(&run.stdout);
+    let fields: Vec<(&str, &str)> = summary
+        .strip_prefix("summary: ")
+        .unwrap_or_else(|| panic!("last line is not the summary: {summary}"))
+        .split(' ')
+        .map(|field| field.split_once('=').unwrap())
+        .collect();
+    let keys: Vec<_> = fields.iter().map(|(key, _)| *key).collect();
+    assert_eq!(
+        keys,
+        ["requests", "ok", "failed", "elapsed_ms", "p50_us", "p99_us", "concurrency"]
+    );
+    assert_eq!(&fields[..3], [("requests", "40"), ("ok", "40"), ("failed", "0")]);
+    assert_eq!(fields[6], ("concurrency", "4"));
+    let p50: u64 = fields[4].1.parse().unwrap();
+    let p99: u64 = fields[5].1.parse().unwrap();
+    assert!(p50 > 0 && p50 <= p99, "{summary}");
+}
+
+#[test]
+fn one_pipeline_is_followed_across_the_three_logs_by_its_request_id() {
+    // Started by the app, the services share its stderr: the three logs arrive in one stream.
+    let run = run_app(&[], &[]);
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+
+    let app_line = run
+        .stderr
+        .lines()
+        .find(|line| line.starts_with("app id="))
+        .unwrap_or_else(|| panic!("no app log line in:\n{}", run.stderr));
+    let id = app_line["app id=".len()..].split(' ').next().unwrap();
+    assert!(app_line.contains("-> ok"), "{app_line}");
+    for expected in [
+        format!("service1 id={id} POST /process -> 200"),
+        format!("service2 id={id} POST /transform -> 200"),
+    ] {
+        assert!(run.stderr.contains(&expected), "no {expected:?} in:\n{}", run.stderr);
+    }
+}
