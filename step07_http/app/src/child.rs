@@ -116,11 +116,24 @@ fn parse_announcement(line: &str) -> Option<String> {
 /// Why a service could not be started.
 #[derive(Debug)]
 pub enum StartError {
-    NotBuilt { name: &'static str, binary: PathBuf },
-    Build { detail: String },
-    Spawn { name: &'static str, binary: PathBuf, source: std::io::Error },
-    Silent { name: &'static str },
-    NoAnnouncement { name: &'static str },
+    NotBuilt {
+        name: &'static str,
+        binary: PathBuf,
+    },
+    Build {
+        detail: String,
+    },
+    Spawn {
+        name: &'static str,
+        binary: PathBuf,
+        source: std::io::Error,
+    },
+    Silent {
+        name: &'static str,
+    },
+    NoAnnouncement {
+        name: &'static str,
+    },
 }
 
 impl fmt::Display for StartError {
@@ -134,7 +147,11 @@ impl fmt::Display for StartError {
                 name.to_uppercase()
             ),
             Self::Build { detail } => write!(f, "cannot build the services: {detail}"),
-            Self::Spawn { name, binary, source } => {
+            Self::Spawn {
+                name,
+                binary,
+                source,
+            } => {
                 write!(f, "cannot start {name} from {}: {source}", binary.display())
             }
             Self::Silent { name } => write!(
@@ -195,7 +212,9 @@ pub fn locate_or_build(dir: &Path, names: &[&'static str]) -> Result<Vec<PathBuf
 /// from. `--workspace` keeps the feature selection identical to the `cargo run` that started us,
 /// so the dependencies it already compiled are reused instead of compiled again.
 fn build_with_cargo(cargo: &Path, dir: &Path, names: &[&str]) -> Result<(), StartError> {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("Cargo.toml");
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("Cargo.toml");
     let missing = names.iter().any(|name| !binary_path(dir, name).is_file());
     // `target/debug` is the `dev` profile; `target/release` and custom profiles use their name.
     let profile = match dir.file_name().and_then(|name| name.to_str()) {
@@ -220,7 +239,10 @@ fn build_with_cargo(cargo: &Path, dir: &Path, names: &[&str]) -> Result<(), Star
         .stdin(Stdio::null())
         .stdout(Stdio::null());
     if missing {
-        eprintln!("Building {} with Cargo (the first run takes a while)...", names.join(" and "));
+        eprintln!(
+            "Building {} with Cargo (the first run takes a while)...",
+            names.join(" and ")
+        );
     } else {
         // Already built: stay quiet unless something needs recompiling and has something to say.
         command.arg("--quiet");

@@ -60,7 +60,10 @@ pub fn parse(arguments: impl IntoIterator<Item = String>) -> Result<Command, Str
         if flag == "--help" || flag == "-h" {
             return Ok(Command::Help);
         }
-        if !matches!(flag.as_str(), "--input" | "--repeat" | "--concurrency" | "--timeout-ms") {
+        if !matches!(
+            flag.as_str(),
+            "--input" | "--repeat" | "--concurrency" | "--timeout-ms"
+        ) {
             return Err(format!("unknown argument {flag:?}; see --help"));
         }
         let value = inline_value
@@ -85,7 +88,9 @@ where
 {
     match value.trim().parse::<T>() {
         Ok(number) if number >= min && number <= max => Ok(number),
-        _ => Err(format!("{flag} expects a whole number from {min} to {max}, got {value:?}")),
+        _ => Err(format!(
+            "{flag} expects a whole number from {min} to {max}, got {value:?}"
+        )),
     }
 }
 
@@ -127,14 +132,21 @@ mod tests {
     #[test]
     fn bad_values_name_the_flag_and_the_value() {
         let error = parse_str("--input abc").unwrap_err();
-        assert!(error.contains("--input") && error.contains("\"abc\""), "{error}");
+        assert!(
+            error.contains("--input") && error.contains("\"abc\""),
+            "{error}"
+        );
         assert!(parse_str("--input 2147483648").is_err());
         assert!(parse_str("--repeat 0").is_err());
         assert!(parse_str("--concurrency 0").is_err());
         assert!(parse_str("--concurrency 100000").is_err());
         assert!(parse_str("--timeout-ms 0").is_err());
         assert!(parse_str("--repeat").unwrap_err().contains("needs a value"));
-        assert!(parse_str("--frobnicate").unwrap_err().contains("unknown argument"));
+        assert!(
+            parse_str("--frobnicate")
+                .unwrap_err()
+                .contains("unknown argument")
+        );
     }
 
     #[test]

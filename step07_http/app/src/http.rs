@@ -82,7 +82,9 @@ impl fmt::Display for CallError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Self { service, url, kind } = self;
         match kind {
-            CallErrorKind::Unreachable(cause) => write!(f, "{service} at {url} is unreachable: {cause}"),
+            CallErrorKind::Unreachable(cause) => {
+                write!(f, "{service} at {url} is unreachable: {cause}")
+            }
             CallErrorKind::ConnectionLost(cause) => {
                 write!(f, "{service} at {url} dropped the connection: {cause}")
             }
@@ -95,7 +97,10 @@ impl fmt::Display for CallError {
                 write!(f, "{service} at {url} answered {status}: {message}")
             }
             CallErrorKind::BadReply(cause) => {
-                write!(f, "{service} at {url} answered something that is not the contract's JSON: {cause}")
+                write!(
+                    f,
+                    "{service} at {url} answered something that is not the contract's JSON: {cause}"
+                )
             }
         }
     }
@@ -115,7 +120,12 @@ pub struct HttpService {
 impl HttpService {
     /// `base_url` is the service's root, such as `http://127.0.0.1:3001`. `timeout` must be the
     /// one `client` was built with; it is only used to word the timeout error.
-    pub fn new(client: reqwest::Client, name: &'static str, base_url: &str, timeout: Duration) -> Self {
+    pub fn new(
+        client: reqwest::Client,
+        name: &'static str,
+        base_url: &str,
+        timeout: Duration,
+    ) -> Self {
         Self {
             client,
             name,
@@ -139,7 +149,12 @@ impl HttpService {
     }
 
     /// `POST path` with `{"value": value}`, retried as the module documentation says.
-    async fn post_value<T: DeserializeOwned>(&self, path: &str, value: i32, request_id: &str) -> Result<T, CallError> {
+    async fn post_value<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        value: i32,
+        request_id: &str,
+    ) -> Result<T, CallError> {
         let url = format!("{}{path}", self.base_url);
         let mut backoff = FIRST_BACKOFF;
         let mut attempt = 1;
@@ -160,11 +175,20 @@ impl HttpService {
         }
     }
 
-    async fn send_once<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T, CallError> {
-        let response = request.send().await.map_err(|error| self.transport_error(&error))?;
+    async fn send_once<T: DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<T, CallError> {
+        let response = request
+            .send()
+            .await
+            .map_err(|error| self.transport_error(&error))?;
         let status = response.status();
         // Read the whole body first: an error answer carries its message in it.
-        let body = response.bytes().await.map_err(|error| self.transport_error(&error))?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|error| self.transport_error(&error))?;
         if !status.is_success() {
             let message = match serde_json::from_slice::<ErrorBody>(&body) {
                 Ok(ErrorBody { error }) => error,
@@ -176,7 +200,8 @@ impl HttpService {
                 message,
             }));
         }
-        serde_json::from_slice(&body).map_err(|error| self.error(CallErrorKind::BadReply(error.to_string())))
+        serde_json::from_slice(&body)
+            .map_err(|error| self.error(CallErrorKind::BadReply(error.to_string())))
     }
 
     fn transport_error(&self, error: &reqwest::Error) -> CallError {
@@ -234,7 +259,9 @@ pub struct HttpTransformer {
 
 impl Transformer for HttpTransformer {
     async fn transform(&self, value: i32, request_id: &str) -> Result<TransformResult, CallError> {
-        self.service.post_value("/transform", value, request_id).await
+        self.service
+            .post_value("/transform", value, request_id)
+            .await
     }
 
     fn analyze(&self, data: &TransformResult) -> String {
@@ -271,13 +298,21 @@ mod tests {
     #[test]
     fn an_unreachable_service_is_named_with_its_url_and_cause() {
         let text = error(CallErrorKind::Unreachable("connection refused".into())).to_string();
-        assert_eq!(text, "service1 at http://127.0.0.1:3001 is unreachable: connection refused");
+        assert_eq!(
+            text,
+            "service1 at http://127.0.0.1:3001 is unreachable: connection refused"
+        );
     }
 
     #[test]
     fn validate_and_analyze_stay_local_and_keep_their_step_03_rules() {
         let client = build_client(DEFAULT_REQUEST_TIMEOUT).unwrap();
-        let service = HttpService::new(client, "unused", "http://127.0.0.1:9/", DEFAULT_REQUEST_TIMEOUT);
+        let service = HttpService::new(
+            client,
+            "unused",
+            "http://127.0.0.1:9/",
+            DEFAULT_REQUEST_TIMEOUT,
+        );
         assert_eq!(service.base_url(), "http://127.0.0.1:9");
         let processor = HttpProcessor {
             service: service.clone(),
@@ -299,6 +334,9 @@ mod tests {
             original: 84,
             transformed: "Value-0084".into(),
         };
-        assert_eq!(transformer.analyze(&data), "Analysis: 84 maps to Value-0084");
+        assert_eq!(
+            transformer.analyze(&data),
+            "Analysis: 84 maps to Value-0084"
+        );
     }
 }

@@ -87,7 +87,9 @@ async fn run(args: Args) -> Result<(), Box<dyn Error>> {
         let binaries = tokio::task::spawn_blocking(move || locate_or_build(&dir, &names)).await??;
         for (name, binary) in missing.iter().zip(&binaries) {
             let log = if measuring { "off" } else { "on" };
-            let child = ChildService::start(name, binary, &[("REQUEST_LOG", log)], Stdio::inherit()).await?;
+            let child =
+                ChildService::start(name, binary, &[("REQUEST_LOG", log)], Stdio::inherit())
+                    .await?;
             let (index, variable) = service_index(name);
             println!("Started {name} as a child process ({variable} is not set)");
             urls[index] = child.url().to_string();
@@ -102,7 +104,12 @@ async fn run(args: Args) -> Result<(), Box<dyn Error>> {
     for service in [&service1, &service2] {
         let health = wait_until_healthy(service).await?;
         let title = capitalized(service.name());
-        println!("{title}: {} {} at {}", health.name, health.version, service.base_url());
+        println!(
+            "{title}: {} {} at {}",
+            health.name,
+            health.version,
+            service.base_url()
+        );
     }
     let processor = HttpProcessor { service: service1 };
     let transformer = HttpTransformer { service: service2 };
@@ -117,7 +124,10 @@ async fn run(args: Args) -> Result<(), Box<dyn Error>> {
             // The app's own log line, on stderr like the services' ones: the id joins the three.
             let outcome = if result.is_ok() { "ok" } else { "failed" };
             let took = started.elapsed().as_micros();
-            eprintln!("app id={request_id} pipeline input={} -> {outcome} in {took} us", args.input);
+            eprintln!(
+                "app id={request_id} pipeline input={} -> {outcome} in {took} us",
+                args.input
+            );
             result?.print();
             if !children.is_empty() {
                 let names: Vec<_> = children.iter().map(ChildService::name).collect();
@@ -127,8 +137,15 @@ async fn run(args: Args) -> Result<(), Box<dyn Error>> {
             println!("\nExecution complete");
         }
         Some(repeat) => {
-            let (summary, error) =
-                run_repeated(processor, transformer, args.input, repeat, args.concurrency, &id_prefix).await;
+            let (summary, error) = run_repeated(
+                processor,
+                transformer,
+                args.input,
+                repeat,
+                args.concurrency,
+                &id_prefix,
+            )
+            .await;
             children.into_iter().for_each(ChildService::stop);
             println!("{summary}");
             if let Some(error) = error {
@@ -151,8 +168,9 @@ fn url_from_env(variable: &str) -> Result<Option<String>, String> {
     if value.is_empty() {
         return Ok(None);
     }
-    let url = reqwest::Url::parse(value)
-        .map_err(|error| format!("{variable}={value:?} is not a URL ({error}); expected e.g. http://127.0.0.1:3001"))?;
+    let url = reqwest::Url::parse(value).map_err(|error| {
+        format!("{variable}={value:?} is not a URL ({error}); expected e.g. http://127.0.0.1:3001")
+    })?;
     if url.scheme() != "http" {
         return Err(format!(
             "{variable}={value:?}: only http:// URLs work here (this app is built without TLS)"
@@ -162,7 +180,10 @@ fn url_from_env(variable: &str) -> Result<Option<String>, String> {
 }
 
 fn service_index(name: &str) -> (usize, &'static str) {
-    let index = SERVICES.iter().position(|(known, _)| *known == name).unwrap_or(0);
+    let index = SERVICES
+        .iter()
+        .position(|(known, _)| *known == name)
+        .unwrap_or(0);
     (index, SERVICES[index].1)
 }
 
@@ -183,7 +204,9 @@ async fn wait_until_healthy(service: &HttpService) -> Result<common::Health, Box
                 )
                 .into());
             }
-            Err(error) if tokio::time::Instant::now() >= deadline => return Err(waited(error).into()),
+            Err(error) if tokio::time::Instant::now() >= deadline => {
+                return Err(waited(error).into());
+            }
             Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
         }
     }

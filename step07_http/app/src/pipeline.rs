@@ -89,7 +89,10 @@ impl PipelineReport {
     pub fn print(&self) {
         println!("\n--- Processing Pipeline ---");
         println!("Input value: {}", self.input);
-        println!("Component1 result: {:?}, Valid: {}", self.data1, self.is_valid);
+        println!(
+            "Component1 result: {:?}, Valid: {}",
+            self.data1, self.is_valid
+        );
         println!("Component2 result: {:?}", self.data2);
         println!("{}", self.analysis);
     }

@@ -90,7 +90,10 @@ mod tests {
         };
         let json = serde_json::to_string(&body).unwrap();
         assert_eq!(json, r#"{"original":84,"transformed":"Value-0084"}"#);
-        assert_eq!(serde_json::from_str::<TransformResult>(&json).unwrap(), body);
+        assert_eq!(
+            serde_json::from_str::<TransformResult>(&json).unwrap(),
+            body
+        );
     }
 
     #[test]

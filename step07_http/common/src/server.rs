@@ -99,7 +99,11 @@ impl FromStr for LogSwitch {
 /// Reads the environment variable `name`, or `default` when it is unset. A value that does not
 /// parse is an error naming the variable, the value and what was `expected`: a typo in `PORT`
 /// must stop the service, not quietly move it to the default port.
-pub fn env_or<T: FromStr>(name: &'static str, default: T, expected: &'static str) -> Result<T, ServerError> {
+pub fn env_or<T: FromStr>(
+    name: &'static str,
+    default: T,
+    expected: &'static str,
+) -> Result<T, ServerError> {
     match std::env::var(name) {
         Err(std::env::VarError::NotPresent) => Ok(default),
         Ok(text) => text.trim().parse().map_err(|_| ServerError::Config {
@@ -144,7 +148,9 @@ impl fmt::Display for ServerError {
                 "cannot listen on {addr}: {source}; stop whatever uses that port, or set PORT to \
                  another one (PORT=0 picks a free one)"
             ),
-            Self::Announce(source) => write!(f, "cannot write the listening address to stdout: {source}"),
+            Self::Announce(source) => {
+                write!(f, "cannot write the listening address to stdout: {source}")
+            }
             Self::Serve(source) => write!(f, "the server stopped with an error: {source}"),
         }
     }
@@ -199,7 +205,8 @@ fn rejection_to_error(rejection: JsonRejection) -> ApiError {
     let message = match status {
         StatusCode::PAYLOAD_TOO_LARGE => format!("the body is larger than {BODY_LIMIT} bytes"),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            "the body must be JSON, sent with the header `content-type: application/json`".to_string()
+            "the body must be JSON, sent with the header `content-type: application/json`"
+                .to_string()
         }
         // serde's own words say what is wrong and where ("missing field `value` at line 1").
         _ => rejection.body_text(),
@@ -226,7 +233,10 @@ pub fn finish_router(routes: Router, info: &ServiceInfo, config: &ServerConfig) 
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(middleware::from_fn_with_state(config.request_timeout, time_limit))
+        .layer(middleware::from_fn_with_state(
+            config.request_timeout,
+            time_limit,
+        ))
         .layer(middleware::from_fn_with_state(log, request_id_and_log))
 }
 
@@ -240,7 +250,11 @@ async fn not_found(request: Request) -> ApiError {
 async fn method_not_allowed(request: Request) -> ApiError {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
-        format!("{} is not allowed on {}", request.method(), request.uri().path()),
+        format!(
+            "{} is not allowed on {}",
+            request.method(),
+            request.uri().path()
+        ),
     )
 }
 
@@ -251,7 +265,10 @@ async fn time_limit(State(limit): State<Duration>, request: Request, next: Next)
         Ok(response) => response,
         Err(_) => ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            format!("the request took longer than {} ms and was abandoned", limit.as_millis()),
+            format!(
+                "the request took longer than {} ms and was abandoned",
+                limit.as_millis()
+            ),
         )
         .into_response(),
     }
@@ -269,13 +286,19 @@ const MAX_REQUEST_ID_LEN: usize = 128;
 
 /// Makes sure every request has an id (the client's, or a new one), echoes it in the response,
 /// and writes one log line per request on stderr.
-async fn request_id_and_log(State(log): State<RequestLog>, mut request: Request, next: Next) -> Response {
+async fn request_id_and_log(
+    State(log): State<RequestLog>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let from_client = request
         .headers()
         .get(REQUEST_ID_HEADER)
         // `to_str` accepts visible ASCII only, so a client cannot slip a line break into our log.
-        .filter(|value| value.to_str().is_ok() && !value.is_empty() && value.len() <= MAX_REQUEST_ID_LEN)
+        .filter(|value| {
+            value.to_str().is_ok() && !value.is_empty() && value.len() <= MAX_REQUEST_ID_LEN
+        })
         .cloned();
     let id = match from_client {
         Some(id) => id,
@@ -313,18 +336,27 @@ async fn request_id_and_log(State(log): State<RequestLog>, mut request: Request,
 /// service with `PORT=0` learns which port the OS picked: no guessing a free port (another
 /// process could take it between the guess and the bind), no race. Nothing else goes to stdout;
 /// logs go to stderr.
-pub async fn serve(info: &ServiceInfo, config: &ServerConfig, router: Router) -> Result<(), ServerError> {
+pub async fn serve(
+    info: &ServiceInfo,
+    config: &ServerConfig,
+    router: Router,
+) -> Result<(), ServerError> {
     let addr = SocketAddr::new(config.bind_addr, config.port);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServerError::Bind { addr, source })?;
-    let local = listener.local_addr().map_err(|source| ServerError::Bind { addr, source })?;
+    let local = listener
+        .local_addr()
+        .map_err(|source| ServerError::Bind { addr, source })?;
 
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{} listening on http://{local}", info.name).map_err(ServerError::Announce)?;
     stdout.flush().map_err(ServerError::Announce)?;
     drop(stdout);
-    eprintln!("{} {} ready on http://{local} (Ctrl-C to stop)", info.name, info.version);
+    eprintln!(
+        "{} {} ready on http://{local} (Ctrl-C to stop)",
+        info.name, info.version
+    );
 
     let name = info.name;
     axum::serve(listener, router)

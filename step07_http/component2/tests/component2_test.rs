@@ -16,6 +16,9 @@ fn test_transform() {
 
 #[test]
 fn values_wider_than_four_digits_are_not_cut() {
-    assert_eq!(Component2::new().transform(123_456).transformed, "Value-123456");
+    assert_eq!(
+        Component2::new().transform(123_456).transformed,
+        "Value-123456"
+    );
     assert_eq!(Component2::new().transform(-7).transformed, "Value--007");
 }

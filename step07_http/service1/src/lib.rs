@@ -52,7 +52,9 @@ async fn process(
 ) -> Result<Json<ProcessResult>, ApiError> {
     if !work.duration.is_zero() {
         if work.log {
-            let id = headers.get(REQUEST_ID_HEADER).and_then(|id| id.to_str().ok());
+            let id = headers
+                .get(REQUEST_ID_HEADER)
+                .and_then(|id| id.to_str().ok());
             eprintln!(
                 "service1 id={} working for {} ms (WORK_MS)",
                 id.unwrap_or("?"),

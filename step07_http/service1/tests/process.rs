@@ -47,7 +47,10 @@ impl Running {
             if let Some(status) = self.0.try_wait().unwrap() {
                 return status;
             }
-            assert!(Instant::now() < deadline, "service1 still runs after {limit:?}");
+            assert!(
+                Instant::now() < deadline,
+                "service1 still runs after {limit:?}"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -56,7 +59,9 @@ impl Running {
 /// One HTTP/1.1 request on a new connection; returns the whole response as text.
 fn http(address: &str, request_line: &str, body: &str) -> String {
     let mut stream = TcpStream::connect(address).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
     write!(
         stream,
         "{request_line} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
@@ -82,7 +87,13 @@ fn run_to_failure(env: &[(&str, &str)]) -> (Option<i32>, String) {
     let mut service = Running(child);
     let status = service.wait_for_exit(Duration::from_secs(30));
     let mut stderr = String::new();
-    service.0.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    service
+        .0
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     (status.code(), stderr)
 }
 
@@ -93,7 +104,10 @@ fn port_0_is_announced_on_stdout_and_the_service_answers_there() {
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(health.contains(r#""name":"service1""#), "{health}");
     let process = http(&address, "POST /process", r#"{"value":42}"#);
-    assert!(process.ends_with(r#"{"value":84,"processed":true}"#), "{process}");
+    assert!(
+        process.ends_with(r#"{"value":84,"processed":true}"#),
+        "{process}"
+    );
 }
 
 #[test]
@@ -109,14 +123,20 @@ fn a_port_already_in_use_stops_the_service_with_a_clear_error() {
     let port = taken.local_addr().unwrap().port().to_string();
     let (code, stderr) = run_to_failure(&[("PORT", &port), ("BIND_ADDR", "127.0.0.1")]);
     assert_eq!(code, Some(1));
-    assert!(stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn a_bind_address_that_is_not_an_ip_stops_the_service_with_a_clear_error() {
     let (code, stderr) = run_to_failure(&[("BIND_ADDR", "localhost")]);
     assert_eq!(code, Some(1));
-    assert!(stderr.contains(r#"BIND_ADDR="localhost" is not valid"#), "{stderr}");
+    assert!(
+        stderr.contains(r#"BIND_ADDR="localhost" is not valid"#),
+        "{stderr}"
+    );
 }
 
 /// SIGTERM is what `kill` and `docker stop` send; Windows has no such signal (Ctrl-C there goes
@@ -132,13 +152,25 @@ fn sigterm_lets_the_request_in_flight_finish_then_exits_0() {
     let mut line = String::new();
     while !line.contains("working for") {
         line.clear();
-        assert_ne!(log.read_line(&mut line).unwrap(), 0, "service1 ended its log early");
+        assert_ne!(
+            log.read_line(&mut line).unwrap(),
+            0,
+            "service1 ended its log early"
+        );
     }
-    let kill = Command::new("kill").args(["-TERM", &service.0.id().to_string()]).status();
+    let kill = Command::new("kill")
+        .args(["-TERM", &service.0.id().to_string()])
+        .status();
     assert!(kill.unwrap().success());
 
     let response = in_flight.join().unwrap();
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    assert!(response.ends_with(r#"{"value":84,"processed":true}"#), "{response}");
-    assert_eq!(service.wait_for_exit(Duration::from_secs(30)).code(), Some(0));
+    assert!(
+        response.ends_with(r#"{"value":84,"processed":true}"#),
+        "{response}"
+    );
+    assert_eq!(
+        service.wait_for_exit(Duration::from_secs(30)).code(),
+        Some(0)
+    );
 }

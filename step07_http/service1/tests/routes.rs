@@ -29,9 +29,13 @@ fn router() -> Router {
 async fn send(router: Router, request: Request<Body>) -> (StatusCode, Option<String>, Value) {
     let response = router.oneshot(request).await.unwrap();
     let status = response.status();
-    let id = response.headers().get("x-request-id").map(|id| id.to_str().unwrap().to_string());
+    let id = response
+        .headers()
+        .get("x-request-id")
+        .map(|id| id.to_str().unwrap().to_string());
     let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
-    let json = serde_json::from_slice(&body).unwrap_or_else(|_| panic!("{status}: body is not JSON: {body:?}"));
+    let json = serde_json::from_slice(&body)
+        .unwrap_or_else(|_| panic!("{status}: body is not JSON: {body:?}"));
     (status, id, json)
 }
 
@@ -49,7 +53,9 @@ fn post_json(body: &str) -> Request<Body> {
 
 /// The error message of an error body, checked to be the contract's `{"error": "..."}`.
 fn error_message(body: &Value) -> &str {
-    body["error"].as_str().unwrap_or_else(|| panic!("not an error body: {body}"))
+    body["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("not an error body: {body}"))
 }
 
 #[tokio::test]
@@ -150,7 +156,10 @@ async fn health_answers_the_name_and_version() {
     let request = Request::get("/health").body(Body::empty()).unwrap();
     let (status, _, body) = send(router(), request).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(body, json!({"name": "service1", "version": env!("CARGO_PKG_VERSION")}));
+    assert_eq!(
+        body,
+        json!({"name": "service1", "version": env!("CARGO_PKG_VERSION")})
+    );
 }
 
 #[tokio::test]

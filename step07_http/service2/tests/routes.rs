@@ -59,7 +59,9 @@ async fn json_of_the_wrong_shape_gets_a_422() {
 
 #[tokio::test]
 async fn a_missing_content_type_gets_a_415() {
-    let request = Request::post("/transform").body(Body::from(r#"{"value": 84}"#)).unwrap();
+    let request = Request::post("/transform")
+        .body(Body::from(r#"{"value": 84}"#))
+        .unwrap();
     let (status, _) = send(request).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 }
@@ -76,5 +78,8 @@ async fn the_process_route_is_not_here_404() {
 async fn health_answers_the_name_and_version() {
     let (status, body) = send(Request::get("/health").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(body, json!({"name": "service2", "version": env!("CARGO_PKG_VERSION")}));
+    assert_eq!(
+        body,
+        json!({"name": "service2", "version": env!("CARGO_PKG_VERSION")})
+    );
 }

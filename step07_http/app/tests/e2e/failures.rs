@@ -4,12 +4,15 @@
 
 use std::time::Duration;
 
-use crate::support::{RunningApp, closed_url, last_line, run_app, start_service};
+use crate::support::{RunningApp, TwoServices, closed_url, last_line, run_app, start_service};
 
 /// The app's error line: the last line of stderr, starting with `app: `.
 fn error_line(stderr: &str) -> &str {
     let line = last_line(stderr);
-    assert!(line.starts_with("app: "), "not an error line: {line:?}\nstderr:\n{stderr}");
+    assert!(
+        line.starts_with("app: "),
+        "not an error line: {line:?}\nstderr:\n{stderr}"
+    );
     line
 }
 
@@ -17,68 +20,92 @@ fn error_line(stderr: &str) -> &str {
 async fn a_service_that_is_down_is_named_with_its_url() {
     let service2 = start_service("service2", &[]).await;
     let nobody = closed_url();
-    let run = run_app(&[], &[("SERVICE1_URL", &nobody), ("SERVICE2_URL", service2.url())]);
+    let run = run_app(
+        &[],
+        &[("SERVICE1_URL", &nobody), ("SERVICE2_URL", service2.url())],
+    );
 
     assert_eq!(run.code, Some(1));
     let error = error_line(&run.stderr);
-    assert!(error.contains(&format!("service1 at {nobody} is unreachable")), "{error}");
+    assert!(
+        error.contains(&format!("service1 at {nobody} is unreachable")),
+        "{error}"
+    );
 }
 
 #[tokio::test]
 async fn a_url_that_points_at_the_wrong_service_is_refused() {
     let service2 = start_service("service2", &[]).await;
-    let run = run_app(&[], &[("SERVICE1_URL", service2.url()), ("SERVICE2_URL", service2.url())]);
+    let run = run_app(
+        &[],
+        &[
+            ("SERVICE1_URL", service2.url()),
+            ("SERVICE2_URL", service2.url()),
+        ],
+    );
 
     assert_eq!(run.code, Some(1));
     let error = error_line(&run.stderr);
-    assert!(error.contains(r#"says it is "service2": check SERVICE1_URL"#), "{error}");
+    assert!(
+        error.contains(r#"says it is "service2": check SERVICE1_URL"#),
+        "{error}"
+    );
 }
 
 #[test]
 fn a_url_that_is_not_http_is_refused_before_any_call() {
-    let run = run_app(&[], &[("SERVICE1_URL", "https://example.invalid"), ("SERVICE2_URL", "x")]);
+    let run = run_app(
+        &[],
+        &[
+            ("SERVICE1_URL", "https://example.invalid"),
+            ("SERVICE2_URL", "x"),
+        ],
+    );
     assert_eq!(run.code, Some(1));
     assert!(error_line(&run.stderr).contains("only http:// URLs work here"));
 }
 
 #[tokio::test]
 async fn an_overflowing_input_exits_1_with_an_overflow_error() {
-    let service1 = start_service("service1", &[]).await;
-    let service2 = start_service("service2", &[]).await;
-    let env = [("SERVICE1_URL", service1.url()), ("SERVICE2_URL", service2.url())];
+    let services = TwoServices::start(&[]).await;
+    let env = services.env();
     let run = run_app(&["--input", "2147483647"], &env);
 
     assert_eq!(run.code, Some(1));
     let error = error_line(&run.stderr);
-    assert!(error.contains("service1") && error.contains("422") && error.contains("overflow"), "{error}");
+    assert!(
+        error.contains("service1") && error.contains("422") && error.contains("overflow"),
+        "{error}"
+    );
     assert!(!run.stdout.contains("Execution complete"));
 }
 
 #[tokio::test]
 async fn a_slow_service_times_out_with_a_clear_error() {
     // Service1 works 20 s per request; the app waits 300 ms. A timeout is not retried.
-    let service1 = start_service("service1", &[("WORK_MS", "20000")]).await;
-    let service2 = start_service("service2", &[]).await;
-    let env = [("SERVICE1_URL", service1.url()), ("SERVICE2_URL", service2.url())];
+    let services = TwoServices::start(&[("WORK_MS", "20000")]).await;
+    let env = services.env();
     let run = run_app(&["--timeout-ms", "300"], &env);
 
     assert_eq!(run.code, Some(1));
     let error = error_line(&run.stderr);
-    let expected = format!("service1 at {} did not answer within 300 ms", service1.url());
+    let expected = format!(
+        "service1 at {} did not answer within 300 ms",
+        services.service1.url()
+    );
     assert!(error.contains(&expected), "{error}");
 }
 
 #[tokio::test]
 async fn a_service_killed_mid_run_ends_the_run_with_a_clear_error() {
-    let service1 = start_service("service1", &[]).await;
-    let service2 = start_service("service2", &[]).await;
-    let url1 = service1.url().to_string();
-    let env = [("SERVICE1_URL", url1.as_str()), ("SERVICE2_URL", service2.url())];
+    let services = TwoServices::start(&[]).await;
+    let url1 = services.service1.url().to_string();
+    let env = services.env();
     // Far more pipelines than can finish before the kill.
     let mut app = RunningApp::start(&["--repeat", "100000000", "--concurrency", "2"], &env);
     app.wait_for_line("Service2:");
     std::thread::sleep(Duration::from_millis(300));
-    service1.stop();
+    services.service1.stop();
     let run = app.finish();
 
     assert_eq!(run.code, Some(1));
@@ -103,7 +130,11 @@ fn sigterm_stops_the_app_and_the_services_it_started() {
     use crate::support::{nothing_listens_at, url_at_end};
 
     let mut app = RunningApp::start(&["--repeat", "100000000"], &[]);
-    let urls = [app.wait_for_line("Service1:"), app.wait_for_line("Service2:")].map(|line| url_at_end(&line));
+    let urls = [
+        app.wait_for_line("Service1:"),
+        app.wait_for_line("Service2:"),
+    ]
+    .map(|line| url_at_end(&line));
     app.terminate();
     // `finish` also checks that the app's stderr closed, which needs the services gone too.
     let run = app.finish();

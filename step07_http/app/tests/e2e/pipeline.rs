@@ -1,45 +1,58 @@
 //! The app using services someone else started (the three-terminal way), repeated runs, and the
 //! request id that ties one pipeline's three log lines together.
 
-use crate::support::{last_line, run_app, start_service};
+use crate::support::{TwoServices, last_line, run_app};
 
 #[tokio::test]
 async fn with_urls_set_it_uses_those_services_and_starts_none() {
-    let service1 = start_service("service1", &[]).await;
-    let service2 = start_service("service2", &[]).await;
-    let env = [("SERVICE1_URL", service1.url()), ("SERVICE2_URL", service2.url())];
+    let services = TwoServices::start(&[]).await;
+    let env = services.env();
     let run = run_app(&[], &env);
 
     assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
     assert!(!run.stdout.contains("Started"), "{}", run.stdout);
-    let at1 = format!("Service1: service1 0.1.0 at {}", service1.url());
+    let at1 = format!("Service1: service1 0.1.0 at {}", services.service1.url());
     assert!(run.stdout.lines().any(|line| line == at1), "{}", run.stdout);
-    assert!(run.stdout.lines().any(|line| line == "Analysis: 84 maps to Value-0084"));
+    assert!(
+        run.stdout
+            .lines()
+            .any(|line| line == "Analysis: 84 maps to Value-0084")
+    );
     assert_eq!(last_line(&run.stdout), "Execution complete");
 }
 
 #[tokio::test]
 async fn another_input_goes_through_both_services() {
-    let service1 = start_service("service1", &[]).await;
-    let service2 = start_service("service2", &[]).await;
-    let env = [("SERVICE1_URL", service1.url()), ("SERVICE2_URL", service2.url())];
+    let services = TwoServices::start(&[]).await;
+    let env = services.env();
     let run = run_app(&["--input", "-7"], &env);
 
     assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
     // -14 is processed but not valid (negative): the pipeline says so and goes on, as in step 03.
-    assert!(run.stdout.contains("Component1 result: ProcessResult { value: -14, processed: true }, Valid: false"));
-    assert!(run.stdout.contains("Analysis: -14 maps to Value--014"), "{}", run.stdout);
+    assert!(run.stdout.contains(
+        "Component1 result: ProcessResult { value: -14, processed: true }, Valid: false"
+    ));
+    assert!(
+        run.stdout.contains("Analysis: -14 maps to Value--014"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[tokio::test]
 async fn repeat_with_concurrency_ends_stdout_with_one_summary_line() {
-    let service1 = start_service("service1", &[]).await;
-    let service2 = start_service("service2", &[]).await;
-    let env = [("SERVICE1_URL", service1.url()), ("SERVICE2_URL", service2.url())];
+    let services = TwoServices::start(&[]).await;
+    let env = services.env();
     let run = run_app(&["--repeat", "40", "--concurrency", "4"], &env);
 
     assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
-    assert_eq!(run.stdout.lines().filter(|line| line.starts_with("summary:")).count(), 1);
+    assert_eq!(
+        run.stdout
+            .lines()
+            .filter(|line| line.starts_with("summary:"))
+            .count(),
+        1
+    );
     let summary = last_line(&run.stdout);
     let fields: Vec<(&str, &str)> = summary
         .strip_prefix("summary: ")
@@ -50,9 +63,20 @@ async fn repeat_with_concurrency_ends_stdout_with_one_summary_line() {
     let keys: Vec<_> = fields.iter().map(|(key, _)| *key).collect();
     assert_eq!(
         keys,
-        ["requests", "ok", "failed", "elapsed_ms", "p50_us", "p99_us", "concurrency"]
+        [
+            "requests",
+            "ok",
+            "failed",
+            "elapsed_ms",
+            "p50_us",
+            "p99_us",
+            "concurrency"
+        ]
     );
-    assert_eq!(&fields[..3], [("requests", "40"), ("ok", "40"), ("failed", "0")]);
+    assert_eq!(
+        &fields[..3],
+        [("requests", "40"), ("ok", "40"), ("failed", "0")]
+    );
     assert_eq!(fields[6], ("concurrency", "4"));
     let p50: u64 = fields[4].1.parse().unwrap();
     let p99: u64 = fields[5].1.parse().unwrap();
@@ -76,6 +100,10 @@ fn one_pipeline_is_followed_across_the_three_logs_by_its_request_id() {
         format!("service1 id={id} POST /process -> 200"),
         format!("service2 id={id} POST /transform -> 200"),
     ] {
-        assert!(run.stderr.contains(&expected), "no {expected:?} in:\n{}", run.stderr);
+        assert!(
+            run.stderr.contains(&expected),
+            "no {expected:?} in:\n{}",
+            run.stderr
+        );
     }
 }

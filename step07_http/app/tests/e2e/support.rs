@@ -28,7 +28,33 @@ pub async fn start_service(name: &'static str, env: &[(&str, &str)]) -> ChildSer
     let binary = &service_binaries()[index];
     let mut env = env.to_vec();
     env.push(("REQUEST_LOG", "off"));
-    ChildService::start(name, binary, &env, Stdio::null()).await.unwrap()
+    ChildService::start(name, binary, &env, Stdio::null())
+        .await
+        .unwrap()
+}
+
+/// Both services, started by the test (the three-terminal way), stopped when dropped.
+pub struct TwoServices {
+    pub service1: ChildService,
+    pub service2: ChildService,
+}
+
+impl TwoServices {
+    /// Starts both; `service1_env` is extra environment for service1 (such as `WORK_MS`).
+    pub async fn start(service1_env: &[(&str, &str)]) -> Self {
+        Self {
+            service1: start_service("service1", service1_env).await,
+            service2: start_service("service2", &[]).await,
+        }
+    }
+
+    /// The environment that points the app at them.
+    pub fn env(&self) -> [(&'static str, &str); 2] {
+        [
+            ("SERVICE1_URL", self.service1.url()),
+            ("SERVICE2_URL", self.service2.url()),
+        ]
+    }
 }
 
 /// What a finished app run printed.
@@ -88,7 +114,10 @@ impl RunningApp {
                         return line;
                     }
                 }
-                Err(error) => panic!("no line starting with {prefix:?} ({error:?}); saw {:?}", self.stdout_seen),
+                Err(error) => panic!(
+                    "no line starting with {prefix:?} ({error:?}); saw {:?}",
+                    self.stdout_seen
+                ),
             }
         }
     }
@@ -102,7 +131,10 @@ impl RunningApp {
             if let Some(status) = self.child.try_wait().unwrap() {
                 break status;
             }
-            assert!(Instant::now() < deadline, "the app still runs after {LIMIT:?}");
+            assert!(
+                Instant::now() < deadline,
+                "the app still runs after {LIMIT:?}"
+            );
             std::thread::sleep(Duration::from_millis(20));
         };
         let mut stdout = std::mem::take(&mut self.stdout_seen);
@@ -118,7 +150,9 @@ impl RunningApp {
     /// Sends SIGTERM, as `kill` and `docker stop` do.
     #[cfg(unix)]
     pub fn terminate(&self) {
-        let status = Command::new("kill").args(["-TERM", &self.id().to_string()]).status();
+        let status = Command::new("kill")
+            .args(["-TERM", &self.id().to_string()])
+            .status();
         assert!(status.unwrap().success());
     }
 }
@@ -157,7 +191,9 @@ fn drain(lines: &Receiver<String>, which: &str) -> Vec<String> {
             Ok(line) => seen.push(line),
             Err(RecvTimeoutError::Disconnected) => return seen,
             Err(RecvTimeoutError::Timeout) => {
-                panic!("the app's {which} is still open after it exited: a child process outlived it")
+                panic!(
+                    "the app's {which} is still open after it exited: a child process outlived it"
+                )
             }
         }
     }
