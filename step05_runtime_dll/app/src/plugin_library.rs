@@ -168,21 +168,24 @@ impl PluginLibrary {
         status: CallStatus,
         call: impl FnOnce() -> String,
     ) -> Result<(), ComponentError> {
+        if status.code == StatusCode::OK && status.message.is_null() {
+            // The hot path of `--repeat`: nothing to copy, free or format.
+            return Ok(());
+        }
         // SAFETY: a non-null message is a string this plugin allocated for us, freed only here.
-        let message = unsafe { self.take_string(status.message) };
+        let message = unsafe { self.take_string(status.message) }.unwrap_or_default();
         let component = self.describe();
         match status.code {
             StatusCode::OK => Ok(()),
             StatusCode::REJECTED => Err(ComponentError::Rejected {
                 component,
-                reason: format!("{}: {}", call(), message.unwrap_or_default()),
+                reason: format!("{}: {message}", call()),
             }),
             StatusCode::PANICKED => Err(ComponentError::Panicked {
                 component,
                 reason: format!(
-                    "{}: {} (caught inside the plugin; the app is unharmed)",
-                    call(),
-                    message.unwrap_or_default()
+                    "{}: {message} (caught inside the plugin; the app is unharmed)",
+                    call()
                 ),
             }),
             StatusCode(unknown) => Err(ComponentError::Rejected {

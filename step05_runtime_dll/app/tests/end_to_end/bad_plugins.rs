@@ -6,14 +6,16 @@ use std::fs;
 
 use plugin_interface::ABI_VERSION;
 
-use crate::support::{app_dir, assert_one_error_line, plugin_file, run_app, scratch_dir};
+use crate::support::{
+    as_the_app_shows_it, assert_one_error_line, plugin_file, run_app, scratch_dir,
+};
 
 #[test]
 fn a_missing_plugin_file_is_named_with_the_command_that_builds_it() {
     // What a reader meets after `cargo run` inside `app/`, which builds the app but no plugin.
     let empty = scratch_dir("a_missing_plugin_file");
     let run = run_app(&["--plugin-dir", empty.to_str().expect("UTF-8 path")]);
-    let expected_path = empty.join(plugin_file("component1"));
+    let expected_path = as_the_app_shows_it(&empty).join(plugin_file("component1"));
     assert_one_error_line(
         &run,
         &[
@@ -27,7 +29,7 @@ fn a_missing_plugin_file_is_named_with_the_command_that_builds_it() {
 #[test]
 fn a_file_that_is_not_a_shared_library_is_refused() {
     let dir = scratch_dir("a_file_that_is_not_a_shared_library");
-    let garbage = dir.join(plugin_file("garbage"));
+    let garbage = as_the_app_shows_it(&dir).join(plugin_file("garbage"));
     fs::write(&garbage, "this is text, not machine code\n").expect("write the fake plugin");
     let run = run_app(&[
         "--plugin-dir",
@@ -61,11 +63,10 @@ fn a_library_without_the_declaration_is_never_called() {
 #[test]
 fn a_plugin_of_another_abi_version_is_refused_with_both_versions() {
     let run = run_app(&["--processor", "future_abi_plugin"]);
-    let file = app_dir().join(plugin_file("future_abi_plugin"));
     assert_one_error_line(
         &run,
         &[
-            &file.display().to_string(),
+            &plugin_file("future_abi_plugin"),
             &format!("speaks plugin ABI version {}", ABI_VERSION + 1),
             &format!("this app speaks version {ABI_VERSION}"),
         ],

@@ -2,7 +2,7 @@
 
 use std::fs;
 
-use crate::support::{app, app_dir, plugin_file, run, run_app, scratch_dir};
+use crate::support::{app, app_dir, as_the_app_shows_it, plugin_file, run, run_app, scratch_dir};
 
 #[test]
 fn the_input_flag_changes_what_flows_through_the_plugins() {
@@ -87,13 +87,15 @@ fn plugins_load_from_the_plugin_dir_flag_or_the_plugin_dir_variable() {
         .expect("the built plugin can be copied");
     }
     let dir_text = dir.to_str().expect("the scratch path is UTF-8");
+    let shown = as_the_app_shows_it(&dir);
+    let shown = shown.display();
 
     let with_flag = run_app(&["--plugin-dir", dir_text]);
     assert!(with_flag.status.success(), "{}", with_flag.stderr);
     assert!(
-        with_flag.stdout.contains(&format!(
-            "Plugin directory: {dir_text} (from --plugin-dir)\n"
-        )),
+        with_flag
+            .stdout
+            .contains(&format!("Plugin directory: {shown} (from --plugin-dir)\n")),
         "{}",
         with_flag.stdout
     );
@@ -108,7 +110,7 @@ fn plugins_load_from_the_plugin_dir_flag_or_the_plugin_dir_variable() {
     assert!(
         with_variable
             .stdout
-            .contains(&format!("Plugin directory: {dir_text} (from PLUGIN_DIR)\n")),
+            .contains(&format!("Plugin directory: {shown} (from PLUGIN_DIR)\n")),
         "{}",
         with_variable.stdout
     );
