@@ -10,9 +10,9 @@
 //! Build the file with `cargo build -p component2`; test the logic with `cargo test -p component2`.
 
 use plugin_interface::export::{
-    Chatter, PluginComponent, free_string, nul_terminated, transformer_table,
+    Chatter, PluginComponent, declare_transformer, nul_terminated, transformer_table,
 };
-use plugin_interface::{ABI_VERSION, PluginDeclaration, TransformerTable};
+use plugin_interface::{PluginDeclaration, TransformerTable};
 use traits::{ComponentError, TransformResult, Transformer};
 
 pub struct Component2 {
@@ -52,14 +52,11 @@ impl Transformer for Component2 {
 /// are, and which role we can play. `no_mangle` keeps the symbol's name exactly
 /// `PLUGIN_DECLARATION`, so the app can find it by name.
 #[unsafe(no_mangle)]
-pub static PLUGIN_DECLARATION: PluginDeclaration = PluginDeclaration {
-    abi_version: ABI_VERSION,
-    name: nul_terminated(concat!(env!("CARGO_PKG_NAME"), "\0")).as_ptr(),
-    version: nul_terminated(concat!(env!("CARGO_PKG_VERSION"), "\0")).as_ptr(),
-    processor: None,
-    transformer: Some(&TRANSFORMER),
-    free_string,
-};
+pub static PLUGIN_DECLARATION: PluginDeclaration = declare_transformer(
+    nul_terminated(concat!(env!("CARGO_PKG_NAME"), "\0")),
+    nul_terminated(concat!(env!("CARGO_PKG_VERSION"), "\0")),
+    &TRANSFORMER,
+);
 
 static TRANSFORMER: TransformerTable = transformer_table::<Component2>();
 
@@ -69,6 +66,7 @@ static TRANSFORMER: TransformerTable = transformer_table::<Component2>();
 #[cfg(test)]
 mod tests {
     use super::*;
+    use plugin_interface::ABI_VERSION;
 
     #[test]
     fn test_transform() {

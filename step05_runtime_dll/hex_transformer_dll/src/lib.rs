@@ -2,15 +2,15 @@
 //!
 //! It exists to show what loading at run time buys: `app --transformer hex_transformer` picks
 //! this file instead of `component2`'s, and the same app binary prints
-//! `Analysis: 84 maps to Value-0x0054`. Nothing in the app names this crate.
+//! `Analysis: 84 maps to Value-0x0054 (hexadecimal)`. Nothing in the app names this crate.
 //!
 //! Build the file with `cargo build -p hex_transformer`; test it with
 //! `cargo test -p hex_transformer`.
 
 use plugin_interface::export::{
-    Chatter, PluginComponent, free_string, nul_terminated, transformer_table,
+    Chatter, PluginComponent, declare_transformer, nul_terminated, transformer_table,
 };
-use plugin_interface::{ABI_VERSION, PluginDeclaration, TransformerTable};
+use plugin_interface::{PluginDeclaration, TransformerTable};
 use traits::{ComponentError, TransformResult, Transformer};
 
 pub struct HexTransformer {
@@ -43,22 +43,19 @@ impl Transformer for HexTransformer {
             "[Hex Transformer Lib] Analyzing data: {data:?}"
         ));
         Ok(format!(
-            "Analysis: {} maps to {}",
+            "Analysis: {} maps to {} (hexadecimal)",
             data.original, data.transformed
         ))
     }
 }
 
-/// The declaration the app reads when it loads this file (see `component2` for the same thing).
+/// The declaration the app reads when it loads this file, as in `component2`.
 #[unsafe(no_mangle)]
-pub static PLUGIN_DECLARATION: PluginDeclaration = PluginDeclaration {
-    abi_version: ABI_VERSION,
-    name: nul_terminated(concat!(env!("CARGO_PKG_NAME"), "\0")).as_ptr(),
-    version: nul_terminated(concat!(env!("CARGO_PKG_VERSION"), "\0")).as_ptr(),
-    processor: None,
-    transformer: Some(&TRANSFORMER),
-    free_string,
-};
+pub static PLUGIN_DECLARATION: PluginDeclaration = declare_transformer(
+    nul_terminated(concat!(env!("CARGO_PKG_NAME"), "\0")),
+    nul_terminated(concat!(env!("CARGO_PKG_VERSION"), "\0")),
+    &TRANSFORMER,
+);
 
 static TRANSFORMER: TransformerTable = transformer_table::<HexTransformer>();
 
@@ -73,7 +70,7 @@ mod tests {
         assert_eq!(data.transformed, "Value-0x0054");
         assert_eq!(
             hex.analyze(&data).unwrap(),
-            "Analysis: 84 maps to Value-0x0054"
+            "Analysis: 84 maps to Value-0x0054 (hexadecimal)"
         );
     }
 

@@ -1,8 +1,9 @@
 //! The plugin's half of the contract: turning an ordinary Rust component into C function tables.
 //!
 //! A plugin crate implements `traits::Processor` (or `Transformer`) and [`PluginComponent`] the
-//! way it would for a statically linked app, then builds its table with [`processor_table`] (or
-//! [`transformer_table`]) and puts it in its [`PluginDeclaration`](crate::PluginDeclaration). The
+//! way it would for a statically linked app, builds its table with [`processor_table`] (or
+//! [`transformer_table`]), and exports the [`PluginDeclaration`] that [`declare_processor`] (or
+//! [`declare_transformer`]) makes of it. The
 //! `extern "C"` functions in those tables are written once, here, generic over the component
 //! type, so that every plugin gets the same care at the boundary:
 //!
@@ -24,8 +25,8 @@ use std::sync::Once;
 use traits::{ComponentError, ProcessResult, Processor, TransformResult, Transformer};
 
 use crate::{
-    CallStatus, FfiProcessResult, FfiTransformResult, LogFn, ProcessorTable, StatusCode,
-    TransformerTable,
+    ABI_VERSION, CallStatus, FfiProcessResult, FfiTransformResult, LogFn, PluginDeclaration,
+    ProcessorTable, StatusCode, TransformerTable,
 };
 
 /// How the `create` function of a table builds the component, given the host's chatter sink.
@@ -54,6 +55,41 @@ impl Chatter {
             // `destroy`; `line` is a valid C string for the duration of the call.
             unsafe { log(line.as_ptr()) };
         }
+    }
+}
+
+/// The declaration of a processor plugin: this ABI version, the plugin's `name` and `version`
+/// (NUL-terminated, see [`nul_terminated`]), its processor table, and this crate's
+/// [`free_string`]. Compiled into the plugin, that `free_string` frees with the plugin's own
+/// allocator, which is the point.
+pub const fn declare_processor(
+    name: &'static CStr,
+    version: &'static CStr,
+    table: &'static ProcessorTable,
+) -> PluginDeclaration {
+    PluginDeclaration {
+        abi_version: ABI_VERSION,
+        name: name.as_ptr(),
+        version: version.as_ptr(),
+        processor: Some(table),
+        transformer: None,
+        free_string,
+    }
+}
+
+/// The declaration of a transformer plugin, as [`declare_processor`] builds one for a processor.
+pub const fn declare_transformer(
+    name: &'static CStr,
+    version: &'static CStr,
+    table: &'static TransformerTable,
+) -> PluginDeclaration {
+    PluginDeclaration {
+        abi_version: ABI_VERSION,
+        name: name.as_ptr(),
+        version: version.as_ptr(),
+        processor: None,
+        transformer: Some(table),
+        free_string,
     }
 }
 

@@ -32,7 +32,8 @@ fn the_transformer_can_be_swapped_without_rebuilding_the_app() {
         run.stdout
     );
     assert!(
-        run.stdout.contains("\nAnalysis: 84 maps to Value-0x0054\n"),
+        run.stdout
+            .contains("\nAnalysis: 84 maps to Value-0x0054 (hexadecimal)\n"),
         "{}",
         run.stdout
     );
