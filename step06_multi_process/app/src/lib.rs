@@ -29,7 +29,9 @@ use std::fmt;
 use std::io::{self, Write};
 
 /// Writes one line of the app's own log to stderr, prefixed `[app]`, like the services prefix
-/// theirs. A log line that cannot be written is dropped rather than stopping the app.
+/// theirs. The line goes out in one `write`, so the services' lines (they share this stderr)
+/// cannot cut into it. A line that cannot be written is dropped rather than stopping the app.
 pub fn log(message: fmt::Arguments<'_>) {
-    let _ = writeln!(io::stderr(), "[app] {message}");
+    let line = format!("[app] {message}\n");
+    let _ = io::stderr().write_all(line.as_bytes());
 }

@@ -113,8 +113,14 @@ fn run() -> Result<(), AppError> {
     match options.repeat {
         Some(times) => {
             let restarts = || processor.service().restarts() + transformer.service().restarts();
-            let (summary, failure) =
+            let (mut summary, failure) =
                 pipeline::repeat(&processor, &transformer, options.input, times, restarts);
+            if interrupt::requested() {
+                // Like `ping` on Ctrl-C: report what was done; the interrupted pipeline did not
+                // fail, it was never finished.
+                summary.requests -= summary.failed;
+                summary.failed = 0;
+            }
             writeln!(out, "{summary}")
                 .and_then(|()| out.flush())
                 .map_err(|error| failed(error.into()))?;

@@ -47,9 +47,12 @@ impl ServiceLog {
 
     /// A line that always shows: start, stop, bad input, injected faults.
     pub fn event(&self, message: fmt::Arguments<'_>) {
-        // A log line that cannot be written is dropped: a closed stderr is no reason to stop
-        // serving (`eprintln!` would panic instead).
-        let _ = writeln!(io::stderr(), "        [{}] {message}", self.label);
+        // One `write` per line: the app and both services share the terminal's stderr, and a
+        // line written in pieces can be cut in two by another process's line. A line that cannot
+        // be written is dropped: a closed stderr is no reason to stop serving (`eprintln!` would
+        // panic instead).
+        let line = format!("        [{}] {message}\n", self.label);
+        let _ = io::stderr().write_all(line.as_bytes());
     }
 }
 
