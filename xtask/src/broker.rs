@@ -19,8 +19,9 @@ pub fn check_reachable(addr: &str) -> Result<(), String> {
     let (host, port) = host_and_port(addr)?;
     let unreachable = |cause: String| {
         format!(
-            "RabbitMQ is not reachable at {host}:{port} ({cause}); start it with \
-             `docker compose up -d rabbitmq` or your OS package (`rabbitmq-server -detached`)"
+            "RabbitMQ is not reachable at {host}:{port} ({cause}); start one with your OS \
+             package (`rabbitmq-server -detached`) or Docker (`docker run -d -p 5672:5672 \
+             rabbitmq:4-management`)"
         )
     };
     let socket_addrs = (host.as_str(), port)
