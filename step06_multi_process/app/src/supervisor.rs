@@ -14,7 +14,7 @@
 
 use std::fmt;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -242,11 +242,6 @@ impl SupervisedService {
         self.restarts
     }
 
-    /// The process id of the running service, if one is running.
-    pub fn pid(&self) -> Option<u32> {
-        self.running.as_ref().map(ChildConnection::pid)
-    }
-
     /// Sends one request and returns the service's reply, restarting the service as needed.
     pub fn call(&mut self, body: &RequestBody) -> Result<ReplyBody, SupervisorError> {
         self.with_restarts(|service| {
@@ -436,11 +431,6 @@ impl SupervisedService {
             "{} (pid {pid}) {failure}; {ended}",
             self.spec.name
         ));
-    }
-
-    /// The path of the binary this service runs.
-    pub fn program(&self) -> &Path {
-        &self.spec.program
     }
 }
 
