@@ -23,7 +23,7 @@ mod plugin_library;
 mod summary;
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -102,7 +102,7 @@ fn run(args: &Args) -> Result<(), AppError> {
 }
 
 /// Loads plugin `name`, checks that it can play `role`, and says which file it was.
-fn load(dir: &std::path::Path, name: &str, role: Role) -> Result<PluginLibrary, PluginError> {
+fn load(dir: &Path, name: &str, role: Role) -> Result<PluginLibrary, PluginError> {
     let plugin = PluginLibrary::load(dir, name)?;
     plugin.check_role(role)?;
     println!(

@@ -7,7 +7,7 @@
 //! `extern "C"` functions in those tables are written once, here, generic over the component
 //! type, so that every plugin gets the same care at the boundary:
 //!
-//! - every call runs inside [`guard`], which turns an `Err` into [`StatusCode::REJECTED`] and a
+//! - every call runs inside `guard`, which turns an `Err` into [`StatusCode::REJECTED`] and a
 //!   panic into [`StatusCode::PANICKED`], each with a message the host can print;
 //! - every string handed to the host is allocated here and freed here, by [`free_string`];
 //! - a panic inside a call prints nothing of its own: the host reports it, on one line.
