@@ -121,7 +121,8 @@ impl fmt::Display for SupervisorError {
                 last,
             } => write!(
                 f,
-                "{service} failed {attempts} times in a row, giving up; the last time it {last}"
+                "{service} failed {attempts} time{} in a row, giving up; the last time it {last}",
+                if *attempts == 1 { "" } else { "s" }
             ),
             SupervisorError::Interrupted => write!(f, "interrupted by Ctrl-C"),
         }

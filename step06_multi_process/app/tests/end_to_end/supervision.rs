@@ -112,7 +112,7 @@ fn when_the_restarts_are_used_up_the_app_exits_1_and_still_stops_the_other_servi
     assert_eq!(run.status.code(), Some(1), "{run:#?}");
     let last = run.stderr.lines().last().unwrap_or_default();
     assert!(
-        last.contains("service1 failed 1 times in a row, giving up"),
+        last.contains("service1 failed 1 time in a row, giving up"),
         "{}",
         run.stderr
     );
