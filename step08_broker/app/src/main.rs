@@ -13,23 +13,23 @@
 //!
 //! # Layout
 //!
-//! - `main.rs` (this file): the command line, `run_pipeline`, and the `--repeat` loop.
+//! - `main.rs` (this file): the command line, and the `--repeat` loop.
+//! - `pipeline.rs`: the `Processor` / `Transformer` contract and `run_pipeline`, as in step 07.
 //! - `rpc.rs`: request/reply over RabbitMQ, and the broker-backed processor and transformer.
 //! - `local_workers.rs`: the child workers started when `--workers local` (the default).
 //! - `summary.rs`: latency percentiles and the `summary:` line.
 
 mod local_workers;
+mod pipeline;
 mod rpc;
 mod summary;
 
 use common::connect::BrokerConfig;
 use common::queues::WorkQueue;
 use common::shutdown;
-use common::{Processor, Transformer};
 use local_workers::LocalWorkers;
+use pipeline::run_pipeline;
 use rpc::{BrokerProcessor, BrokerTransformer, RpcClient};
-use std::error::Error;
-use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -117,15 +117,30 @@ async fn run(args: Args) -> Result<(), String> {
         client: client.clone(),
         chatter: args.repeat.is_none(),
     };
+    // One id per pipeline, carried in the correlation ids of its two calls: grep the workers'
+    // logs for it to follow one run.
+    let id_prefix = format!("app-{}", std::process::id());
     let work = async {
         match args.repeat {
-            None => run_pipeline(&processor, &transformer, args.input, &mut std::io::stdout())
+            None => {
+                let request_id = format!("{id_prefix}-1");
+                let mut stdout = std::io::stdout();
+                run_pipeline(
+                    &processor,
+                    &transformer,
+                    args.input,
+                    &request_id,
+                    &mut stdout,
+                )
                 .await
                 .map(|()| None)
-                .map_err(|e| e.to_string()),
-            Some(count) => run_repeated(&processor, &transformer, &args, count, &client)
-                .await
-                .map(Some),
+                .map_err(|e| e.to_string())
+            }
+            Some(count) => {
+                run_repeated(&processor, &transformer, &args, count, &client, &id_prefix)
+                    .await
+                    .map(Some)
+            }
         }
     };
     let result = tokio::select! {
@@ -148,43 +163,16 @@ async fn run(args: Args) -> Result<(), String> {
     Ok(())
 }
 
-/// The pipeline of steps 03-07, through whatever implements the contract. Only two things
-/// changed since step 04: the calls are awaited (they cross a network) and their errors are
-/// passed up with `?` (they can fail). The output goes to `out`, so `--repeat` can pass a sink.
-async fn run_pipeline<P, T, W>(
-    processor: &P,
-    transformer: &T,
-    input: i32,
-    out: &mut W,
-) -> Result<(), Box<dyn Error + Send + Sync>>
-where
-    P: Processor + Sync,
-    T: Transformer + Sync,
-    W: Write + Send,
-{
-    writeln!(out, "\n--- Processing Pipeline ---")?;
-
-    writeln!(out, "Input value: {}", input)?;
-
-    let data1 = processor.process(input).await?;
-    let is_valid = processor.validate(&data1);
-    writeln!(out, "Component1 result: {:?}, Valid: {}", data1, is_valid)?;
-
-    let data2 = transformer.transform(data1.value).await?;
-    let analysis = transformer.analyze(&data2);
-    writeln!(out, "Component2 result: {:?}", data2)?;
-    writeln!(out, "{}", analysis)?;
-    Ok(())
-}
-
-/// `--repeat N`: N pipelines, C at a time, each one timed. If any failed, the summary line is
-/// printed here, before the error, so a failed run still reports what it measured.
+/// `--repeat N`: N pipelines, C at a time, each one timed. Request ids are `<id_prefix>-<n>`,
+/// n from 1. If any failed, the summary line is printed here, before the error, so a failed run
+/// still reports what it measured.
 async fn run_repeated(
     processor: &BrokerProcessor,
     transformer: &BrokerTransformer,
     args: &Args,
     count: usize,
     client: &RpcClient,
+    id_prefix: &str,
 ) -> Result<Summary, String> {
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
@@ -193,12 +181,19 @@ async fn run_repeated(
     for _ in 0..args.concurrency.min(count) {
         let (processor, transformer, next) = (processor.clone(), transformer.clone(), next.clone());
         let input = args.input;
+        let id_prefix = id_prefix.to_string();
         lanes.spawn(async move {
             let mut latencies = Vec::new();
             let mut errors = Vec::new();
-            while next.fetch_add(1, Ordering::Relaxed) < count {
+            loop {
+                let number = next.fetch_add(1, Ordering::Relaxed);
+                if number >= count {
+                    break;
+                }
+                let request_id = format!("{id_prefix}-{}", number + 1);
                 let one = Instant::now();
-                match run_pipeline(&processor, &transformer, input, &mut std::io::sink()).await {
+                let mut sink = std::io::sink();
+                match run_pipeline(&processor, &transformer, input, &request_id, &mut sink).await {
                     Ok(()) => latencies.push(one.elapsed()),
                     Err(error) => errors.push(error.to_string()),
                 }

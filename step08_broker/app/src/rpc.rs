@@ -1,9 +1,11 @@
-//! Request/reply over RabbitMQ: the app's side of every call to a worker.
+//! The broker side of the contract: [`BrokerProcessor`] and [`BrokerTransformer`] implement the
+//! pipeline's traits with request/reply over RabbitMQ, the app's side of every call to a worker.
 //!
 //! A call publishes `{"value": N}` to a work queue with two properties: `reply_to`, the name of
-//! this app's private reply queue, and `correlation_id`, a name unique to this call. The worker
-//! publishes its reply to `reply_to` with the same `correlation_id`. One task reads the reply
-//! queue and hands each reply to the call waiting for that id.
+//! this app's private reply queue, and `correlation_id`, a name unique to this call that starts
+//! with the pipeline's request id (the worker logs it, so one pipeline can be followed). The
+//! worker publishes its reply to `reply_to` with the same `correlation_id`. One task reads the
+//! reply queue and hands each reply to the call waiting for that id.
 //!
 //! Delivery is at-least-once (see `common::worker`), so the same reply can arrive twice. It can
 //! also arrive after its call gave up waiting. Both are "a reply nobody waits for": the task
@@ -11,7 +13,7 @@
 
 use common::connect::{self, BrokerConfig};
 use common::queues::{self, QueueNames, WorkQueue};
-use common::{PipelineError, ProcessResult, Processor, Reply, TransformResult, Transformer};
+use common::{ProcessResult, Reply, TransformResult};
 use lapin::options::{
     BasicConsumeOptions, BasicPublishOptions, ConfirmSelectOptions, QueueDeclareOptions,
 };
@@ -19,15 +21,53 @@ use lapin::types::{FieldTable, ShortString};
 use lapin::{BasicProperties, Channel, Connection};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio_stream::StreamExt;
 
+use crate::pipeline::{Processor, Transformer};
+
 /// AMQP `delivery_mode` 2: the broker writes the message to disk, so a request waiting in a
 /// durable queue survives a broker restart.
 const PERSISTENT: u8 = 2;
+
+/// Why one pipeline call failed. From step 05 on, failure is part of the contract: a call that
+/// crosses a process or a network can fail for reasons that have nothing to do with the code.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PipelineError {
+    /// The worker answered with `{"error": ...}` (for example an overflow).
+    Rejected { queue: String, message: String },
+    /// No reply came in time.
+    TimedOut { queue: String, seconds: u64 },
+    /// The broker side failed: publishing, a refused publish, a lost connection.
+    Broker(String),
+    /// A reply arrived but is not a reply of the expected shape.
+    BadReply { queue: String, cause: String },
+}
+
+impl fmt::Display for PipelineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Rejected { queue, message } => {
+                write!(f, "the worker on queue \"{queue}\" answered: {message}")
+            }
+            Self::TimedOut { queue, seconds } => write!(
+                f,
+                "no reply from queue \"{queue}\" within {seconds} s: is a worker for it running? \
+                 (raise the limit with --timeout SECONDS)"
+            ),
+            Self::Broker(message) => f.write_str(message),
+            Self::BadReply { queue, cause } => {
+                write!(f, "the reply from queue \"{queue}\" is not valid: {cause}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for PipelineError {}
 
 /// A reply as it came back: the body, and which worker sent it (its `app_id` property).
 struct RawReply {
@@ -45,8 +85,8 @@ pub struct RpcClient {
     queues: QueueNames,
     reply_queue: ShortString,
     pending: Pending,
-    /// Prefix of every correlation id this app makes, so ids never repeat across runs either.
-    session: String,
+    /// Ends every correlation id, so two calls never share one even if a caller reuses a
+    /// request id.
     next_id: AtomicU64,
     timeout: Duration,
     dropped_replies: Arc<AtomicU64>,
@@ -144,7 +184,6 @@ impl RpcClient {
             queues: config.queues.clone(),
             reply_queue,
             pending,
-            session: format!("{}-{:x}", name, unique_suffix()),
             next_id: AtomicU64::new(1),
             timeout,
             dropped_replies,
@@ -171,15 +210,18 @@ impl RpcClient {
 
     /// Sends `{"value": value}` to `queue` and waits for the reply, at most the configured
     /// timeout. Returns the decoded result and the id of the worker that answered.
+    ///
+    /// The correlation id is `<request_id>/<n>`: unique to this call, and it starts with the
+    /// pipeline's request id, which the worker logs with it.
     pub async fn call<T: DeserializeOwned>(
         &self,
         queue: WorkQueue,
         value: i32,
+        request_id: &str,
     ) -> Result<(T, String), PipelineError> {
         let queue_name = self.queue_name(queue).to_string();
         let id = format!(
-            "{}-{}",
-            self.session,
+            "{request_id}/{}",
             self.next_id.fetch_add(1, Ordering::Relaxed)
         );
         let (sender, receiver) = oneshot::channel();
@@ -275,13 +317,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn unique_suffix() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_nanos())
-}
-
-/// The processor of the pipeline, backed by the `process` queue and its `service1` workers.
+/// The [`Processor`] of the pipeline, backed by the `process` queue and its `service1` workers.
 #[derive(Clone)]
 pub struct BrokerProcessor {
     pub client: Arc<RpcClient>,
@@ -290,16 +326,23 @@ pub struct BrokerProcessor {
 }
 
 impl Processor for BrokerProcessor {
-    async fn process(&self, value: i32) -> Result<ProcessResult, PipelineError> {
-        let (result, worker) = self.client.call(WorkQueue::Process, value).await?;
+    async fn process(&self, value: i32, request_id: &str) -> Result<ProcessResult, PipelineError> {
+        let (result, worker) = self
+            .client
+            .call(WorkQueue::Process, value, request_id)
+            .await?;
         if self.chatter {
             println!("        [RabbitMQ] process answered by {worker}");
         }
         Ok(result)
     }
+
+    fn validate(&self, data: &ProcessResult) -> bool {
+        data.processed && data.value >= 0
+    }
 }
 
-/// The transformer of the pipeline, backed by the `transform` queue and its `service2` workers.
+/// The [`Transformer`] of the pipeline, backed by the `transform` queue and its `service2` workers.
 #[derive(Clone)]
 pub struct BrokerTransformer {
     pub client: Arc<RpcClient>,
@@ -307,11 +350,22 @@ pub struct BrokerTransformer {
 }
 
 impl Transformer for BrokerTransformer {
-    async fn transform(&self, value: i32) -> Result<TransformResult, PipelineError> {
-        let (result, worker) = self.client.call(WorkQueue::Transform, value).await?;
+    async fn transform(
+        &self,
+        value: i32,
+        request_id: &str,
+    ) -> Result<TransformResult, PipelineError> {
+        let (result, worker) = self
+            .client
+            .call(WorkQueue::Transform, value, request_id)
+            .await?;
         if self.chatter {
             println!("        [RabbitMQ] transform answered by {worker}");
         }
         Ok(result)
+    }
+
+    fn analyze(&self, data: &TransformResult) -> String {
+        format!("Analysis: {} maps to {}", data.original, data.transformed)
     }
 }

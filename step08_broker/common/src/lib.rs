@@ -8,9 +8,10 @@
 //!
 //! # Layout
 //!
-//! - this file: the data types (`ProcessResult`, `TransformResult`), the request and reply bodies
-//!   on the wire, and the `Processor` / `Transformer` contract the app's pipeline is written
-//!   against. No dependency but `serde`, so the component crates can use it cheaply.
+//! - this file: the data types (`ProcessResult`, `TransformResult`) and the request and reply
+//!   bodies on the wire. No dependency but `serde`, so the component crates can use it cheaply.
+//!   The `Processor` / `Transformer` contract is not here: only the app uses it, so it lives in
+//!   `app/src/pipeline.rs`, as in step 07.
 //! - [`queues`] (feature `broker`): the queue and exchange names, and the one function that
 //!   declares them, so the app and the workers can never declare them differently.
 //! - [`connect`] (feature `broker`): `AMQP_ADDR`, connecting with a bounded retry, and the error
@@ -23,7 +24,6 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::future::Future;
 
 #[cfg(feature = "broker")]
 pub mod connect;
@@ -97,71 +97,6 @@ impl<T: Serialize> Reply<T> {
         serde_json::to_vec(&reply).unwrap_or_else(|e| {
             format!(r#"{{"error":"the worker could not serialize its reply: {e}"}}"#).into_bytes()
         })
-    }
-}
-
-/// Why one pipeline call failed. From step 05 on, failure is part of the contract: a call that
-/// crosses a process or a network can fail for reasons that have nothing to do with the code.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PipelineError {
-    /// The worker answered with `{"error": ...}` (for example an overflow).
-    Rejected { queue: String, message: String },
-    /// No reply came in time.
-    TimedOut { queue: String, seconds: u64 },
-    /// The broker side failed: publishing, a refused publish, a lost connection.
-    Broker(String),
-    /// A reply arrived but is not a reply of the expected shape.
-    BadReply { queue: String, cause: String },
-}
-
-impl fmt::Display for PipelineError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Rejected { queue, message } => {
-                write!(f, "the worker on queue \"{queue}\" answered: {message}")
-            }
-            Self::TimedOut { queue, seconds } => write!(
-                f,
-                "no reply from queue \"{queue}\" within {seconds} s: is a worker for it running? \
-                 (raise the limit with --timeout SECONDS)"
-            ),
-            Self::Broker(message) => f.write_str(message),
-            Self::BadReply { queue, cause } => {
-                write!(f, "the reply from queue \"{queue}\" is not valid: {cause}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for PipelineError {}
-
-/// First stage of the pipeline, as the app sees it.
-///
-/// Compared with step 04 the contract changed in two ways, and only because the call now goes
-/// through a broker: `process` is `async` (the answer comes back later, over the network) and
-/// returns a `Result` (the network, the broker or the worker can fail). `validate` stays a plain
-/// function of data the app already holds: asking a worker over RabbitMQ whether 84 is positive
-/// would double the messages for nothing, so the rule lives here, once, as a provided method.
-pub trait Processor {
-    fn process(
-        &self,
-        value: i32,
-    ) -> impl Future<Output = Result<ProcessResult, PipelineError>> + Send;
-
-    fn validate(&self, data: &ProcessResult) -> bool {
-        data.processed && data.value >= 0
-    }
-}
-
-/// Second stage of the pipeline, as the app sees it. Same evolution as [`Processor`].
-pub trait Transformer {
-    fn transform(
-        &self,
-        value: i32,
-    ) -> impl Future<Output = Result<TransformResult, PipelineError>> + Send;
-
-    fn analyze(&self, data: &TransformResult) -> String {
-        format!("Analysis: {} maps to {}", data.original, data.transformed)
     }
 }
 
