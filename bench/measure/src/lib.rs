@@ -166,7 +166,9 @@ pub fn percentile(sorted: &[Duration], percent: usize) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
-    let rank = (sorted.len() * percent).div_ceil(100).clamp(1, sorted.len());
+    let rank = (sorted.len() * percent)
+        .div_ceil(100)
+        .clamp(1, sorted.len());
     sorted[rank - 1]
 }
 
@@ -249,7 +251,10 @@ mod tests {
         assert_eq!(percentile(&sorted, 100), Duration::from_micros(100));
         assert_eq!(percentile(&micros([7]), 99), Duration::from_micros(7));
         assert_eq!(percentile(&micros([1, 2, 3]), 50), Duration::from_micros(2));
-        assert_eq!(percentile(&micros(1..=1000), 99), Duration::from_micros(990));
+        assert_eq!(
+            percentile(&micros(1..=1000), 99),
+            Duration::from_micros(990)
+        );
     }
 
     #[test]
@@ -276,8 +281,7 @@ mod tests {
 
     #[test]
     fn a_printed_summary_parses_back_to_itself() {
-        let mut summary =
-            Summary::of_latencies(micros([250, 120, 900]), Duration::from_millis(3));
+        let mut summary = Summary::of_latencies(micros([250, 120, 900]), Duration::from_millis(3));
         summary.extra.push(("restarts".into(), "0".into()));
         assert_eq!(Summary::parse(&summary.to_string()), Ok(summary));
     }
@@ -384,7 +388,11 @@ mod tests {
         };
         let result = measure(args, || {
             calls += 1;
-            if calls == 3 { Err("third failed") } else { Ok(()) }
+            if calls == 3 {
+                Err("third failed")
+            } else {
+                Ok(())
+            }
         });
         assert_eq!(result, Err("third failed"));
         assert_eq!(calls, 3);
