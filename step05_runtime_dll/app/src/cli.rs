@@ -15,6 +15,7 @@ Loads a processor plugin and a transformer plugin at run time and runs the pipel
 Options:
   --input N             the pipeline's input (default 42)
   --repeat N            run the pipeline N times without chatter, then print a summary: line
+  --warmup N            with --repeat: first run N pipelines that are not measured (default 0)
   --plugin-dir DIR      where the plugin files are (default: the app's own directory;
                         the PLUGIN_DIR environment variable sets it too, the flag wins)
   --processor NAME      the processor plugin (default component1)
@@ -33,6 +34,9 @@ pub struct Args {
     pub input: i32,
     /// `None`: one run with chatter. `Some(n)`: n quiet runs and a `summary:` line.
     pub repeat: Option<usize>,
+    /// Pipelines run before the measured ones of `--repeat`, so that the first calls (page
+    /// faults, cold caches) do not count.
+    pub warmup: usize,
     pub plugin_dir: PluginDirChoice,
     pub processor: String,
     pub transformer: String,
@@ -68,6 +72,7 @@ impl Args {
         let mut parsed = Args {
             input: 42,
             repeat: None,
+            warmup: 0,
             // An empty variable counts as unset, as `PLUGIN_DIR= app` usually means.
             plugin_dir: match plugin_dir_variable {
                 Some(dir) if !dir.is_empty() => PluginDirChoice::Environment(dir.into()),
@@ -104,6 +109,15 @@ impl Args {
                     })?;
                     parsed.repeat = Some(times);
                 }
+                "--warmup" => {
+                    let value = text_value(flag, args.next())?;
+                    let times = value.parse().ok().filter(|n| *n <= MAX_REPEAT);
+                    parsed.warmup = times.ok_or_else(|| {
+                        UsageError(format!(
+                            "--warmup expects a count from 0 to {MAX_REPEAT}, got `{value}`"
+                        ))
+                    })?;
+                }
                 "--plugin-dir" => {
                     let dir = args.next().filter(|dir| !dir.is_empty()).ok_or_else(|| {
                         UsageError("--plugin-dir expects a directory".to_string())
@@ -114,6 +128,11 @@ impl Args {
                 "--transformer" => parsed.transformer = plugin_name(flag, args.next())?,
                 other => return Err(UsageError(format!("unknown argument `{other}`"))),
             }
+        }
+        if parsed.warmup > 0 && parsed.repeat.is_none() {
+            return Err(UsageError(
+                "--warmup only makes sense with --repeat N".to_string(),
+            ));
         }
         Ok(parsed)
     }
@@ -153,6 +172,7 @@ mod tests {
         let args = parse(&[]).unwrap();
         assert_eq!(args.input, 42);
         assert_eq!(args.repeat, None);
+        assert_eq!(args.warmup, 0);
         assert_eq!(args.plugin_dir, PluginDirChoice::NextToTheApp);
         assert_eq!(args.processor, "component1");
         assert_eq!(args.transformer, "component2");
@@ -165,6 +185,8 @@ mod tests {
             "-7",
             "--repeat",
             "1000",
+            "--warmup",
+            "50",
             "--plugin-dir",
             "plugins",
             "--processor",
@@ -175,6 +197,7 @@ mod tests {
         .unwrap();
         assert_eq!(args.input, -7);
         assert_eq!(args.repeat, Some(1000));
+        assert_eq!(args.warmup, 50);
         assert_eq!(args.plugin_dir, PluginDirChoice::Flag("plugins".into()));
         assert_eq!(args.processor, "my_processor");
         assert_eq!(args.transformer, "hex_transformer");
@@ -212,6 +235,24 @@ mod tests {
             let error = parse(&["--repeat", bad]).unwrap_err().to_string();
             assert!(error.contains(&format!("`{bad}`")), "{error}");
         }
+    }
+
+    #[test]
+    fn warmup_needs_repeat_and_a_count_within_the_limit() {
+        assert_eq!(
+            parse(&["--warmup", "10"]).unwrap_err().to_string(),
+            "--warmup only makes sense with --repeat N (see --help)"
+        );
+        for bad in ["-1", "some", "10000001"] {
+            let error = parse(&["--repeat", "1", "--warmup", bad])
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains(&format!("`{bad}`")), "{error}");
+        }
+        assert_eq!(
+            parse(&["--repeat", "1", "--warmup", "0"]).unwrap().warmup,
+            0
+        );
     }
 
     #[test]

@@ -80,6 +80,7 @@ fn run(args: &Args) -> Result<(), AppError> {
                 &processor,
                 &transformer,
                 args.input,
+                args.warmup,
                 times,
             )?),
         }
@@ -168,13 +169,18 @@ fn run_pipeline(
     Ok(())
 }
 
-/// `--repeat N`: N quiet pipelines, each one timed, stopping at the first error.
+/// `--repeat N`: `warmup` quiet pipelines that are not timed, then N that are, stopping at the
+/// first error.
 fn repeat_pipeline(
     processor: &dyn Processor,
     transformer: &dyn Transformer,
     input: i32,
+    warmup: usize,
     times: usize,
 ) -> Result<Summary, ComponentError> {
+    for _ in 0..warmup {
+        run_pipeline(processor, transformer, input, Narration::Quiet)?;
+    }
     let mut latencies = Vec::with_capacity(times);
     let started = Instant::now();
     for _ in 0..times {

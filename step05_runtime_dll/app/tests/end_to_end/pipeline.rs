@@ -77,6 +77,17 @@ fn repeat_runs_quietly_and_ends_with_the_summary_line() {
 }
 
 #[test]
+fn warmup_pipelines_are_not_counted_in_the_summary() {
+    let run = run_app(&["--repeat", "30", "--warmup", "20"]);
+    assert!(run.status.success(), "{}", run.stderr);
+    let last_line = run.stdout.lines().last().unwrap_or_default();
+    assert!(
+        last_line.starts_with("summary: requests=30 ok=30 failed=0 "),
+        "{last_line}"
+    );
+}
+
+#[test]
 fn plugins_load_from_the_plugin_dir_flag_or_the_plugin_dir_variable() {
     // A directory holding copies of the two default plugins and nothing else.
     let dir = scratch_dir("plugins_load_from_the_plugin_dir");
