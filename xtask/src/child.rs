@@ -24,10 +24,29 @@ pub struct Finished {
 /// Runs `command` with stdin closed and stdout piped; stderr goes where ours goes. Each stdout
 /// line is passed to `on_line` as it arrives and kept in the result.
 pub fn run_streaming(
-    mut command: Command,
+    command: Command,
     limit: Duration,
     mut on_line: impl FnMut(&str),
 ) -> io::Result<Finished> {
+    let mut stdout_lines = Vec::new();
+    let status = run_line_by_line(command, limit, |line| {
+        on_line(&line);
+        stdout_lines.push(line);
+    })?;
+    Ok(Finished {
+        status,
+        stdout_lines,
+    })
+}
+
+/// Like [`run_streaming`], but hands each line over instead of keeping them all: a benchmark
+/// prints hundreds of thousands of lines and only its last one matters. Returns `None` when the
+/// time limit ran out and the child was stopped.
+pub fn run_line_by_line(
+    mut command: Command,
+    limit: Duration,
+    mut on_line: impl FnMut(String),
+) -> io::Result<Option<ExitStatus>> {
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -60,22 +79,22 @@ pub fn run_streaming(
     });
 
     let deadline = Instant::now() + limit;
-    let mut stdout_lines = Vec::new();
-    let mut keep = |line: String| {
-        on_line(&line);
-        stdout_lines.push(line);
-    };
     let status = loop {
-        match lines_rx.recv_timeout(POLL) {
+        // While lines flow, only the clock is checked: a child that never stops printing must
+        // still meet its time limit.
+        let quiet = match lines_rx.recv_timeout(POLL) {
             Ok(line) => {
-                keep(line);
-                continue;
+                on_line(line);
+                false
             }
-            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Timeout) => true,
             // The pipe closed: the child is about to exit; keep polling without spinning.
-            Err(RecvTimeoutError::Disconnected) => thread::sleep(POLL),
-        }
-        if let Some(status) = child.try_wait()? {
+            Err(RecvTimeoutError::Disconnected) => {
+                thread::sleep(POLL);
+                true
+            }
+        };
+        if quiet && let Some(status) = child.try_wait()? {
             break Some(status);
         }
         if Instant::now() >= deadline {
@@ -87,14 +106,11 @@ pub fn run_streaming(
     let drain_until = Instant::now() + DRAIN;
     while let Some(left) = drain_until.checked_duration_since(Instant::now()) {
         match lines_rx.recv_timeout(left) {
-            Ok(line) => keep(line),
+            Ok(line) => on_line(line),
             Err(_) => break,
         }
     }
-    Ok(Finished {
-        status,
-        stdout_lines,
-    })
+    Ok(status)
 }
 
 /// Asks the child to stop so it can shut its own children down (Unix: `SIGTERM`), then kills it

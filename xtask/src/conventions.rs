@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::steps::{self, STEPS};
+use crate::steps::{self, BENCH_WORKSPACES, STEPS};
 
 /// The Rust version every package declares: the one this repository is built and tested with.
 const RUST_VERSION: &str = "1.95";
@@ -15,6 +15,15 @@ fn written_steps() -> Vec<PathBuf> {
         .iter()
         .map(|step| root.join(step.dir))
         .filter(|dir| dir.join("Cargo.toml").is_file())
+        .collect()
+}
+
+/// Every workspace readers build on their own: the written steps and the benchmark programs.
+fn own_workspaces() -> Vec<PathBuf> {
+    let root = steps::repo_root();
+    written_steps()
+        .into_iter()
+        .chain(BENCH_WORKSPACES.iter().map(|dir| root.join(dir)))
         .collect()
 }
 
@@ -75,10 +84,13 @@ fn every_step_readme_shows_its_expected_output() {
 #[test]
 fn every_package_declares_edition_2024_and_the_rust_version() {
     let root = steps::repo_root();
-    let all_manifests = written_steps()
+    let all_manifests = own_workspaces()
         .into_iter()
         .flat_map(|dir| manifests(&dir))
-        .chain([root.join("xtask/Cargo.toml")]);
+        .chain([
+            root.join("xtask/Cargo.toml"),
+            root.join("bench/measure/Cargo.toml"),
+        ]);
     for manifest in all_manifests {
         let text = read(&manifest);
         if !text.contains("[package]") {
@@ -100,7 +112,7 @@ fn every_package_declares_edition_2024_and_the_rust_version() {
 #[test]
 fn every_workspace_uses_resolver_3() {
     let root = steps::repo_root();
-    let workspace_manifests = written_steps()
+    let workspace_manifests = own_workspaces()
         .into_iter()
         .map(|dir| dir.join("Cargo.toml"))
         .chain([root.join("Cargo.toml")]);
@@ -118,7 +130,7 @@ fn every_workspace_uses_resolver_3() {
 
 #[test]
 fn every_step_has_its_lockfile_and_no_cargo_config() {
-    for dir in written_steps() {
+    for dir in own_workspaces() {
         assert!(
             dir.join("Cargo.lock").is_file(),
             "{} has no Cargo.lock: readers must build what we tested",

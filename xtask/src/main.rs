@@ -4,6 +4,8 @@
 //!   printed the journey's two invariant lines, and ends with a table of what happened.
 //! - `cargo xtask test` runs `cargo test` in every step (and this crate's own tests), streaming
 //!   the output, then prints a summary table; it exits with status 1 if anything failed.
+//! - `cargo xtask bench` measures what each boundary costs (release builds) and writes the
+//!   report shown in the root README; `--smoke` runs it in miniature to prove it still works.
 //!
 //! `cargo xtask` is an alias, set in the root `.cargo/config.toml`, for
 //! `cargo run --quiet --package xtask --`. Automation written in Rust rather than in shell
@@ -12,6 +14,7 @@
 //! # Layout
 //!
 //! - `steps`: the nine steps in order, what each needs to run, and the invariant lines.
+//! - `bench`: `cargo xtask bench`, with its report.
 //! - `journey`: `cargo xtask journey`.
 //! - `test_all`: `cargo xtask test`.
 //! - `child`: runs a command with a time limit while streaming its standard output.
@@ -19,6 +22,7 @@
 //! - `table`: the summary tables both commands print.
 //! - `conventions` (tests only): what every step must keep (README, golden file, manifests).
 
+mod bench;
 mod broker;
 mod child;
 #[cfg(test)]
@@ -36,13 +40,16 @@ Usage: cargo xtask <command>
 Commands:
   journey   build and run every step in order, check each prints the result lines, show a table
   test      run `cargo test` in every step, show a summary table; exit status 1 if any failed
+  bench     measure what each boundary costs (release builds); write bench/results/ and the
+            README's results block. `bench --smoke`: a few pipelines per row, debug builds
   help      show this message
 ";
 
 fn main() -> ExitCode {
-    let command = std::env::args().nth(1);
-    match command.as_deref() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
         Some("journey") => journey::run(),
+        Some("bench") => bench::command(&args[1..]),
         Some("test") => test_all::run(),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");

@@ -1,12 +1,14 @@
-//! `cargo xtask test`: run `cargo test` in every step and in this crate, streaming the output,
-//! then print one summary table and one closing line with the totals.
+//! `cargo xtask test`: run `cargo test` in this crate, in every step and in every benchmark
+//! workspace, streaming the output; then a smoke run of `cargo xtask bench`, so the measuring
+//! command cannot rot; then one summary table and one closing line with the totals.
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
+use crate::bench;
 use crate::child;
-use crate::steps::{self, STEPS};
+use crate::steps::{self, BENCH_WORKSPACES, STEPS};
 use crate::table::{self, Table};
 
 /// A step's whole `cargo test`, build included, that takes longer than this is stopped: a hung
@@ -28,13 +30,23 @@ pub fn run() -> ExitCode {
     let mut any_failed = false;
 
     // This crate first: it checks what every step must keep (README, golden file, manifests).
-    // `--bins` builds only the test harness, never `target/debug/xtask`, which is running now
-    // (Windows cannot replace a running executable).
-    let targets = std::iter::once(("xtask (repository frame)", root.clone(), &["--bins"][..]))
+    // `--lib --bins` builds only the test harnesses (this crate's and `measure`'s), never
+    // `target/debug/xtask`, which is running now (Windows cannot replace a running executable).
+    let frame = (
+        "xtask, measure (repository frame)",
+        root.clone(),
+        &["--workspace", "--lib", "--bins"][..],
+    );
+    let targets = std::iter::once(frame)
         .chain(
             STEPS
                 .iter()
                 .map(|step| (step.dir, root.join(step.dir), &[][..])),
+        )
+        .chain(
+            BENCH_WORKSPACES
+                .iter()
+                .map(|dir| (*dir, root.join(dir), &[][..])),
         );
     for (name, dir, extra_args) in targets {
         if !dir.join("Cargo.toml").is_file() {
@@ -59,6 +71,24 @@ pub fn run() -> ExitCode {
         totals.failed += counts.failed;
         totals.ignored += counts.ignored;
     }
+
+    eprintln!("\n==> cargo xtask bench --smoke");
+    let started = Instant::now();
+    let smoke = match bench::run(bench::Mode::Smoke) {
+        Ok(()) => "ok".to_string(),
+        Err(error) => {
+            any_failed = true;
+            format!("FAILED: {error}")
+        }
+    };
+    table.push(vec![
+        "bench --smoke".to_string(),
+        smoke,
+        String::new(),
+        String::new(),
+        String::new(),
+        table::seconds(started.elapsed()),
+    ]);
 
     println!("\n{table}");
     println!(
