@@ -147,7 +147,7 @@ fn every_step_has_its_lockfile_and_no_cargo_config() {
 }
 
 #[test]
-fn root_readme_lists_every_step_and_both_quick_start_commands() {
+fn root_readme_lists_every_step_and_every_xtask_command() {
     let readme = read(&steps::repo_root().join("README.md"));
     for step in &STEPS {
         assert!(
@@ -156,7 +156,7 @@ fn root_readme_lists_every_step_and_both_quick_start_commands() {
             step.dir
         );
     }
-    for command in ["cargo xtask journey", "cargo xtask test"] {
+    for command in ["cargo xtask journey", "cargo xtask test", "cargo xtask bench"] {
         assert!(
             readme.contains(command),
             "README.md does not show `{command}`"
