@@ -39,7 +39,8 @@ pub struct RestartPolicy {
 
 pub const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
-/// How often a waiting supervisor checks for Ctrl-C.
+/// How often the supervisor checks for Ctrl-C while it waits to restart a service. (While it waits
+/// for a reply, the connection's watchdog does, as often.)
 const INTERRUPT_POLL: Duration = Duration::from_millis(50);
 
 /// What the service said about itself in the hello exchange.
@@ -324,13 +325,14 @@ impl SupervisedService {
             }));
         }
         let args: &[&str] = if spec.quiet { &["--quiet"] } else { &[] };
-        let child = ChildConnection::spawn(&spec.program, args).map_err(|error| {
-            Attempt::Fatal(SupervisorError::SpawnFailed {
-                service: spec.name.to_string(),
-                path: spec.program.clone(),
-                error,
-            })
-        })?;
+        let child = ChildConnection::spawn_interruptible(&spec.program, args, interrupt::requested)
+            .map_err(|error| {
+                Attempt::Fatal(SupervisorError::SpawnFailed {
+                    service: spec.name.to_string(),
+                    path: spec.program.clone(),
+                    error,
+                })
+            })?;
         log(format_args!(
             "started {} (pid {}) from {}",
             spec.name,
@@ -385,32 +387,23 @@ impl SupervisedService {
             .send(&Request { id, body })
             .map_err(|error| Attempt::Restart(Failure::WriteFailed(error)))?;
 
-        let deadline = Instant::now() + timeout;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(Attempt::Restart(Failure::TimedOut(timeout)));
+        // One wait for the whole timeout: the connection's watchdog ends it early on Ctrl-C.
+        let failure = match child.recv_reply(timeout) {
+            Ok(reply) if reply.id == Some(id) => return Ok(reply.body),
+            Ok(reply) => Failure::WrongId {
+                expected: id,
+                got: reply.id,
+            },
+            Err(ReplyError::Recv(RecvError::Interrupted)) => {
+                return Err(Attempt::Fatal(SupervisorError::Interrupted));
             }
-            // Wait in short slices so that Ctrl-C is noticed while a service hangs.
-            let failure = match child.recv_reply(left.min(INTERRUPT_POLL)) {
-                Ok(reply) if reply.id == Some(id) => return Ok(reply.body),
-                Ok(reply) => Failure::WrongId {
-                    expected: id,
-                    got: reply.id,
-                },
-                Err(ReplyError::Recv(RecvError::TimedOut)) => {
-                    if interrupt::requested() {
-                        return Err(Attempt::Fatal(SupervisorError::Interrupted));
-                    }
-                    continue;
-                }
-                Err(ReplyError::Recv(RecvError::Closed)) => Failure::Died,
-                Err(ReplyError::Recv(RecvError::TooLong)) => Failure::TooLong,
-                Err(ReplyError::Recv(RecvError::Io(error))) => Failure::ReadFailed(error),
-                Err(ReplyError::Garbage { line, cause }) => Failure::Garbage { line, cause },
-            };
-            return Err(Attempt::Restart(failure));
-        }
+            Err(ReplyError::Recv(RecvError::TimedOut)) => Failure::TimedOut(timeout),
+            Err(ReplyError::Recv(RecvError::Closed)) => Failure::Died,
+            Err(ReplyError::Recv(RecvError::TooLong)) => Failure::TooLong,
+            Err(ReplyError::Recv(RecvError::Io(error))) => Failure::ReadFailed(error),
+            Err(ReplyError::Garbage { line, cause }) => Failure::Garbage { line, cause },
+        };
+        Err(Attempt::Restart(failure))
     }
 
     /// Gets rid of a failed process, saying what went wrong and how the process ended.
