@@ -1,5 +1,6 @@
-//! The command line: `app [--input N] [--repeat N] [--service-dir DIR] [--timeout-ms MS]
-//! [--max-restarts N]`. Hand-written, because five flags do not earn a parser dependency.
+//! The command line: `app [--input N] [--repeat N [--warmup N]] [--service-dir DIR]
+//! [--timeout-ms MS] [--max-restarts N]`. Hand-written, because six flags do not earn a parser
+//! dependency.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -13,6 +14,8 @@ Options:
   --input N           the value to process (default 42)
   --repeat N          run the pipeline N times without the per-call output, then print one
                       `summary:` line (latency per pipeline)
+  --warmup N          with --repeat: first run the pipeline N times unmeasured (caches, branch
+                      predictors and the services warm), not counted in the summary (default 0)
   --service-dir DIR   where service1 and service2 are (default: the app's own directory;
                       the SERVICE_DIR environment variable works too)
   --timeout-ms MS     how long a service may take to answer before it is restarted (default 5000)
@@ -24,6 +27,8 @@ Options:
 pub struct Options {
     pub input: i32,
     pub repeat: Option<u64>,
+    /// Pipelines run before the measured `--repeat` ones, and left out of the summary.
+    pub warmup: u64,
     pub service_dir: Option<PathBuf>,
     pub timeout: Duration,
     pub max_restarts: u32,
@@ -34,6 +39,7 @@ impl Default for Options {
         Self {
             input: 42,
             repeat: None,
+            warmup: 0,
             service_dir: None,
             timeout: Duration::from_secs(5),
             max_restarts: 3,
@@ -78,6 +84,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
                 }
                 options.repeat = Some(repeat);
             }
+            "--warmup" => options.warmup = number(&flag, &value()?)?,
             "--service-dir" => options.service_dir = Some(PathBuf::from(value()?)),
             "--timeout-ms" => {
                 let millis: u64 = number(&flag, &value()?)?;
@@ -89,6 +96,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "--max-restarts" => options.max_restarts = number(&flag, &value()?)?,
             _ => return Err(format!("unknown argument {flag:?}")),
         }
+    }
+    // A warm-up prepares a measurement; without one it would only be a slower single run.
+    if options.warmup > 0 && options.repeat.is_none() {
+        return Err("--warmup only makes sense with --repeat N".into());
     }
     Ok(Command::Run(options))
 }
@@ -121,6 +132,8 @@ mod tests {
             "--input",
             "-7",
             "--repeat=10",
+            "--warmup",
+            "3",
             "--service-dir",
             "bin",
             "--timeout-ms=250",
@@ -134,6 +147,7 @@ mod tests {
             Options {
                 input: -7,
                 repeat: Some(10),
+                warmup: 3,
                 service_dir: Some(PathBuf::from("bin")),
                 timeout: Duration::from_millis(250),
                 max_restarts: 0,
@@ -155,6 +169,28 @@ mod tests {
             parsed(&["--frobnicate"])
                 .unwrap_err()
                 .contains("--frobnicate")
+        );
+    }
+
+    #[test]
+    fn warmup_defaults_to_none_and_needs_repeat() {
+        let Ok(Command::Run(options)) = parsed(&["--repeat", "5"]) else {
+            panic!("--repeat alone should parse");
+        };
+        assert_eq!(options.warmup, 0);
+        let Ok(Command::Run(options)) = parsed(&["--warmup=0", "--repeat", "5"]) else {
+            panic!("--warmup 0 should parse");
+        };
+        assert_eq!(options.warmup, 0);
+        assert!(
+            parsed(&["--warmup", "10"])
+                .unwrap_err()
+                .contains("--warmup only makes sense with --repeat")
+        );
+        assert!(
+            parsed(&["--repeat", "5", "--warmup", "-1"])
+                .unwrap_err()
+                .contains("--warmup")
         );
     }
 

@@ -113,8 +113,14 @@ fn run() -> Result<(), AppError> {
     match options.repeat {
         Some(times) => {
             let restarts = || processor.service().restarts() + transformer.service().restarts();
-            let (mut summary, failure) =
-                pipeline::repeat(&processor, &transformer, options.input, times, restarts);
+            let (mut summary, failure) = pipeline::repeat(
+                &processor,
+                &transformer,
+                options.input,
+                options.warmup,
+                times,
+                restarts,
+            );
             if interrupt::requested() {
                 // Like `ping` on Ctrl-C: report what was done; the interrupted pipeline did not
                 // fail, it was never finished.

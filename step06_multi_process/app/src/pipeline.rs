@@ -96,19 +96,39 @@ impl fmt::Display for RepeatSummary {
     }
 }
 
-/// Runs the pipeline `times` times, quietly, stopping at the first failure.
+/// Runs the pipeline `warmup` times unmeasured, then `times` times measured, quietly, stopping at
+/// the first failure.
 ///
-/// Returns the summary, and the error that stopped the run if one did. `restarts` is asked for
-/// at the end, so it counts the restarts that happened during the run.
+/// Returns the summary, and the error that stopped the run if one did. Only the measured
+/// pipelines are counted, except a failed warm-up pipeline, which is the run's one failure.
+/// `restarts` is asked for at the end, so it counts the restarts that happened during the run,
+/// warm-up included.
 pub fn repeat(
     processor: &dyn Processor,
     transformer: &dyn Transformer,
     input: i32,
+    warmup: u64,
     times: u64,
     restarts: impl Fn() -> u32,
 ) -> (RepeatSummary, Option<PipelineError>) {
     let mut latencies = Vec::with_capacity(usize::try_from(times).unwrap_or(0).min(1 << 24));
     let mut failure = None;
+    // The first pipelines pay for what later ones find ready (page faults, cold caches, the
+    // services' first allocations); a measurement of the boundary should not include them.
+    for _ in 0..warmup {
+        if let Err(error) = run_pipeline(processor, transformer, input, &mut io::sink()) {
+            let summary = RepeatSummary {
+                requests: 1,
+                ok: 0,
+                failed: 1,
+                elapsed: Duration::ZERO,
+                p50: Duration::ZERO,
+                p99: Duration::ZERO,
+                restarts: restarts(),
+            };
+            return (summary, Some(error));
+        }
+    }
     let started = Instant::now();
     for _ in 0..times {
         let one = Instant::now();
@@ -148,7 +168,74 @@ pub fn percentile(sorted: &[Duration], percent: usize) -> Duration {
 
 #[cfg(test)]
 mod tests {
+    use std::cell::Cell;
+
+    use traits::{ProcessResult, TransformResult};
+
     use super::*;
+
+    /// Both halves of the contract in one, counting the pipelines that reach it (one `process`
+    /// call per pipeline) and failing from the `fail_from`-th on.
+    struct Counting {
+        pipelines: Cell<u64>,
+        fail_from: u64,
+    }
+
+    impl Processor for Counting {
+        fn process(&self, value: i32) -> Result<ProcessResult, ComponentError> {
+            self.pipelines.set(self.pipelines.get() + 1);
+            if self.pipelines.get() >= self.fail_from {
+                return Err(ComponentError::Overflow { value });
+            }
+            Ok(ProcessResult {
+                value: value * 2,
+                processed: true,
+            })
+        }
+        fn validate(&self, _: &ProcessResult) -> Result<bool, ComponentError> {
+            Ok(true)
+        }
+    }
+
+    impl Transformer for Counting {
+        fn transform(&self, value: i32) -> Result<TransformResult, ComponentError> {
+            Ok(TransformResult {
+                original: value,
+                transformed: format!("Value-{value:04}"),
+            })
+        }
+        fn analyze(&self, data: &TransformResult) -> Result<String, ComponentError> {
+            Ok(format!("{data:?}"))
+        }
+    }
+
+    fn counting(fail_from: u64) -> Counting {
+        Counting {
+            pipelines: Cell::new(0),
+            fail_from,
+        }
+    }
+
+    #[test]
+    fn warmup_pipelines_run_first_and_are_not_counted() {
+        let both = counting(u64::MAX);
+        let (summary, failure) = repeat(&both, &both, 42, 3, 5, || 0);
+        assert!(failure.is_none());
+        assert_eq!(both.pipelines.get(), 8);
+        assert_eq!((summary.requests, summary.ok, summary.failed), (5, 5, 0));
+    }
+
+    #[test]
+    fn a_failed_warmup_pipeline_stops_the_run_as_its_one_failure() {
+        let both = counting(2);
+        let (summary, failure) = repeat(&both, &both, 42, 3, 5, || 0);
+        assert!(matches!(
+            failure,
+            Some(PipelineError::Component(ComponentError::Overflow { .. }))
+        ));
+        assert_eq!(both.pipelines.get(), 2);
+        assert_eq!((summary.requests, summary.ok, summary.failed), (1, 0, 1));
+    }
 
     fn micros(values: &[u64]) -> Vec<Duration> {
         values.iter().map(|&us| Duration::from_micros(us)).collect()

@@ -86,6 +86,16 @@ fn repeat_prints_only_the_summary_line_with_every_pipeline_ok() {
 }
 
 #[test]
+fn warmup_pipelines_are_run_but_left_out_of_the_summary() {
+    let run = run(app(&["--repeat", "7", "--warmup", "20"]));
+    assert!(run.status.success(), "{run:#?}");
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    for (key, expected) in [("requests", "7"), ("ok", "7"), ("failed", "0")] {
+        assert_eq!(summary_value(&run.stdout, key), expected, "{}", run.stdout);
+    }
+}
+
+#[test]
 fn an_overflowing_input_exits_1_with_an_overflow_error() {
     let run = run(app(&["--input", "2147483647"]));
     assert_eq!(run.status.code(), Some(1), "{run:#?}");
