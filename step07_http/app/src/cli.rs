@@ -1,6 +1,6 @@
-//! The app's flags: `--input N`, `--repeat N`, `--concurrency C`, `--timeout-ms MS`.
+//! The app's flags: `--input N`, `--repeat N`, `--warmup N`, `--concurrency C`, `--timeout-ms MS`.
 //!
-//! Parsed by hand: four flags do not earn a dependency, and every mistake gets one line that
+//! Parsed by hand: five flags do not earn a dependency, and every mistake gets one line that
 //! names the flag and the value.
 
 use std::time::Duration;
@@ -8,10 +8,12 @@ use std::time::Duration;
 use crate::http::DEFAULT_REQUEST_TIMEOUT;
 
 pub const USAGE: &str = "\
-usage: app [--input N] [--repeat N [--concurrency C]] [--timeout-ms MS]
+usage: app [--input N] [--repeat N [--warmup N] [--concurrency C]] [--timeout-ms MS]
 
   --input N         the value to send through the pipeline (default 42)
   --repeat N        run the pipeline N times, print only a `summary:` line of latencies
+  --warmup N        with --repeat, first run N pipelines that are not measured nor counted
+                    (default 0): connections get opened, caches warm up
   --concurrency C   with --repeat, keep C pipelines in flight at once (default 1)
   --timeout-ms MS   give up on a call after MS milliseconds (default 5000)
 
@@ -29,6 +31,8 @@ pub enum Command {
 pub struct Args {
     pub input: i32,
     pub repeat: Option<u32>,
+    /// Pipelines run before the measured ones, not counted in the summary.
+    pub warmup: u32,
     pub concurrency: u32,
     pub request_timeout: Duration,
 }
@@ -38,6 +42,7 @@ impl Default for Args {
         Self {
             input: 42,
             repeat: None,
+            warmup: 0,
             concurrency: 1,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
         }
@@ -62,7 +67,7 @@ pub fn parse(arguments: impl IntoIterator<Item = String>) -> Result<Command, Str
         }
         if !matches!(
             flag.as_str(),
-            "--input" | "--repeat" | "--concurrency" | "--timeout-ms"
+            "--input" | "--repeat" | "--warmup" | "--concurrency" | "--timeout-ms"
         ) {
             return Err(format!("unknown argument {flag:?}; see --help"));
         }
@@ -72,6 +77,7 @@ pub fn parse(arguments: impl IntoIterator<Item = String>) -> Result<Command, Str
         match flag.as_str() {
             "--input" => args.input = number(&flag, &value, i32::MIN, i32::MAX)?,
             "--repeat" => args.repeat = Some(number(&flag, &value, 1, u32::MAX)?),
+            "--warmup" => args.warmup = number(&flag, &value, 0, u32::MAX)?,
             "--concurrency" => args.concurrency = number(&flag, &value, 1, MAX_CONCURRENCY)?,
             _ => {
                 let ms = number(&flag, &value, 1, 3_600_000)?;
@@ -112,13 +118,33 @@ mod tests {
         let expected = Args {
             input: -5,
             repeat: Some(100),
+            warmup: 10,
             concurrency: 8,
             request_timeout: Duration::from_millis(250),
         };
-        let spaced = parse_str("--input -5 --repeat 100 --concurrency 8 --timeout-ms 250");
+        let spaced =
+            parse_str("--input -5 --repeat 100 --warmup 10 --concurrency 8 --timeout-ms 250");
         assert_eq!(spaced, Ok(Command::Run(expected.clone())));
-        let joined = parse_str("--input=-5 --repeat=100 --concurrency=8 --timeout-ms=250");
+        let joined =
+            parse_str("--input=-5 --repeat=100 --warmup=10 --concurrency=8 --timeout-ms=250");
         assert_eq!(joined, Ok(Command::Run(expected)));
+    }
+
+    #[test]
+    fn warmup_defaults_to_none_and_may_be_zero() {
+        let Ok(Command::Run(args)) = parse_str("--repeat 5") else {
+            panic!("--repeat 5 must parse");
+        };
+        assert_eq!(args.warmup, 0);
+        let Ok(Command::Run(args)) = parse_str("--repeat 5 --warmup 0") else {
+            panic!("--warmup 0 must parse");
+        };
+        assert_eq!(args.warmup, 0);
+        let error = parse_str("--repeat 5 --warmup -1").unwrap_err();
+        assert!(
+            error.contains("--warmup") && error.contains("\"-1\""),
+            "{error}"
+        );
     }
 
     #[test]

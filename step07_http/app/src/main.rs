@@ -19,7 +19,7 @@ use app::child::{ChildService, binaries_dir, locate_or_build};
 use app::cli::{self, Args, Command};
 use app::http::{CallError, HttpProcessor, HttpService, HttpTransformer, build_client};
 use app::pipeline::run_pipeline;
-use app::repeat::run_repeated;
+use app::repeat::{Plan, run_repeated};
 use common::signal::stop_requested;
 
 /// How long a service has to answer `/health` before the app gives up on it.
@@ -137,15 +137,13 @@ async fn run(args: Args) -> Result<(), Box<dyn Error>> {
             println!("\nExecution complete");
         }
         Some(repeat) => {
-            let (summary, error) = run_repeated(
-                processor,
-                transformer,
-                args.input,
+            let plan = Plan {
                 repeat,
-                args.concurrency,
-                &id_prefix,
-            )
-            .await;
+                warmup: args.warmup,
+                concurrency: args.concurrency,
+            };
+            let (summary, error) =
+                run_repeated(processor, transformer, args.input, plan, &id_prefix).await;
             children.into_iter().for_each(ChildService::stop);
             println!("{summary}");
             if let Some(error) = error {

@@ -1,4 +1,5 @@
-//! `--repeat N --concurrency C`: the same pipeline N times, C at once, and one `summary:` line.
+//! `--repeat N --warmup W --concurrency C`: W pipelines to warm up, then the same pipeline N
+//! times, C at once, and one `summary:` line for those N.
 //!
 //! The line is read by a program (the root's boundary measurement), so its shape is fixed and
 //! shared with steps 05, 06 and 08:
@@ -58,16 +59,95 @@ impl fmt::Display for Summary {
     }
 }
 
-/// Runs `repeat` pipelines with at most `concurrency` in flight. Request ids are
-/// `<id_prefix>-<n>`, n from 1. Returns the summary and the first error, if any.
+/// How many pipelines to run, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    /// Pipelines measured and counted in the summary.
+    pub repeat: u32,
+    /// Pipelines run first, neither measured nor counted: the first calls pay for opening
+    /// connections and for cold caches, which is not what a steady stream of pipelines costs.
+    pub warmup: u32,
+    /// Pipelines in flight at once, for the warm-up too (so C connections per service are open
+    /// before the clock starts).
+    pub concurrency: u32,
+}
+
+/// Runs `plan.warmup` pipelines unmeasured, then `plan.repeat` measured ones, with at most
+/// `plan.concurrency` in flight. Request ids are `<id_prefix>-warmup-<n>` during the warm-up and
+/// `<id_prefix>-<n>` after, n from 1, so a log tells the two apart. Returns the summary and the
+/// first error, if any; a failed warm-up measures nothing and gives an empty summary.
 pub async fn run_repeated<P, T>(
     processor: P,
     transformer: T,
     input: i32,
-    repeat: u32,
-    concurrency: u32,
+    plan: Plan,
     id_prefix: &str,
 ) -> (Summary, Option<CallError>)
+where
+    P: Processor + Clone + Send + Sync + 'static,
+    T: Transformer + Clone + Send + Sync + 'static,
+{
+    let warmup_prefix = format!("{id_prefix}-warmup");
+    let warmup = run_pipelines(
+        &processor,
+        &transformer,
+        input,
+        plan.warmup,
+        plan.concurrency,
+        &warmup_prefix,
+    )
+    .await;
+    if warmup.first_error.is_some() {
+        let nothing = Summary {
+            requests: 0,
+            ok: 0,
+            failed: 0,
+            elapsed: Duration::ZERO,
+            latencies: Vec::new(),
+            concurrency: plan.concurrency,
+        };
+        return (nothing, warmup.first_error);
+    }
+
+    let measured = run_pipelines(
+        &processor,
+        &transformer,
+        input,
+        plan.repeat,
+        plan.concurrency,
+        id_prefix,
+    )
+    .await;
+    let ok = measured.latencies.len() as u32;
+    let summary = Summary {
+        requests: ok + measured.failed,
+        ok,
+        failed: measured.failed,
+        elapsed: measured.elapsed,
+        latencies: measured.latencies,
+        concurrency: plan.concurrency,
+    };
+    (summary, measured.first_error)
+}
+
+/// What one batch of pipelines did.
+struct Batch {
+    /// Sorted.
+    latencies: Vec<Duration>,
+    failed: u32,
+    first_error: Option<CallError>,
+    elapsed: Duration,
+}
+
+/// Runs `count` pipelines with at most `concurrency` in flight; ids `<id_prefix>-<n>`.
+async fn run_pipelines<P, T>(
+    processor: &P,
+    transformer: &T,
+    input: i32,
+    count: u32,
+    concurrency: u32,
+    id_prefix: &str,
+) -> Batch
 where
     P: Processor + Clone + Send + Sync + 'static,
     T: Transformer + Clone + Send + Sync + 'static,
@@ -79,7 +159,7 @@ where
     // C workers share one counter: each takes the next pipeline number until there is none left.
     // Spawned tasks run on all the runtime's threads, so C really means C calls in flight.
     let mut workers = JoinSet::new();
-    for _ in 0..concurrency.min(repeat) {
+    for _ in 0..concurrency.min(count) {
         let (processor, transformer) = (processor.clone(), transformer.clone());
         let (next, stop) = (Arc::clone(&next), Arc::clone(&stop));
         let id_prefix = id_prefix.to_string();
@@ -87,7 +167,7 @@ where
             let mut latencies = Vec::new();
             while !stop.load(Ordering::Relaxed) {
                 let number = next.fetch_add(1, Ordering::Relaxed);
-                if number >= repeat {
+                if number >= count {
                     break;
                 }
                 let request_id = format!("{id_prefix}-{}", number + 1);
@@ -104,7 +184,7 @@ where
         });
     }
 
-    let mut latencies = Vec::with_capacity(repeat as usize);
+    let mut latencies = Vec::with_capacity(count as usize);
     let mut failed = 0;
     let mut first_error = None;
     while let Some(joined) = workers.join_next().await {
@@ -120,16 +200,12 @@ where
         }
     }
     latencies.sort_unstable();
-    let ok = latencies.len() as u32;
-    let summary = Summary {
-        requests: ok + failed,
-        ok,
-        failed,
-        elapsed: started.elapsed(),
+    Batch {
         latencies,
-        concurrency,
-    };
-    (summary, first_error)
+        failed,
+        first_error,
+        elapsed: started.elapsed(),
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The app using services someone else started (the three-terminal way), repeated runs, and the
 //! request id that ties one pipeline's three log lines together.
 
-use crate::support::{TwoServices, last_line, run_app};
+use crate::support::{TwoServices, last_line, run_app, start_service, start_service_logging_to};
 
 #[tokio::test]
 async fn with_urls_set_it_uses_those_services_and_starts_none() {
@@ -81,6 +81,44 @@ async fn repeat_with_concurrency_ends_stdout_with_one_summary_line() {
     let p50: u64 = fields[4].1.parse().unwrap();
     let p99: u64 = fields[5].1.parse().unwrap();
     assert!(p50 > 0 && p50 <= p99, "{summary}");
+}
+
+#[tokio::test]
+async fn warmup_pipelines_run_before_the_measured_ones_and_are_not_counted() {
+    // service1's own log is the witness: one line per request it answered, with the request id.
+    let log_path =
+        std::env::temp_dir().join(format!("step07-warmup-test-{}.log", std::process::id()));
+    let log = std::fs::File::create(&log_path).unwrap();
+    let service1 = start_service_logging_to("service1", log).await;
+    let service2 = start_service("service2", &[]).await;
+    let env = [
+        ("SERVICE1_URL", service1.url()),
+        ("SERVICE2_URL", service2.url()),
+    ];
+    let run = run_app(&["--repeat", "6", "--warmup", "4"], &env);
+    // Each log line is written before its answer is sent, so the app's exit means all are there.
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    let _ = std::fs::remove_file(&log_path);
+
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    let summary = last_line(&run.stdout);
+    assert!(
+        summary.starts_with("summary: requests=6 ok=6 failed=0 "),
+        "{summary}"
+    );
+    let answered: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("POST /process -> 200"))
+        .collect();
+    assert_eq!(answered.len(), 4 + 6, "{log}");
+    assert!(
+        answered[..4].iter().all(|line| line.contains("-warmup-")),
+        "{log}"
+    );
+    assert!(
+        answered[4..].iter().all(|line| !line.contains("-warmup-")),
+        "{log}"
+    );
 }
 
 #[test]

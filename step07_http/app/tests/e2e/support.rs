@@ -1,7 +1,8 @@
 //! Starting the app and the services for a test, with every wait bounded.
 
+use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -24,13 +25,24 @@ fn service_binaries() -> &'static [PathBuf] {
 
 /// Starts one service on a free port, its log discarded, with the extra environment `env`.
 pub async fn start_service(name: &'static str, env: &[(&str, &str)]) -> ChildService {
-    let index = if name == "service1" { 0 } else { 1 };
-    let binary = &service_binaries()[index];
     let mut env = env.to_vec();
     env.push(("REQUEST_LOG", "off"));
-    ChildService::start(name, binary, &env, Stdio::null())
+    ChildService::start(name, service_binary(name), &env, Stdio::null())
         .await
         .unwrap()
+}
+
+/// Starts one service on a free port, writing its log, one line per request, into `log`.
+pub async fn start_service_logging_to(name: &'static str, log: File) -> ChildService {
+    let env = [("REQUEST_LOG", "on")];
+    ChildService::start(name, service_binary(name), &env, Stdio::from(log))
+        .await
+        .unwrap()
+}
+
+fn service_binary(name: &str) -> &'static Path {
+    let index = if name == "service1" { 0 } else { 1 };
+    &service_binaries()[index]
 }
 
 /// Both services, started by the test (the three-terminal way), stopped when dropped.
