@@ -201,3 +201,23 @@ fn eof_on_stdin_is_a_clean_exit_with_status_0() {
         .expect("service1 exits once its stdin is closed");
     assert!(status.success(), "service1 ended with {status}");
 }
+
+#[test]
+fn a_read_that_times_out_returns_timed_out_and_leaves_the_service_killed() {
+    // Nothing is sent, so service1 has nothing to answer: the read can only end by its timeout.
+    let mut service =
+        ChildConnection::spawn(Path::new(env!("CARGO_BIN_EXE_service1")), &["--quiet"]).unwrap();
+    let started = std::time::Instant::now();
+    let outcome = service.recv_line(Duration::from_millis(200));
+    assert!(
+        matches!(outcome, Err(common::RecvError::TimedOut)),
+        "{outcome:?}"
+    );
+    assert!(started.elapsed() >= Duration::from_millis(200));
+    // The watchdog ended the read by killing the process: it did not exit by itself.
+    let status = service
+        .wait_timeout(PATIENCE)
+        .unwrap()
+        .expect("service1 was killed");
+    assert!(!status.success(), "service1 ended with {status}");
+}
