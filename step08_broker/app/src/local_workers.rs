@@ -2,11 +2,11 @@
 //!
 //! Step 08 is meant to run as separate processes, in separate terminals or containers. But
 //! `cargo run` on a fresh clone must show the pipeline with no other command, so by default the
-//! app starts one `service1` and one `service2` itself, as child processes, from the directory
-//! that holds its own executable (where Cargo puts every binary of the workspace). If they are
-//! missing and the app was started by Cargo (which sets `CARGO`), the app asks Cargo to build
-//! them first: `cargo run` only builds the binary it runs, and one package cannot make Cargo
-//! build another package's binary before it.
+//! app starts one `service1` (or `--service1-workers N` of them) and one `service2` itself, as
+//! child processes, from the directory that holds its own executable (where Cargo puts every
+//! binary of the workspace). If they are missing and the app was started by Cargo (which sets
+//! `CARGO`), the app asks Cargo to build them first: `cargo run` only builds the binary it
+//! runs, and one package cannot make Cargo build another package's binary before it.
 //!
 //! The children are stopped by closing their stdin (they run with `--stop-when-stdin-closes`),
 //! which works the same on every OS and also happens when the app dies without cleaning up. A
@@ -27,8 +27,10 @@ pub struct LocalWorkers {
 }
 
 impl LocalWorkers {
-    /// Starts one worker of each kind. `quiet` turns off their per-message log lines.
-    pub fn start(quiet: bool) -> Result<Self, String> {
+    /// Starts `service1_count` service1 workers and one service2. `quiet` turns off their
+    /// per-message log lines, unless `WORKER_LOG` is already set (then the children inherit it:
+    /// `WORKER_LOG=each app --repeat 10` shows which worker took which request).
+    pub fn start(quiet: bool, service1_count: usize) -> Result<Self, String> {
         let dir = executable_dir()?;
         let paths: Vec<PathBuf> = WORKERS
             .iter()
@@ -41,7 +43,14 @@ impl LocalWorkers {
         let mut workers = Self {
             children: Vec::new(),
         };
-        for (name, path) in WORKERS.iter().zip(&paths) {
+        // service1 `service1_count` times, then service2 once.
+        let counts = [service1_count, 1];
+        let to_start = WORKERS
+            .iter()
+            .zip(&paths)
+            .zip(counts)
+            .flat_map(|(worker, count)| std::iter::repeat_n(worker, count));
+        for (name, path) in to_start {
             let mut command = Command::new(path);
             command
                 .arg(STOP_WHEN_STDIN_CLOSES)
@@ -49,7 +58,7 @@ impl LocalWorkers {
                 // The app's stdout is the pipeline's output; the workers' logs go to stderr.
                 .stdout(Stdio::null())
                 .stderr(Stdio::inherit());
-            if quiet {
+            if quiet && std::env::var_os(WORKER_LOG_ENV).is_none() {
                 command.env(WORKER_LOG_ENV, "quiet");
             }
             // On error, `workers` is dropped here and stops the ones already started.

@@ -36,15 +36,18 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use summary::Summary;
 
-const USAGE: &str = "usage: app [--input N] [--repeat N] [--concurrency C] [--timeout SECONDS] \
-                     [--workers local|external]
+const USAGE: &str = "usage: app [--input N] [--repeat N] [--warmup N] [--concurrency C] \
+                     [--timeout SECONDS] [--workers local|external] [--service1-workers N]
   --input N          the value to process (default 42)
   --repeat N         run the pipeline N times without chatter and print a summary: line
+  --warmup N         with --repeat, first run N pipelines that are not measured (default 0)
   --concurrency C    with --repeat, keep C pipelines in flight at once (default 1)
   --timeout SECONDS  how long one request may wait for its reply (default 30)
   --workers local    start one service1 and one service2 as child processes (the default)
   --workers external use workers that run elsewhere (also: env WORKERS=external)
-environment: AMQP_ADDR (default amqp://127.0.0.1:5672/%2f), QUEUE_PREFIX, AMQP_CONNECT_TIMEOUT_SECS";
+  --service1-workers N  with local workers, start N service1 workers instead of one
+environment: AMQP_ADDR (default amqp://127.0.0.1:5672/%2f), QUEUE_PREFIX, AMQP_CONNECT_TIMEOUT_SECS;
+WORK_MS=N makes each service1 worker spend N ms per message (simulated work)";
 
 /// Where the workers come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,9 +62,13 @@ enum Workers {
 struct Args {
     input: i32,
     repeat: Option<usize>,
+    /// Pipelines run before the measured ones (connections warm, queues created, code paged in).
+    warmup: usize,
     concurrency: usize,
     timeout: Duration,
     workers: Workers,
+    /// How many `service1` workers to start in local mode: the stage the scaling demo scales.
+    service1_workers: usize,
 }
 
 fn main() -> ExitCode {
@@ -101,11 +108,14 @@ async fn run(args: Args) -> Result<(), String> {
     // Connect first: if RabbitMQ is unreachable, the app alone says so, in one line.
     let client = Arc::new(RpcClient::connect(&config, args.timeout).await?);
     let mut workers = match args.workers {
-        Workers::Local => Some(LocalWorkers::start(args.repeat.is_some())?),
+        Workers::Local => Some(LocalWorkers::start(
+            args.repeat.is_some(),
+            args.service1_workers,
+        )?),
         Workers::External => None,
     };
     match workers.as_mut() {
-        Some(workers) => wait_for_local_workers(&client, workers).await?,
+        Some(workers) => wait_for_local_workers(&client, workers, args.service1_workers).await?,
         None => say_if_no_worker(&client).await?,
     }
 
@@ -163,9 +173,10 @@ async fn run(args: Args) -> Result<(), String> {
     Ok(())
 }
 
-/// `--repeat N`: N pipelines, C at a time, each one timed. Request ids are `<id_prefix>-<n>`,
-/// n from 1. If any failed, the summary line is printed here, before the error, so a failed run
-/// still reports what it measured.
+/// `--repeat N`: first `--warmup` pipelines that are not measured, then N pipelines, C at a
+/// time, each one timed. Request ids are `<id_prefix>-<n>`, n from 1 (`<id_prefix>-warmup-<n>`
+/// for the warm-up). If any measured pipeline failed, the summary line is printed here, before
+/// the error, so a failed run still reports what it measured.
 async fn run_repeated(
     processor: &BrokerProcessor,
     transformer: &BrokerTransformer,
@@ -174,9 +185,48 @@ async fn run_repeated(
     client: &RpcClient,
     id_prefix: &str,
 ) -> Result<Summary, String> {
-    let next = Arc::new(AtomicUsize::new(0));
+    if args.warmup > 0 {
+        let warmup_prefix = format!("{id_prefix}-warmup");
+        let (_, errors) =
+            run_lanes(processor, transformer, args, args.warmup, &warmup_prefix).await?;
+        if let Some(first) = errors.first() {
+            return Err(format!(
+                "{} of {} warm-up pipelines failed; the first error: {first}",
+                errors.len(),
+                args.warmup
+            ));
+        }
+    }
     let started = Instant::now();
-    // C tasks, each taking the next pipeline number until none is left.
+    let (latencies, errors) = run_lanes(processor, transformer, args, count, id_prefix).await?;
+    let mut summary = Summary::new(count);
+    summary.elapsed = started.elapsed();
+    summary.latencies = latencies;
+    summary.errors = errors;
+    summary.dropped_replies = client.dropped_replies();
+    match summary.errors.first() {
+        None => Ok(summary),
+        Some(first) => {
+            println!("{}", summary.line());
+            Err(format!(
+                "{} of {count} pipelines failed; the first error: {first}",
+                summary.errors.len()
+            ))
+        }
+    }
+}
+
+/// Runs `count` pipelines in `--concurrency` tasks (lanes), each taking the next pipeline
+/// number until none is left. Returns the latency of each one that succeeded and the error of
+/// each one that failed.
+async fn run_lanes(
+    processor: &BrokerProcessor,
+    transformer: &BrokerTransformer,
+    args: &Args,
+    count: usize,
+    id_prefix: &str,
+) -> Result<(Vec<Duration>, Vec<String>), String> {
+    let next = Arc::new(AtomicUsize::new(0));
     let mut lanes = tokio::task::JoinSet::new();
     for _ in 0..args.concurrency.min(count) {
         let (processor, transformer, next) = (processor.clone(), transformer.clone(), next.clone());
@@ -201,37 +251,30 @@ async fn run_repeated(
             (latencies, errors)
         });
     }
-    let mut summary = Summary::new(count);
+    let (mut latencies, mut errors) = (Vec::with_capacity(count), Vec::new());
     while let Some(lane) = lanes.join_next().await {
-        let (latencies, errors) = lane.map_err(|e| format!("a pipeline task failed: {e}"))?;
-        summary.latencies.extend(latencies);
-        summary.errors.extend(errors);
+        let (lane_latencies, lane_errors) =
+            lane.map_err(|e| format!("a pipeline task failed: {e}"))?;
+        latencies.extend(lane_latencies);
+        errors.extend(lane_errors);
     }
-    summary.elapsed = started.elapsed();
-    summary.dropped_replies = client.dropped_replies();
-    match summary.errors.first() {
-        None => Ok(summary),
-        Some(first) => {
-            println!("{}", summary.line());
-            Err(format!(
-                "{} of {count} pipelines failed; the first error: {first}",
-                summary.errors.len()
-            ))
-        }
-    }
+    Ok((latencies, errors))
 }
 
-/// Local mode: wait (bounded) until both queues have a consumer, failing early if a worker dies.
+/// Local mode: wait (bounded) until every local worker consumes, failing early if one dies.
+///
+/// With `--service1-workers 4`, measuring before the fourth one is up would measure three.
 async fn wait_for_local_workers(
     client: &RpcClient,
     workers: &mut LocalWorkers,
+    service1_workers: usize,
 ) -> Result<(), String> {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         workers.check_alive()?;
         let process = client.consumer_count(WorkQueue::Process).await?;
         let transform = client.consumer_count(WorkQueue::Transform).await?;
-        if process > 0 && transform > 0 {
+        if process as usize >= service1_workers && transform > 0 {
             return Ok(());
         }
         if Instant::now() >= deadline {
@@ -264,6 +307,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
     let mut parsed = Args {
         input: 42,
         repeat: None,
+        warmup: 0,
         concurrency: 1,
         timeout: Duration::from_secs(30),
         workers: match std::env::var("WORKERS").as_deref() {
@@ -271,7 +315,9 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
             Ok("local") | Err(_) => Workers::Local,
             Ok(other) => return Err(format!("WORKERS={other:?}: expected local or external")),
         },
+        service1_workers: 1,
     };
+    let mut service1_workers_given = false;
     let mut args = args;
     while let Some(flag) = args.next() {
         if flag == "-h" || flag == "--help" {
@@ -281,6 +327,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
         match flag.as_str() {
             "--input" => parsed.input = number(&flag, &value()?)?,
             "--repeat" => parsed.repeat = Some(positive(&flag, &value()?)?),
+            "--warmup" => parsed.warmup = number(&flag, &value()?)?,
             "--concurrency" => parsed.concurrency = positive(&flag, &value()?)?,
             "--timeout" => parsed.timeout = Duration::from_secs(positive(&flag, &value()?)? as u64),
             "--workers" => {
@@ -292,8 +339,22 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
                     }
                 }
             }
+            "--service1-workers" => {
+                parsed.service1_workers = positive(&flag, &value()?)?;
+                service1_workers_given = true;
+            }
             other => return Err(format!("unknown argument {other:?}")),
         }
+    }
+    if parsed.warmup > 0 && parsed.repeat.is_none() {
+        return Err("--warmup only applies to --repeat runs: add --repeat N".into());
+    }
+    if service1_workers_given && parsed.workers == Workers::External {
+        return Err(
+            "--service1-workers starts local workers, so it cannot go with external \
+                    workers: start more `cargo run -p service1` instead"
+                .into(),
+        );
     }
     Ok(Some(parsed))
 }
@@ -323,8 +384,10 @@ mod tests {
         let args = parse(&[]).unwrap().unwrap();
         assert_eq!(args.input, 42);
         assert_eq!(args.repeat, None);
+        assert_eq!(args.warmup, 0);
         assert_eq!(args.concurrency, 1);
         assert_eq!(args.timeout, Duration::from_secs(30));
+        assert_eq!(args.service1_workers, 1);
     }
 
     #[test]
@@ -334,12 +397,16 @@ mod tests {
             "-5",
             "--repeat",
             "500",
+            "--warmup",
+            "50",
             "--concurrency",
             "20",
             "--timeout",
             "3",
             "--workers",
-            "external",
+            "local",
+            "--service1-workers",
+            "4",
         ])
         .unwrap()
         .unwrap();
@@ -348,11 +415,27 @@ mod tests {
             Args {
                 input: -5,
                 repeat: Some(500),
+                warmup: 50,
                 concurrency: 20,
                 timeout: Duration::from_secs(3),
-                workers: Workers::External,
+                workers: Workers::Local,
+                service1_workers: 4,
             }
         );
+        let external = parse(&["--workers", "external"]).unwrap().unwrap();
+        assert_eq!(external.workers, Workers::External);
+    }
+
+    #[test]
+    fn a_warmup_is_read_with_repeat_and_may_be_zero() {
+        let args = parse(&["--repeat", "10", "--warmup", "3"])
+            .unwrap()
+            .unwrap();
+        assert_eq!((args.repeat, args.warmup), (Some(10), 3));
+        let args = parse(&["--warmup", "0", "--repeat", "10"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(args.warmup, 0);
     }
 
     #[test]
@@ -362,6 +445,26 @@ mod tests {
             (&["--input", "2147483648"][..], "--input expects an integer"),
             (&["--repeat", "0"][..], "--repeat must be at least 1"),
             (&["--concurrency"][..], "--concurrency needs a value"),
+            (
+                &["--warmup", "-1", "--repeat", "5"][..],
+                "--warmup expects an integer",
+            ),
+            (
+                &["--warmup", "5"][..],
+                "--warmup only applies to --repeat runs",
+            ),
+            (
+                &["--service1-workers", "0"][..],
+                "--service1-workers must be at least 1",
+            ),
+            (
+                &["--workers", "external", "--service1-workers", "2"][..],
+                "--service1-workers starts local workers",
+            ),
+            (
+                &["--service1-workers", "2", "--workers", "external"][..],
+                "--service1-workers starts local workers",
+            ),
             (&["--workers", "remote"][..], "--workers \"remote\""),
             (&["--verbose"][..], "unknown argument \"--verbose\""),
         ] {

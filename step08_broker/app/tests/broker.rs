@@ -99,6 +99,112 @@ mod pipeline {
             "{stderr}"
         );
     }
+
+    #[test]
+    fn warmup_pipelines_run_first_and_are_not_counted() {
+        if skip_without_broker("warmup_pipelines_run_first_and_are_not_counted") {
+            return;
+        }
+        let topology = Topology::new("warmup");
+        let service1 = Worker::start("service1", &topology, &[]);
+        let service2 = Worker::start("service2", &topology, &[]);
+
+        let (status, stdout, stderr) = run_app(
+            &topology,
+            &["--workers", "external", "--repeat", "5", "--warmup", "3"],
+            &[],
+        );
+
+        assert!(
+            status.success(),
+            "stderr:
+{stderr}"
+        );
+        let summary = stdout.lines().last().unwrap_or_default();
+        assert!(
+            summary.starts_with("summary: requests=5 ok=5 failed=0 "),
+            "{summary}"
+        );
+        // The workers saw the warm-up too: 3 + 5 pipelines, one request each.
+        assert_eq!((service1.answered(), service2.answered()), (8, 8));
+        assert!(service1.log.text().contains("-warmup-1/"));
+    }
+}
+
+/// Adding workers to one stage: the post's elasticity argument, and the `WORK_MS` that shows it.
+mod scaling {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn several_local_service1_workers_all_answer() {
+        if skip_without_broker("several_local_service1_workers_all_answer") {
+            return;
+        }
+        let topology = Topology::new("scaled");
+        // WORKER_LOG set: the local workers log every message even under --repeat, so the
+        // app's stderr says which worker answered which request.
+        let (status, stdout, stderr) = run_app(
+            &topology,
+            &[
+                "--repeat",
+                "30",
+                "--concurrency",
+                "6",
+                "--service1-workers",
+                "3",
+            ],
+            &[("WORK_MS", "5"), ("WORKER_LOG", "each")],
+        );
+
+        assert!(status.success(), "stderr:\n{stderr}");
+        assert!(
+            stdout.contains("summary: requests=30 ok=30 failed=0 "),
+            "{stdout}"
+        );
+        // Three workers write to the one stderr at once, and a log line may reach it in several
+        // writes, so a line can be cut into by another worker's: count only well-formed
+        // `[service1-<pid>] ... -> ...` lines.
+        let answered_by = |kind: &str| -> HashSet<String> {
+            stderr
+                .lines()
+                .filter(|line| line.contains(" -> "))
+                .filter_map(|line| line.strip_prefix('[')?.split_once(']'))
+                .map(|(id, _)| id)
+                .filter(|id| {
+                    id.strip_prefix(kind)
+                        .and_then(|rest| rest.strip_prefix('-'))
+                        .is_some_and(|pid| pid.parse::<u32>().is_ok())
+                })
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(answered_by("service1").len(), 3, "{stderr}");
+        assert_eq!(answered_by("service2").len(), 1, "{stderr}");
+    }
+
+    #[test]
+    fn work_ms_does_not_slow_service2() {
+        if skip_without_broker("work_ms_does_not_slow_service2") {
+            return;
+        }
+        let topology = Topology::new("work_ms");
+        let _service1 = Worker::start("service1", &topology, &[]);
+        // Ten minutes per message, if service2 read it: the 20 s timeout below would fire.
+        let _service2 = Worker::start("service2", &topology, &[("WORK_MS", "600000")]);
+
+        let (status, stdout, stderr) = run_app(
+            &topology,
+            &["--workers", "external", "--timeout", "20"],
+            &[],
+        );
+
+        assert!(status.success(), "stderr:\n{stderr}");
+        assert!(
+            stdout.contains("Analysis: 84 maps to Value-0084"),
+            "{stdout}"
+        );
+    }
 }
 
 /// What the broker guarantees, and what the workers do about bad messages and lost connections.

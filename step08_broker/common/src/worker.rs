@@ -40,7 +40,7 @@ const DEFAULT_PREFETCH: u16 = 10;
 pub const WORKER_LOG_ENV: &str = "WORKER_LOG";
 /// Environment variable: simulated work time per message, in milliseconds (default 0). It makes
 /// the broker's load sharing visible: with real work to do, three workers finish a batch about
-/// three times faster than one.
+/// three times faster than one. Only `service1` reads it (see [`WorkerSpec::simulates_work`]).
 pub const WORK_MS_ENV: &str = "WORK_MS";
 /// Flag: stop when stdin reaches end of file (how the app stops the workers it started).
 pub const STOP_WHEN_STDIN_CLOSES: &str = "--stop-when-stdin-closes";
@@ -67,17 +67,27 @@ pub struct WorkerSpec {
     pub queue: WorkQueue,
     /// The business logic: request body in, reply body (or the reason it is malformed) out.
     pub handle: fn(&[u8]) -> Handled,
+    /// Whether `WORK_MS` applies to this worker. Only `service1` says yes: the scaling
+    /// experiment slows one stage and adds workers to that stage; if `service2` slept too (it
+    /// inherits the app's environment when the app starts it), its single worker would become
+    /// the bottleneck and adding `service1` workers would show no gain.
+    pub simulates_work: bool,
 }
 
 /// The whole `main` of a worker binary: read the settings, run, and turn any error into one
 /// line on stderr and exit status 1.
 pub fn main(spec: WorkerSpec) -> ExitCode {
     let name = spec.name;
+    let work_ms = if spec.simulates_work {
+        format!("{WORK_MS_ENV} (default 0), ")
+    } else {
+        String::new()
+    };
     let usage = format!(
         "usage: {name} [{STOP_WHEN_STDIN_CLOSES}]\n\
          settings come from the environment: AMQP_ADDR (default {}), QUEUE_PREFIX, \
          AMQP_CONNECT_TIMEOUT_SECS (default 30), {PREFETCH_ENV} (default {DEFAULT_PREFETCH}), \
-         {WORK_MS_ENV} (default 0), {WORKER_LOG_ENV}=quiet",
+         {work_ms}{WORKER_LOG_ENV}=quiet",
         connect::DEFAULT_AMQP_ADDR
     );
     let mut watch_stdin = false;
@@ -149,13 +159,10 @@ impl Settings {
                 }
             },
         };
-        let work_time = match std::env::var(WORK_MS_ENV) {
-            Err(_) => Duration::ZERO,
-            Ok(text) => text
-                .parse::<u64>()
-                .map(Duration::from_millis)
-                .map_err(|_| format!("{WORK_MS_ENV}={text:?} is not a number of milliseconds"))?,
-        };
+        let work_time = work_time(
+            spec.simulates_work,
+            std::env::var(WORK_MS_ENV).ok().as_deref(),
+        )?;
         let host = std::env::var("HOSTNAME")
             .map(|host| format!("@{host}"))
             .unwrap_or_default();
@@ -168,6 +175,18 @@ impl Settings {
             watch_stdin,
             id: format!("{}-{}{host}", spec.name, std::process::id()),
         })
+    }
+}
+
+/// The simulated work time per message: `setting` is the value of `WORK_MS`, if set. A worker
+/// that does not simulate work ignores it, even when it is set (and even when it is not a number).
+fn work_time(simulates_work: bool, setting: Option<&str>) -> Result<Duration, String> {
+    match setting {
+        Some(text) if simulates_work => text
+            .parse::<u64>()
+            .map(Duration::from_millis)
+            .map_err(|_| format!("{WORK_MS_ENV}={text:?} is not a number of milliseconds")),
+        _ => Ok(Duration::ZERO),
     }
 }
 
@@ -371,4 +390,23 @@ async fn close(channel: &Channel, connection: &Connection) {
         connection.close(200, "worker stopping".into()),
     )
     .await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn work_ms_slows_a_worker_that_simulates_work() {
+        assert_eq!(work_time(true, Some("20")), Ok(Duration::from_millis(20)));
+        assert_eq!(work_time(true, None), Ok(Duration::ZERO));
+        let error = work_time(true, Some("fast")).unwrap_err();
+        assert!(error.starts_with("WORK_MS=\"fast\""), "{error}");
+    }
+
+    #[test]
+    fn work_ms_is_ignored_by_a_worker_that_does_not_simulate_work() {
+        assert_eq!(work_time(false, Some("20")), Ok(Duration::ZERO));
+        assert_eq!(work_time(false, Some("fast")), Ok(Duration::ZERO));
+    }
 }

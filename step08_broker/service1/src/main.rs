@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         version: component1::get_version(),
         queue: WorkQueue::Process,
         handle,
+        simulates_work: true,
     })
 }
 

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         version: component2::get_version(),
         queue: WorkQueue::Transform,
         handle,
+        simulates_work: false,
     })
 }
 
