@@ -41,6 +41,7 @@ use measure::{RunArgs, Summary};
 use std::collections::HashMap;
 use std::io::Read;
 use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
@@ -97,8 +98,8 @@ fn main() -> ExitCode {
 
 async fn run(args: RunArgs) -> Result<Summary, String> {
     let addr = broker_addr();
-    let connection = connect(&addr, &format!("amqp_floor-{}", std::process::id())).await?;
     let pid = std::process::id();
+    let connection = connect(&addr, &format!("amqp_floor-{pid}")).await?;
     let queues = [
         format!("floor-{pid}-process"),
         format!("floor-{pid}-transform"),
@@ -196,7 +197,9 @@ struct Client {
     channel: Channel,
     reply_queue: ShortString,
     pending: Pending,
-    next_id: std::sync::atomic::AtomicU64,
+    /// `floor-<pid>`: starts every correlation id, as the request id does in step 08.
+    id_prefix: String,
+    next_id: AtomicU64,
 }
 
 impl Client {
@@ -241,16 +244,15 @@ impl Client {
             channel,
             reply_queue,
             pending,
-            next_id: std::sync::atomic::AtomicU64::new(1),
+            id_prefix: format!("floor-{}", std::process::id()),
+            next_id: AtomicU64::new(1),
         })
     }
 
     /// One request/reply: publish, await the confirm, await the reply (bounded).
     async fn call(&self, queue: &str, body: &[u8]) -> Result<(), String> {
-        let number = self
-            .next_id
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let id = format!("floor-{}/{number}", std::process::id());
+        let number = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let id = format!("{}/{number}", self.id_prefix);
         let (sender, receiver) = oneshot::channel();
         lock(&self.pending).insert(id.clone(), sender);
         let result = self.publish_and_wait(queue, body, &id, receiver).await;
