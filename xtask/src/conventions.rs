@@ -156,7 +156,11 @@ fn root_readme_lists_every_step_and_every_xtask_command() {
             step.dir
         );
     }
-    for command in ["cargo xtask journey", "cargo xtask test", "cargo xtask bench"] {
+    for command in [
+        "cargo xtask journey",
+        "cargo xtask test",
+        "cargo xtask bench",
+    ] {
         assert!(
             readme.contains(command),
             "README.md does not show `{command}`"

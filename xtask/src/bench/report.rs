@@ -109,7 +109,7 @@ pub fn markdown(results: &Results) -> String {
         }
     }
     out.push('\n');
-    out.push_str(&pipeline_counts(&results.boundaries));
+    out.push_str(&pipeline_counts(&results.boundaries, results.mode.rounds()));
     for note in notes {
         let _ = writeln!(out, "\n{note}");
     }
@@ -208,7 +208,7 @@ fn short_status(outcome: &Outcome) -> &'static str {
 }
 
 /// "Pipelines per row: ..." from the counts the rows used.
-fn pipeline_counts(rows: &[BoundaryResult]) -> String {
+fn pipeline_counts(rows: &[BoundaryResult], rounds: usize) -> String {
     let mut groups: Vec<(usize, usize, Vec<&str>)> = Vec::new();
     for row in rows {
         match groups
@@ -231,8 +231,10 @@ fn pipeline_counts(rows: &[BoundaryResult]) -> String {
         })
         .collect();
     format!(
-        "Pipelines measured per row, floors alike: {}.\n",
-        parts.join("; ")
+        "Pipelines measured per row, floors alike: {}. Each row is the median of {} rounds, step \
+         and floor taking turns.\n",
+        parts.join("; "),
+        rounds
     )
 }
 
@@ -593,7 +595,7 @@ mod tests {
     fn the_report_names_the_machine_the_date_and_the_counts() {
         let text = markdown(&results());
         assert!(text.starts_with("Measured on 2026-11-24 (UTC) with `cargo xtask bench`: Linux x86_64, Test CPU <fast> & cheap, 2 logical CPUs; release builds."), "{text}");
-        assert!(text.contains("Pipelines measured per row, floors alike: 1,000 for step 02, 03/04, 05, 06, 07, 08 (after 10 unmeasured)."), "{text}");
+        assert!(text.contains("Pipelines measured per row, floors alike: 1,000 for step 02, 03/04, 05, 06, 07, 08 (after 10 unmeasured). Each row is the median of 3 rounds"), "{text}");
     }
 
     #[test]
