@@ -528,7 +528,11 @@ fn build_all(root: &Path, mode: Mode) -> Result<(), String> {
         let mut command = Command::new(steps::cargo());
         command
             .args(["build", "--profile", mode.cargo_profile()])
-            .current_dir(root.join(workspace));
+            .current_dir(root.join(workspace))
+            // Each workspace's own `target/`, even if the reader's environment points all builds
+            // at one shared directory: every step has a binary called `app`, and the runs below
+            // must find each step's own.
+            .env("CARGO_TARGET_DIR", root.join(workspace).join("target"));
         let finished = child::run_streaming(command, BUILD_LIMIT, |line| println!("{line}"))
             .map_err(|e| format!("cannot start cargo in {workspace}: {e}"))?;
         match finished.status {
@@ -565,6 +569,13 @@ fn run_program(
         }
     };
     let mut command = Command::new(&path);
+    // The programs run as a reader would start the built binary, not under Cargo: the variables
+    // Cargo set for `cargo xtask` would make step 06's app believe `cargo run` started it.
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(is_set_by_cargo_run) {
+            command.env_remove(name);
+        }
+    }
     command
         .args(args)
         .current_dir(&workspace)
@@ -602,6 +613,17 @@ fn run_program(
         Err(why) if stderr_tail.is_empty() => Outcome::Failed(why),
         Err(why) => Outcome::Failed(format!("{why}; its stderr ended with: {stderr_tail}")),
     }
+}
+
+/// Variables `cargo run` sets for the program it runs (`CARGO`, `CARGO_MANIFEST_DIR`,
+/// `CARGO_PKG_NAME`...), as opposed to the reader's own settings such as `CARGO_HOME`.
+fn is_set_by_cargo_run(name: &str) -> bool {
+    name == "CARGO"
+        || (name.starts_with("CARGO_")
+            && !matches!(name, "CARGO_HOME" | "CARGO_TARGET_DIR")
+            && !name.starts_with("CARGO_REGISTRIES_")
+            && !name.starts_with("CARGO_NET_")
+            && !name.starts_with("CARGO_HTTP_"))
 }
 
 /// The last `count` non-empty lines of `text`, joined with ` | ` to stay on one line.
@@ -710,6 +732,27 @@ mod tests {
         ];
         assert_eq!(median_round(with_failure), Outcome::Failed("exit 1".into()));
         assert!(matches!(median_round(Vec::new()), Outcome::Failed(_)));
+    }
+
+    #[test]
+    fn what_cargo_run_sets_is_removed_and_the_readers_cargo_settings_are_kept() {
+        for set_by_cargo in [
+            "CARGO",
+            "CARGO_MANIFEST_DIR",
+            "CARGO_PKG_NAME",
+            "CARGO_BIN_NAME",
+        ] {
+            assert!(is_set_by_cargo_run(set_by_cargo), "{set_by_cargo}");
+        }
+        for own in [
+            "CARGO_HOME",
+            "CARGO_TARGET_DIR",
+            "CARGO_NET_OFFLINE",
+            "PATH",
+            "CARGOX",
+        ] {
+            assert!(!is_set_by_cargo_run(own), "{own}");
+        }
     }
 
     #[test]
