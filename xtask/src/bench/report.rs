@@ -351,9 +351,9 @@ pub fn svg(results: &Results) -> String {
         (low, high.max(low + 1.0))
     };
 
-    const WIDTH: f64 = 900.0;
-    const PLOT_LEFT: f64 = 330.0;
-    const PLOT_RIGHT: f64 = 820.0;
+    const WIDTH: f64 = 960.0;
+    const PLOT_LEFT: f64 = 400.0;
+    const PLOT_RIGHT: f64 = 880.0;
     const TOP: f64 = 70.0;
     const ROW: f64 = 26.0;
     let height = TOP + ROW * bars.len() as f64 + 60.0;
