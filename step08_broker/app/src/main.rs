@@ -197,13 +197,16 @@ async fn run_repeated(
             ));
         }
     }
+    // The summary reports what happened while measuring: replies dropped during the warm-up
+    // (late ones, or duplicates after a redelivery) are not counted.
+    let dropped_before = client.dropped_replies();
     let started = Instant::now();
     let (latencies, errors) = run_lanes(processor, transformer, args, count, id_prefix).await?;
     let mut summary = Summary::new(count);
     summary.elapsed = started.elapsed();
     summary.latencies = latencies;
     summary.errors = errors;
-    summary.dropped_replies = client.dropped_replies();
+    summary.dropped_replies = client.dropped_replies().saturating_sub(dropped_before);
     match summary.errors.first() {
         None => Ok(summary),
         Some(first) => {

@@ -17,6 +17,18 @@
 //! have lost non-durable state, and lapin 4's own automatic recovery does not reliably restore a
 //! consumer after a broker restart (see the step README), so this loop does it by hand.
 
+/// `eprintln!` in one piece: formats the whole line first, then writes it to stderr with a single
+/// `write`. The local workers of one app share its stderr, and `eprintln!` writes a line in several
+/// pieces, so another worker's line could land in the middle of it. A pipe takes a write of up to
+/// `PIPE_BUF` bytes (at least 512) whole. A closed stderr is no reason for a worker to stop.
+macro_rules! log_line {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let line = format!("{}\n", format_args!($($arg)*));
+        let _ = std::io::stderr().lock().write_all(line.as_bytes());
+    }};
+}
+
 use crate::connect::{self, BrokerConfig};
 use crate::queues::{self, WorkQueue};
 use crate::shutdown::{self, StopReason};
@@ -102,7 +114,7 @@ pub fn main(spec: WorkerSpec) -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             other => {
-                eprintln!("{name}: unknown argument {other:?}\n{usage}");
+                log_line!("{name}: unknown argument {other:?}\n{usage}");
                 return ExitCode::FAILURE;
             }
         }
@@ -110,7 +122,7 @@ pub fn main(spec: WorkerSpec) -> ExitCode {
     let settings = match Settings::from_env(spec, watch_stdin) {
         Ok(settings) => settings,
         Err(error) => {
-            eprintln!("{name}: {error}");
+            log_line!("{name}: {error}");
             return ExitCode::FAILURE;
         }
     };
@@ -121,14 +133,14 @@ pub fn main(spec: WorkerSpec) -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("{name}: cannot start the async runtime: {error}");
+            log_line!("{name}: cannot start the async runtime: {error}");
             return ExitCode::FAILURE;
         }
     };
     match runtime.block_on(run(&settings)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("{}: {error}", settings.id);
+            log_line!("{}: {error}", settings.id);
             ExitCode::FAILURE
         }
     }
@@ -208,13 +220,13 @@ async fn run(settings: &Settings) -> Result<(), String> {
                 connection.map_err(|e| e.to_string())?
             }
             reason = &mut stop => {
-                eprintln!("[{}] {reason} before RabbitMQ was reached; exiting", settings.id);
+                log_line!("[{}] {reason} before RabbitMQ was reached; exiting", settings.id);
                 return Ok(());
             }
         };
         match serve(settings, &connection, &mut stop).await {
             Ok(Stopped::Requested(reason, channel)) => {
-                eprintln!(
+                log_line!(
                     "[{}] {reason}: finished the current message, closing",
                     settings.id
                 );
@@ -229,7 +241,7 @@ async fn run(settings: &Settings) -> Result<(), String> {
                     connection.close(200, "reconnecting".into()),
                 )
                 .await;
-                eprintln!(
+                log_line!(
                     "[{}] lost RabbitMQ ({cause}); reconnecting and declaring \"{queue}\" again",
                     settings.id
                 );
@@ -240,7 +252,7 @@ async fn run(settings: &Settings) -> Result<(), String> {
                 if connection.status().connected() {
                     return Err(format!("cannot consume queue \"{queue}\": {error}"));
                 }
-                eprintln!(
+                log_line!(
                     "[{}] lost RabbitMQ while setting up ({error}); reconnecting",
                     settings.id
                 );
@@ -278,7 +290,7 @@ async fn serve(
             FieldTable::default(),
         )
         .await?;
-    eprintln!(
+    log_line!(
         "[{}] {} {} consuming \"{queue}\" on {} (prefetch {})",
         settings.id,
         settings.spec.name,
@@ -322,7 +334,7 @@ async fn handle(settings: &Settings, channel: &Channel, delivery: Delivery) -> l
         properties.reply_to().clone(),
         properties.correlation_id().clone(),
     ) else {
-        eprintln!("[{id}] dead-lettering a message without reply_to or correlation_id");
+        log_line!("[{id}] dead-lettering a message without reply_to or correlation_id");
         delivery
             .reject(BasicRejectOptions { requeue: false })
             .await?;
@@ -334,7 +346,7 @@ async fn handle(settings: &Settings, channel: &Channel, delivery: Delivery) -> l
     }
     let body = match (settings.spec.handle)(&delivery.data) {
         Handled::Malformed(reason) => {
-            eprintln!("[{id}] dead-lettering message {correlation_id}: {reason}");
+            log_line!("[{id}] dead-lettering message {correlation_id}: {reason}");
             delivery
                 .reject(BasicRejectOptions { requeue: false })
                 .await?;
@@ -343,7 +355,7 @@ async fn handle(settings: &Settings, channel: &Channel, delivery: Delivery) -> l
         Handled::Reply(body) => body,
     };
     if settings.log_each {
-        eprintln!(
+        log_line!(
             "[{id}] {correlation_id}{}: {} -> {}",
             if delivery.redelivered {
                 " (redelivered)"
@@ -370,7 +382,7 @@ async fn handle(settings: &Settings, channel: &Channel, delivery: Delivery) -> l
         .await?;
     if confirmation.is_nack() {
         // The broker could not take the reply: hand the request back so it is tried again.
-        eprintln!("[{id}] the broker refused the reply to {correlation_id}; requeueing it");
+        log_line!("[{id}] the broker refused the reply to {correlation_id}; requeueing it");
         delivery
             .nack(BasicNackOptions {
                 requeue: true,
