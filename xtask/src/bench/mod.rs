@@ -517,7 +517,6 @@ fn build_all(root: &Path, mode: Mode) -> Result<(), String> {
                 .chain(b.floor.as_ref().map(|f| f.program.workspace))
         })
         .collect();
-    workspaces.dedup();
     workspaces.sort_unstable();
     workspaces.dedup();
     for workspace in workspaces {

@@ -473,7 +473,7 @@ fn decade_label(decade: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{BOUNDARIES, BoundaryResult, SCALING, ScalingResult};
+    use super::super::{BOUNDARIES, BoundaryResult, SCALING, ScalingResult, WORKER_COUNTS};
     use super::*;
     use crate::bench::machine::Machine;
     use measure::Summary;
@@ -511,9 +511,9 @@ mod tests {
                 }
             })
             .collect();
-        let scaling = WORKER_COUNTS_FOR_TESTS
-            .iter()
-            .map(|&workers| ScalingResult {
+        let scaling = WORKER_COUNTS
+            .into_iter()
+            .map(|workers| ScalingResult {
                 scaling: &SCALING[0],
                 workers,
                 outcome: Outcome::Measured(summary(20_000, 21_000, 200, 4000 / workers as u64)),
@@ -533,8 +533,6 @@ mod tests {
             scaling,
         }
     }
-
-    const WORKER_COUNTS_FOR_TESTS: [usize; 3] = [1, 2, 4];
 
     #[test]
     fn latencies_keep_three_significant_digits_in_the_unit_that_reads_best() {
@@ -619,7 +617,8 @@ mod tests {
         assert!(chart.contains("not measured (see the table)"));
         assert!(chart.contains("Test CPU &lt;fast&gt; &amp; cheap"));
         assert!(chart.contains("&amp;dyn call (step 03/04)"));
-        // Six decades, 1 µs to 1 s... p99 of row 07 is 20 ms: axis from 1 µs to 100 ms.
+        // The axis runs from the decade of the smallest p50 (row 02, 1 µs) to the decade above
+        // the largest p99 (row 07, 20 ms).
         assert!(chart.contains(">1 µs</text>") && chart.contains(">100 ms</text>"));
     }
 
