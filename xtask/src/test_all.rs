@@ -32,10 +32,11 @@ pub fn run() -> ExitCode {
     // This crate first: it checks what every step must keep (README, golden file, manifests).
     // `--lib --bins` builds only the test harnesses (this crate's and `measure`'s), never
     // `target/debug/xtask`, which is running now (Windows cannot replace a running executable).
+    // `--all-features` tests `measure`'s clap flags and async loop, which the steps use.
     let frame = (
         "xtask, measure (repository frame)",
         root.clone(),
-        &["--workspace", "--lib", "--bins"][..],
+        &["--workspace", "--all-features", "--lib", "--bins"][..],
     );
     let targets = std::iter::once(frame)
         .chain(

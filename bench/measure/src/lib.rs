@@ -1,17 +1,31 @@
-//! What every measuring program in this repository agrees on: how latencies become percentiles,
-//! and the one-line `summary:` that reports them.
+//! What every measuring program in this repository agrees on: the `--repeat`/`--warmup`/
+//! `--concurrency` flags, the warm-up-then-measure loop, and the one-line `summary:` that reports
+//! what it measured.
 //!
-//! Steps 05-08 print that line at the end of `--repeat` (each with its own copy of the code, as a
-//! step is a snapshot). The programs under `bench/` (the in-process callers of steps 02 and 03, and
-//! the bare-transport floors) print it through this crate, and `cargo xtask bench` reads it back
-//! with [`Summary::parse`]. One format on both sides is what makes the rows comparable.
+//! Steps 05-08 and the programs under `bench/` (the in-process callers of steps 02 and 03, and the
+//! bare-transport floors) all measure through this crate, as a path dependency, and `cargo xtask
+//! bench` reads their lines back with [`Summary::parse`]. One implementation on both sides is what
+//! makes the rows comparable, and it keeps measurement out of the code a step teaches: a step's
+//! `main` calls [`repeat`] (or [`repeat_concurrently`]) in one place.
 //!
 //! # Layout
 //!
 //! - [`Summary`]: building one from latencies, printing it, parsing it back.
 //! - [`percentile`]: the nearest-rank percentile the summaries use.
-//! - [`RunArgs`]: the `--repeat N --warmup N` flags every bench program takes.
-//! - [`measure`]: the warm-up-then-measure loop for synchronous pipelines.
+//! - [`RunArgs`]: how many pipelines to warm up and measure; [`RunArgs::parse`] reads
+//!   `--repeat N --warmup N` by hand for the bench programs, which take no other flags.
+//! - [`RepeatArgs`] and [`ConcurrentRepeatArgs`] (feature `cli`): the same flags as `clap`
+//!   arguments, for the steps to `#[command(flatten)]` into their own command line.
+//! - [`repeat`]: the loop for synchronous pipelines (steps 05 and 06); [`measure`] is the same
+//!   loop for programs that only ever measure.
+//! - [`repeat_concurrently`] (feature `async`): the loop for `async` pipelines, several in flight
+//!   at once (steps 07 and 08).
+//!
+//! # Features
+//!
+//! Both are off by default, so `xtask`, which only parses summaries, builds in seconds.
+//! - `cli`: `clap`'s derive for the flags.
+//! - `async`: `futures-util`, to keep N pipelines in flight on whatever runtime the step uses.
 
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -49,6 +63,12 @@ impl Summary {
             p99: percentile(&latencies, 99),
             extra: Vec::new(),
         }
+    }
+
+    /// The same summary with one more `key=value` field at the end (`restarts=0`).
+    pub fn with(mut self, key: &str, value: impl fmt::Display) -> Summary {
+        self.extra.push((key.to_string(), value.to_string()));
+        self
     }
 
     /// Pipelines completed per second of wall time: what a caller gets out of the boundary.
@@ -210,26 +230,90 @@ impl RunArgs {
     }
 }
 
-/// Runs `pipeline` `warmup` times unmeasured, then `repeat` times, timing each call.
+/// Which pipeline of a run a closure is asked for: the `n`th of the warm-up or of the measured
+/// run, counted from 1. Its `Display` (`warmup-3`, `3`) is ready to put in a request id, so a log
+/// tells the two apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    Warmup(usize),
+    Measured(usize),
+}
+
+impl fmt::Display for Which {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Which::Warmup(n) => write!(f, "warmup-{n}"),
+            Which::Measured(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+/// Runs `pipeline` `args.warmup` times unmeasured, then `args.repeat` times, timing each call.
 ///
-/// Stops at the first error and returns it: a benchmark of a failing pipeline measures nothing
-/// worth reporting.
+/// At the first failed pipeline no new one starts: going on would only repeat the same error N
+/// times. The summary counts what happened (the failed pipeline included) and the error comes
+/// back beside it, so the caller can print both. A failed warm-up measures nothing: its summary
+/// is empty.
+pub fn repeat<E>(
+    args: RunArgs,
+    mut pipeline: impl FnMut(Which) -> Result<(), E>,
+) -> (Summary, Option<E>) {
+    for n in 1..=args.warmup {
+        if let Err(error) = pipeline(Which::Warmup(n)) {
+            return (
+                Summary::of_latencies(Vec::new(), Duration::ZERO),
+                Some(error),
+            );
+        }
+    }
+    let mut latencies = Vec::with_capacity(args.repeat.min(1 << 24));
+    let mut failure = None;
+    let started = Instant::now();
+    for n in 1..=args.repeat {
+        let one = Instant::now();
+        match pipeline(Which::Measured(n)) {
+            Ok(()) => latencies.push(one.elapsed()),
+            Err(error) => {
+                failure = Some(error);
+                break;
+            }
+        }
+    }
+    (
+        counted(latencies, failure.is_some() as usize, started.elapsed()),
+        failure,
+    )
+}
+
+/// Runs `pipeline` like [`repeat`], for programs that only ever measure: the first error is all
+/// they report.
 pub fn measure<E>(
     args: RunArgs,
     mut pipeline: impl FnMut() -> Result<(), E>,
 ) -> Result<Summary, E> {
-    for _ in 0..args.warmup {
-        pipeline()?;
+    match repeat(args, |_| pipeline()) {
+        (summary, None) => Ok(summary),
+        (_, Some(error)) => Err(error),
     }
-    let mut latencies = Vec::with_capacity(args.repeat);
-    let started = Instant::now();
-    for _ in 0..args.repeat {
-        let one = Instant::now();
-        pipeline()?;
-        latencies.push(one.elapsed());
-    }
-    Ok(Summary::of_latencies(latencies, started.elapsed()))
 }
+
+/// The summary of `latencies` (one per pipeline that succeeded) and `failed` more that did not.
+fn counted(latencies: Vec<Duration>, failed: usize, elapsed: Duration) -> Summary {
+    let mut summary = Summary::of_latencies(latencies, elapsed);
+    summary.requests += failed;
+    summary.failed = failed;
+    summary
+}
+
+#[cfg(feature = "cli")]
+mod cli;
+#[cfg(feature = "cli")]
+pub use cli::{ConcurrentRepeatArgs, RepeatArgs};
+
+#[cfg(feature = "async")]
+mod concurrent;
+#[cfg(feature = "async")]
+pub use concurrent::repeat_concurrently;
 
 #[cfg(test)]
 mod tests {
@@ -396,5 +480,65 @@ mod tests {
         });
         assert_eq!(result, Err("third failed"));
         assert_eq!(calls, 3);
+    }
+
+    #[test]
+    fn repeat_numbers_the_warmup_and_the_measured_pipelines_apart() {
+        let mut seen = Vec::new();
+        let args = RunArgs {
+            repeat: 2,
+            warmup: 2,
+        };
+        let (summary, error) = repeat(args, |which| {
+            seen.push(which.to_string());
+            Ok::<(), String>(())
+        });
+        assert_eq!(seen, ["warmup-1", "warmup-2", "1", "2"]);
+        assert_eq!((summary.requests, summary.ok, summary.failed), (2, 2, 0));
+        assert_eq!(error, None);
+    }
+
+    #[test]
+    fn repeat_counts_the_failed_pipeline_and_returns_its_error() {
+        let args = RunArgs {
+            repeat: 10,
+            warmup: 1,
+        };
+        let (summary, error) = repeat(args, |which| match which {
+            Which::Measured(3) => Err("third failed"),
+            _ => Ok(()),
+        });
+        assert_eq!((summary.requests, summary.ok, summary.failed), (3, 2, 1));
+        assert_eq!(error, Some("third failed"));
+    }
+
+    #[test]
+    fn a_failed_warmup_measures_nothing() {
+        let args = RunArgs {
+            repeat: 10,
+            warmup: 5,
+        };
+        let mut calls = 0;
+        let (summary, error) = repeat(args, |_| {
+            calls += 1;
+            Err("down")
+        });
+        assert_eq!(calls, 1);
+        assert_eq!((summary.requests, summary.ok, summary.failed), (0, 0, 0));
+        assert_eq!(error, Some("down"));
+    }
+
+    #[test]
+    fn extra_fields_follow_the_shared_ones_in_order() {
+        let summary = Summary::of_latencies(micros([1]), Duration::from_millis(1))
+            .with("restarts", 2)
+            .with("concurrency", 4);
+        assert!(
+            summary
+                .to_string()
+                .ends_with(" p99_us=1.000 restarts=2 concurrency=4"),
+            "{summary}"
+        );
+        assert_eq!(summary.extra("restarts"), Some("2"));
     }
 }
