@@ -21,6 +21,7 @@
 //! - `broker`: whether RabbitMQ is reachable (step 08 needs it).
 //! - `table`: the summary tables both commands print.
 //! - `conventions` (tests only): what every step must keep (README, golden file, manifests).
+//! - `snippets` (tests only): every README snippet that names a file stands in that file.
 
 mod bench;
 mod broker;
@@ -28,6 +29,8 @@ mod child;
 #[cfg(test)]
 mod conventions;
 mod journey;
+#[cfg(test)]
+mod snippets;
 mod steps;
 mod table;
 mod test_all;
