@@ -1,0 +1,178 @@
+//! A plugin that is missing, broken, of another ABI, in the wrong role, or that fails a call: each
+//! becomes one error that names the file and says what to do, never a crash.
+//!
+//! - [`PluginError`]: why a plugin could not be loaded, created or unloaded.
+//! - [`PluginLibrary::check`]: a call's [`CallStatus`] as a `Result`, copying and freeing the
+//!   plugin's message; a panic the plugin caught arrives here as `PANICKED`.
+//! - The checks a declaration must pass after the handshake: text fields, the role's table.
+
+use std::ffi::{CStr, c_char};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use plugin_interface::{ABI_VERSION, CallStatus, ProcessorTable, StatusCode, TransformerTable};
+use traits::ComponentError;
+
+use super::{PluginLibrary, Role};
+
+/// Why a plugin could not be loaded, created or unloaded.
+#[derive(Debug, thiserror::Error)]
+pub enum PluginError {
+    #[error(
+        "plugin file not found: {}; build it with `cargo build -p {name}` in step05_runtime_dll \
+         (a plain `cargo run` there builds every plugin), or point --plugin-dir at the directory \
+         that holds it",
+        .path.display()
+    )]
+    Missing { path: PathBuf, name: String },
+    #[error(
+        "cannot load {} as a shared library (is it a plugin built for this system?)",
+        .path.display()
+    )]
+    NotALibrary {
+        path: PathBuf,
+        #[source]
+        source: libloading::Error,
+    },
+    #[error(
+        "{} is a shared library but not a plugin of this app: it exports no \
+         `PLUGIN_DECLARATION` symbol; plugins are built against the plugin_interface crate",
+        .path.display()
+    )]
+    NoDeclaration { path: PathBuf },
+    #[error(
+        "{} speaks plugin ABI version {found}, but this app speaks version {ABI_VERSION}; \
+         rebuild the plugin against this app's plugin_interface",
+        .path.display()
+    )]
+    AbiMismatch { path: PathBuf, found: u32 },
+    #[error("{} declares a {field} that is {problem}; the plugin is broken, rebuild it", .path.display())]
+    BadDeclaration {
+        path: PathBuf,
+        field: &'static str,
+        problem: &'static str,
+    },
+    #[error(
+        "plugin {name} ({}) cannot be the {wanted}: it only provides {offered}; choose another \
+         with --{wanted} NAME",
+        .path.display()
+    )]
+    WrongRole {
+        path: PathBuf,
+        name: String,
+        wanted: Role,
+        offered: &'static str,
+    },
+    /// The plugin's `create` failed: it returned an error or panicked.
+    #[error(transparent)]
+    Create(#[from] ComponentError),
+    #[error("could not unload {}", .path.display())]
+    Unload {
+        path: PathBuf,
+        #[source]
+        source: libloading::Error,
+    },
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Role::Processor => "processor",
+            Role::Transformer => "transformer",
+        })
+    }
+}
+
+impl PluginLibrary {
+    /// Turns what a plugin call returned into a `Result`, copying and freeing its message.
+    /// `call` says which call it was, for the error (`process(42)`).
+    pub(super) fn check(
+        &self,
+        status: CallStatus,
+        call: impl FnOnce() -> String,
+    ) -> Result<(), ComponentError> {
+        if status.code == StatusCode::OK && status.message.is_null() {
+            // The hot path of `--repeat`: nothing to copy, free or format.
+            return Ok(());
+        }
+        // SAFETY: a non-null message is a string this plugin allocated for us, freed only here.
+        let message = unsafe { self.take_string(status.message) }.unwrap_or_default();
+        let component = self.describe();
+        let reason = match status.code {
+            StatusCode::OK => return Ok(()),
+            StatusCode::REJECTED => format!("{}: {message}", call()),
+            StatusCode::PANICKED => {
+                let reason = format!(
+                    "{}: {message} (caught inside the plugin; the app is unharmed)",
+                    call()
+                );
+                return Err(ComponentError::Panicked { component, reason });
+            }
+            StatusCode(unknown) => format!("{}: unknown status code {unknown}", call()),
+        };
+        Err(ComponentError::Rejected { component, reason })
+    }
+
+    /// The error for a plugin that said a call worked but did not deliver what the contract
+    /// promises.
+    pub(super) fn broke_contract(&self, call: &str, returned: &str) -> ComponentError {
+        ComponentError::Rejected {
+            component: self.describe(),
+            reason: format!(
+                "{call}: reported success but returned {returned}, which breaks the plugin contract"
+            ),
+        }
+    }
+
+    /// How errors name this plugin: `plugin component1 (/path/to/libcomponent1.so)`.
+    fn describe(&self) -> String {
+        format!("plugin {} ({})", self.name, self.path.display())
+    }
+
+    /// The processor table, or an error naming the role the plugin does play.
+    pub(super) fn processor_table(&self) -> Result<ProcessorTable, PluginError> {
+        self.processor
+            .ok_or_else(|| self.wrong_role(Role::Processor))
+    }
+
+    /// The transformer table, or an error naming the role the plugin does play.
+    pub(super) fn transformer_table(&self) -> Result<TransformerTable, PluginError> {
+        self.transformer
+            .ok_or_else(|| self.wrong_role(Role::Transformer))
+    }
+
+    fn wrong_role(&self, wanted: Role) -> PluginError {
+        let offered = match (self.processor.is_some(), self.transformer.is_some()) {
+            (true, _) => "a processor",
+            (false, true) => "a transformer",
+            (false, false) => "no role at all",
+        };
+        PluginError::WrongRole {
+            path: self.path.clone(),
+            name: self.name.clone(),
+            wanted,
+            offered,
+        }
+    }
+}
+
+/// Reads a string field of the declaration, which must be non-null UTF-8.
+pub(super) fn declared_text(
+    text: *const c_char,
+    field: &'static str,
+    path: &Path,
+) -> Result<String, PluginError> {
+    let broken = |problem| PluginError::BadDeclaration {
+        path: path.to_path_buf(),
+        field,
+        problem,
+    };
+    if text.is_null() {
+        return Err(broken("null"));
+    }
+    // SAFETY: the declaration promises a NUL-terminated string that lives as long as the library.
+    let text = unsafe { CStr::from_ptr(text) };
+    text.to_str()
+        .map(str::to_string)
+        .map_err(|_| broken("not UTF-8"))
+}
