@@ -20,6 +20,7 @@ mod plugin;
 
 use std::process::ExitCode;
 
+use plugin_interface::LogFn;
 use traits::{ComponentError, Processor, Transformer};
 
 use crate::cli::Cli;
@@ -48,10 +49,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
 
     // `--repeat` measures the calls, so the plugins get no chatter sink and stay quiet.
     let measured = cli.measure.run_args();
-    let chatter = match measured {
-        None => Some(print_chatter as plugin_interface::LogFn),
-        Some(_) => None,
-    };
+    let chatter = measured.is_none().then_some(print_chatter as LogFn);
     let summary = {
         let processor = PluginProcessor::create(&processor_plugin, chatter)?;
         let transformer = PluginTransformer::create(&transformer_plugin, chatter)?;

@@ -9,10 +9,8 @@
 //!
 //! Build the file with `cargo build -p component1`; test the logic with `cargo test -p component1`.
 
-use plugin_interface::export::{
-    Chatter, PluginComponent, declare_processor, nul_terminated, processor_table,
-};
-use plugin_interface::{PluginDeclaration, ProcessorTable};
+use plugin_interface::PluginDeclaration;
+use plugin_interface::export::{Chatter, PluginComponent, declare_processor, nul_terminated};
 use traits::{ComponentError, ProcessResult, Processor};
 
 pub struct Component1 {
@@ -52,13 +50,10 @@ impl Processor for Component1 {
 /// are, and which role we can play. `no_mangle` keeps the symbol's name exactly
 /// `PLUGIN_DECLARATION`, so the app can find it by name.
 #[unsafe(no_mangle)]
-pub static PLUGIN_DECLARATION: PluginDeclaration = declare_processor(
+pub static PLUGIN_DECLARATION: PluginDeclaration = declare_processor::<Component1>(
     nul_terminated(concat!(env!("CARGO_PKG_NAME"), "\0")),
     nul_terminated(concat!(env!("CARGO_PKG_VERSION"), "\0")),
-    &PROCESSOR,
 );
-
-static PROCESSOR: ProcessorTable = processor_table::<Component1>();
 
 #[cfg(test)]
 mod tests {

@@ -123,7 +123,7 @@ pub struct TransformerTable {
 
 /// [`ProcessResult`] in C layout: an `i32` and a C `bool`.
 #[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub struct FfiProcessResult {
     pub value: i32,
     pub processed: bool,
@@ -165,6 +165,14 @@ pub struct FfiTransformResult {
 pub struct CallStatus {
     pub code: StatusCode,
     pub message: *mut c_char,
+}
+
+impl CallStatus {
+    /// The call worked, and there is no message.
+    pub const OK: CallStatus = CallStatus {
+        code: StatusCode::OK,
+        message: std::ptr::null_mut(),
+    };
 }
 
 /// A plain `u32` rather than a Rust `enum`: a value the host does not know (from a newer plugin,

@@ -18,50 +18,32 @@ use super::{PluginLibrary, Role};
 /// Why a plugin could not be loaded, created or unloaded.
 #[derive(Debug, thiserror::Error)]
 pub enum PluginError {
-    #[error(
-        "plugin file not found: {}; build it with `cargo build -p {name}` in step05_runtime_dll \
-         (a plain `cargo run` there builds every plugin), or point --plugin-dir at the directory \
-         that holds it",
-        .path.display()
-    )]
+    #[error("plugin file not found: {}; build it with `cargo build -p {name}` in step05_runtime_dll \
+             (a plain `cargo run` there builds every plugin), or point --plugin-dir at the \
+             directory that holds it", .path.display())]
     Missing { path: PathBuf, name: String },
-    #[error(
-        "cannot load {} as a shared library (is it a plugin built for this system?)",
-        .path.display()
-    )]
+    // A field named `source` is the error's cause: `{:#}` prints it after the message.
+    #[error("cannot load {} as a shared library (is it a plugin built for this system?)",
+            .path.display())]
     NotALibrary {
         path: PathBuf,
-        #[source]
         source: libloading::Error,
     },
-    #[error(
-        "{} is a shared library but not a plugin of this app: it exports no \
-         `PLUGIN_DECLARATION` symbol; plugins are built against the plugin_interface crate",
-        .path.display()
-    )]
+    #[error("{} is a shared library but not a plugin of this app: it exports no \
+             `PLUGIN_DECLARATION` symbol; plugins are built against the plugin_interface crate",
+            .path.display())]
     NoDeclaration { path: PathBuf },
-    #[error(
-        "{} speaks plugin ABI version {found}, but this app speaks version {ABI_VERSION}; \
-         rebuild the plugin against this app's plugin_interface",
-        .path.display()
-    )]
+    #[error("{} speaks plugin ABI version {found}, but this app speaks version {ABI_VERSION}; \
+             rebuild the plugin against this app's plugin_interface", .path.display())]
     AbiMismatch { path: PathBuf, found: u32 },
-    #[error("{} declares a {field} that is {problem}; the plugin is broken, rebuild it", .path.display())]
-    BadDeclaration {
-        path: PathBuf,
-        field: &'static str,
-        problem: &'static str,
-    },
-    #[error(
-        "plugin {name} ({}) cannot be the {wanted}: it only provides {offered}; choose another \
-         with --{wanted} NAME",
-        .path.display()
-    )]
+    #[error("{} declares a null {field}; the plugin is broken, rebuild it", .path.display())]
+    NullInDeclaration { path: PathBuf, field: &'static str },
+    #[error("plugin {name} ({}) cannot be the {role}: its declaration has no {role} table; \
+             choose another with --{role} NAME", .path.display())]
     WrongRole {
         path: PathBuf,
         name: String,
-        wanted: Role,
-        offered: &'static str,
+        role: Role,
     },
     /// The plugin's `create` failed: it returned an error or panicked.
     #[error(transparent)]
@@ -69,7 +51,6 @@ pub enum PluginError {
     #[error("could not unload {}", .path.display())]
     Unload {
         path: PathBuf,
-        #[source]
         source: libloading::Error,
     },
 }
@@ -91,26 +72,30 @@ impl PluginLibrary {
         status: CallStatus,
         call: impl FnOnce() -> String,
     ) -> Result<(), ComponentError> {
-        if status.code == StatusCode::OK && status.message.is_null() {
-            // The hot path of `--repeat`: nothing to copy, free or format.
-            return Ok(());
-        }
         // SAFETY: a non-null message is a string this plugin allocated for us, freed only here.
         let message = unsafe { self.take_string(status.message) }.unwrap_or_default();
-        let component = self.describe();
-        let reason = match status.code {
+        // Only a failure names the plugin and the call: the hot path of `--repeat` formats nothing.
+        let (component, call) = match status.code {
             StatusCode::OK => return Ok(()),
-            StatusCode::REJECTED => format!("{}: {message}", call()),
-            StatusCode::PANICKED => {
-                let reason = format!(
-                    "{}: {message} (caught inside the plugin; the app is unharmed)",
-                    call()
-                );
-                return Err(ComponentError::Panicked { component, reason });
-            }
-            StatusCode(unknown) => format!("{}: unknown status code {unknown}", call()),
+            _ => (self.describe(), call()),
         };
-        Err(ComponentError::Rejected { component, reason })
+        match status.code {
+            StatusCode::OK => Ok(()),
+            StatusCode::REJECTED => Err(ComponentError::Rejected {
+                component,
+                reason: format!("{call}: {message}"),
+            }),
+            StatusCode::PANICKED => Err(ComponentError::Panicked {
+                component,
+                reason: format!(
+                    "{call}: {message} (caught inside the plugin; the app is unharmed)"
+                ),
+            }),
+            StatusCode(unknown) => Err(ComponentError::Rejected {
+                component,
+                reason: format!("{call}: unknown status code {unknown}"),
+            }),
+        }
     }
 
     /// The error for a plugin that said a call worked but did not deliver what the contract
@@ -129,50 +114,44 @@ impl PluginLibrary {
         format!("plugin {} ({})", self.name, self.path.display())
     }
 
-    /// The processor table, or an error naming the role the plugin does play.
+    /// Whether the plugin provides the table of the role it was loaded for.
+    pub(super) fn check_role(&self) -> Result<(), PluginError> {
+        match self.role {
+            Role::Processor => self.processor_table().map(drop),
+            Role::Transformer => self.transformer_table().map(drop),
+        }
+    }
+
+    /// The processor table, or an error saying the plugin has none.
     pub(super) fn processor_table(&self) -> Result<ProcessorTable, PluginError> {
         self.processor
             .ok_or_else(|| self.wrong_role(Role::Processor))
     }
 
-    /// The transformer table, or an error naming the role the plugin does play.
+    /// The transformer table, or an error saying the plugin has none.
     pub(super) fn transformer_table(&self) -> Result<TransformerTable, PluginError> {
         self.transformer
             .ok_or_else(|| self.wrong_role(Role::Transformer))
     }
 
-    fn wrong_role(&self, wanted: Role) -> PluginError {
-        let offered = match (self.processor.is_some(), self.transformer.is_some()) {
-            (true, _) => "a processor",
-            (false, true) => "a transformer",
-            (false, false) => "no role at all",
-        };
-        PluginError::WrongRole {
-            path: self.path.clone(),
-            name: self.name.clone(),
-            wanted,
-            offered,
-        }
+    fn wrong_role(&self, role: Role) -> PluginError {
+        let (path, name) = (self.path.clone(), self.name.clone());
+        PluginError::WrongRole { path, name, role }
     }
 }
 
-/// Reads a string field of the declaration, which must be non-null UTF-8.
+/// Reads a string field of the declaration, which must not be null.
 pub(super) fn declared_text(
     text: *const c_char,
     field: &'static str,
     path: &Path,
 ) -> Result<String, PluginError> {
-    let broken = |problem| PluginError::BadDeclaration {
-        path: path.to_path_buf(),
-        field,
-        problem,
-    };
     if text.is_null() {
-        return Err(broken("null"));
+        let path = path.to_path_buf();
+        return Err(PluginError::NullInDeclaration { path, field });
     }
     // SAFETY: the declaration promises a NUL-terminated string that lives as long as the library.
-    let text = unsafe { CStr::from_ptr(text) };
-    text.to_str()
-        .map(str::to_string)
-        .map_err(|_| broken("not UTF-8"))
+    Ok(unsafe { CStr::from_ptr(text) }
+        .to_string_lossy()
+        .into_owned())
 }

@@ -118,7 +118,7 @@ fn a_plugin_cannot_play_a_role_it_does_not_provide() {
         &[
             "plugin component2",
             "cannot be the processor",
-            "only provides a transformer",
+            "has no processor table",
         ],
     );
     assert!(!run.stdout.contains("Loaded"), "{}", run.stdout);
