@@ -7,8 +7,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, anyhow};
-use clap::parser::ValueSource;
-use clap::{CommandFactory, FromArgMatches, Parser};
+use clap::Parser;
 
 /// Loads a processor plugin and a transformer plugin at run time and runs the pipeline through
 /// them.
@@ -19,12 +18,7 @@ use clap::{CommandFactory, FromArgMatches, Parser};
 #[command(name = "app")]
 pub struct Cli {
     /// The pipeline's input.
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 42,
-        allow_hyphen_values = true
-    )]
+    #[arg(long, default_value_t = 42, allow_hyphen_values = true)]
     pub input: i32,
 
     /// The processor plugin.
@@ -39,10 +33,6 @@ pub struct Cli {
     #[arg(long, value_name = "DIR", env = "PLUGIN_DIR")]
     plugin_dir: Option<PathBuf>,
 
-    /// Set by `parse` from where `plugin_dir` came from, so the app can say so.
-    #[arg(skip)]
-    plugin_dir_origin: &'static str,
-
     #[command(flatten)]
     pub measure: measure::RepeatArgs,
 }
@@ -50,19 +40,17 @@ pub struct Cli {
 impl Cli {
     /// Parses the command line. `--help` prints the help and exits with status 0.
     pub fn parse() -> anyhow::Result<Cli> {
-        let matches = Cli::command().try_get_matches().map_err(one_line)?;
-        let mut cli = Cli::from_arg_matches(&matches).map_err(one_line)?;
-        cli.plugin_dir_origin = match matches.value_source("plugin_dir") {
-            Some(ValueSource::EnvVariable) => "from PLUGIN_DIR",
-            _ => "from --plugin-dir",
-        };
-        Ok(cli)
+        Cli::try_parse().map_err(one_line)
     }
 
     /// The directory to load plugins from, and where that choice came from.
     pub fn plugin_dir(&self) -> anyhow::Result<(PathBuf, &'static str)> {
         let (dir, origin) = match &self.plugin_dir {
-            Some(dir) => (dir.clone(), self.plugin_dir_origin),
+            // clap takes the flag over the variable: if they differ, the flag was given.
+            Some(dir) if std::env::var_os("PLUGIN_DIR").is_some_and(|v| v == **dir) => {
+                (dir.clone(), "from PLUGIN_DIR")
+            }
+            Some(dir) => (dir.clone(), "from --plugin-dir"),
             None => {
                 let exe = std::env::current_exe()
                     .context("cannot tell which directory the app runs from; pass --plugin-dir")?;
@@ -84,16 +72,10 @@ fn one_line(error: clap::Error) -> anyhow::Error {
     if !error.use_stderr() {
         error.exit();
     }
-    let text = error.to_string();
-    let paragraph: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .take_while(|l| !l.is_empty())
-        .collect();
-    anyhow!(
-        "{} (see --help)",
-        paragraph.join(" ").trim_start_matches("error: ")
-    )
+    // clap indents a continued line ("required arguments were not provided:\n  --repeat <N>").
+    let text = error.to_string().replace("\n  ", " ");
+    let first = text.lines().next().unwrap_or_default();
+    anyhow!("{} (see --help)", first.trim_start_matches("error: "))
 }
 
 /// A plugin name: letters, digits, `_` and `-` only, so it can only name a file inside the
@@ -140,7 +122,7 @@ mod tests {
         let error = one_line(parse(&["--input", "forty-two"]).unwrap_err()).to_string();
         assert!(!error.contains('\n'), "{error}");
         assert!(
-            error.starts_with("invalid value 'forty-two' for '--input <N>'"),
+            error.starts_with("invalid value 'forty-two' for '--input <INPUT>'"),
             "{error}"
         );
         assert!(error.ends_with("(see --help)"), "{error}");

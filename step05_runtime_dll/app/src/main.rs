@@ -71,7 +71,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
 
     println!();
     for plugin in [transformer_plugin, processor_plugin] {
-        let file_name = plugin.file_name();
+        let file_name = plugin.file_name.clone();
         plugin.unload()?;
         println!("Unloaded {file_name}");
     }

@@ -28,6 +28,8 @@ pub use transformer::PluginTransformer;
 /// A plugin file that is loaded and passed the handshake.
 pub struct PluginLibrary {
     path: PathBuf,
+    /// As this platform spells it: `libcomponent1.so`, `libcomponent1.dylib`, `component1.dll`.
+    pub file_name: String,
     name: String,
     version: String,
     role: Role,
@@ -87,6 +89,7 @@ impl PluginLibrary {
             processor: declaration.processor.copied(),
             transformer: declaration.transformer.copied(),
             free_string: declaration.free_string,
+            file_name: name_of(&path),
             path,
             library,
         };
@@ -102,18 +105,19 @@ impl PluginLibrary {
             .close()
             .map_err(|source| PluginError::Unload { path, source })
     }
+}
 
-    /// The file name as this platform spells it (`libcomponent1.so`, `component1.dll`, ...).
-    pub fn file_name(&self) -> String {
-        let file_name = self.path.file_name().unwrap_or(self.path.as_os_str());
-        file_name.to_string_lossy().into_owned()
-    }
+fn name_of(path: &Path) -> String {
+    path.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// `Loaded {plugin}` reads `Loaded libcomponent1.so: component1 0.1.0, as the processor`.
 impl fmt::Display for PluginLibrary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (file, name, version, role) = (self.file_name(), &self.name, &self.version, self.role);
+        let (file, name, version, role) = (&self.file_name, &self.name, &self.version, self.role);
         write!(f, "{file}: {name} {version}, as the {role}")
     }
 }

@@ -150,13 +150,19 @@ fn guard(call: impl FnOnce() -> Result<(), ComponentError>) -> CallStatus {
     let outcome = panic::catch_unwind(AssertUnwindSafe(call));
     INSIDE_CALL.set(was_inside);
     let (code, message) = match outcome {
-        Ok(Ok(())) => return CallStatus::OK,
+        Ok(Ok(())) => return CALL_OK,
         Ok(Err(error)) => (StatusCode::REJECTED, error.to_string()),
         Err(payload) => (StatusCode::PANICKED, panic_message(&*payload).to_string()),
     };
     let message = c_string(&message).into_raw();
     CallStatus { code, message }
 }
+
+/// The status of a call that worked: no message.
+const CALL_OK: CallStatus = CallStatus {
+    code: StatusCode::OK,
+    message: std::ptr::null_mut(),
+};
 
 thread_local! {
     /// Whether this thread is inside a [`guard`]ed call. A `const`-initialised `Cell<bool>` needs

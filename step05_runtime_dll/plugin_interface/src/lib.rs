@@ -167,14 +167,6 @@ pub struct CallStatus {
     pub message: *mut c_char,
 }
 
-impl CallStatus {
-    /// The call worked, and there is no message.
-    pub const OK: CallStatus = CallStatus {
-        code: StatusCode::OK,
-        message: std::ptr::null_mut(),
-    };
-}
-
 /// A plain `u32` rather than a Rust `enum`: a value the host does not know (from a newer plugin,
 /// or a buggy one) must be something it can report, and an unknown discriminant read into a Rust
 /// `enum` would be undefined behaviour.

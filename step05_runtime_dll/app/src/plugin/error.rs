@@ -74,27 +74,17 @@ impl PluginLibrary {
     ) -> Result<(), ComponentError> {
         // SAFETY: a non-null message is a string this plugin allocated for us, freed only here.
         let message = unsafe { self.take_string(status.message) }.unwrap_or_default();
-        // Only a failure names the plugin and the call: the hot path of `--repeat` formats nothing.
-        let (component, call) = match status.code {
+        let (panicked, what) = match status.code {
             StatusCode::OK => return Ok(()),
-            _ => (self.describe(), call()),
+            StatusCode::REJECTED => (false, message),
+            StatusCode::PANICKED => (true, format!("{message} (caught inside the plugin)")),
+            StatusCode(unknown) => (false, format!("unknown status code {unknown}")),
         };
-        match status.code {
-            StatusCode::OK => Ok(()),
-            StatusCode::REJECTED => Err(ComponentError::Rejected {
-                component,
-                reason: format!("{call}: {message}"),
-            }),
-            StatusCode::PANICKED => Err(ComponentError::Panicked {
-                component,
-                reason: format!(
-                    "{call}: {message} (caught inside the plugin; the app is unharmed)"
-                ),
-            }),
-            StatusCode(unknown) => Err(ComponentError::Rejected {
-                component,
-                reason: format!("{call}: unknown status code {unknown}"),
-            }),
+        // Only a failure names the plugin and the call: the hot path of `--repeat` formats nothing.
+        let (component, reason) = (self.describe(), format!("{}: {what}", call()));
+        match panicked {
+            true => Err(ComponentError::Panicked { component, reason }),
+            false => Err(ComponentError::Rejected { component, reason }),
         }
     }
 

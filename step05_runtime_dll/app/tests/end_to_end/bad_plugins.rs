@@ -129,7 +129,7 @@ fn bad_flags_are_one_line_usage_errors() {
     for (args, fragment) in [
         (
             &["--input", "forty-two"][..],
-            "invalid value 'forty-two' for '--input <N>'",
+            "invalid value 'forty-two' for '--input <INPUT>'",
         ),
         (&["--repeat", "0"][..], "for '--repeat <N>'"),
         (&["--warmup", "10"][..], "--repeat <N>"),
