@@ -1,19 +1,11 @@
 //! Step 05: the components are plugins, loaded at run time through a stable C ABI.
 //!
-//! In step 04 the app linked the components' `rlib`s and the dynamic libraries sat unused. Now the
-//! app does not depend on the components at all: it finds their files at run time
-//! (`libcomponent1.so`, `libcomponent1.dylib` or `component1.dll`), checks each one's declaration,
-//! wraps the plugins in types that implement `Processor` and `Transformer`, and hands them to the
-//! same `run_pipeline` as step 04. Swapping a plugin needs no rebuild of the app.
+//! The app no longer depends on the components: it opens their files at run time, checks each
+//! one's declaration, wraps them in types that implement `Processor` and `Transformer`, and hands
+//! them to step 04's `run_pipeline`. Run it with `cargo run` from `step05_runtime_dll/` (that
+//! builds the plugins too), then swap one: `cargo run -- --transformer hex_transformer`.
 //!
-//! Run it with `cargo run` from `step05_runtime_dll/` (that builds the plugins too), then swap the
-//! transformer: `cargo run -- --transformer hex_transformer`.
-//!
-//! # Layout
-//!
-//! - `plugin.rs`: one plugin file: loading it, the handshake, calls through its C tables, unloading.
-//! - `plugin/error.rs`: everything that can go wrong with a plugin, as one clear error each.
-//! - `cli.rs`: the flags and `PLUGIN_DIR`, derived with `clap`.
+//! `plugin.rs` is the boundary (load, handshake, calls, unload); `cli.rs` the flags.
 
 mod cli;
 mod plugin;
@@ -83,16 +75,15 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Whether `run_pipeline` prints what it does (a normal run) or only does it (`--repeat`).
+/// Whether `run_pipeline` prints what it does, or only does it (`--repeat`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Narration {
     Print,
     Quiet,
 }
 
-/// The pipeline of steps 03-04: it still knows nothing but the traits, and it cannot tell that
-/// the components now live in files loaded at run time. What changed is that each call may fail,
-/// and `?` hands the failure back to `main`.
+/// The pipeline of step 04, which cannot tell that the components now live in plugin files. What
+/// changed is that each call may fail, and `?` hands the failure back to `main`.
 fn run_pipeline(
     processor: &dyn Processor,
     transformer: &dyn Transformer,

@@ -1,17 +1,14 @@
 //! The host's side of the plugin boundary: open a file, check its declaration, call through it.
 //!
-//! [`PluginLibrary::load`] checks what it can before it calls anything: the file loads, it
-//! exports `PLUGIN_DECLARATION`, and that declaration speaks our [`ABI_VERSION`].
-//! [`PluginProcessor`] wraps the plugin's C table back into the `Processor` trait, so
-//! `run_pipeline` cannot tell a plugin from step 04's linked component. `plugin/transformer.rs`
-//! does the same for `Transformer`; `plugin/error.rs` is everything that can go wrong.
+//! [`PluginProcessor`] wraps a plugin's C table back into the `Processor` trait, so `run_pipeline`
+//! cannot tell it from step 04's linked component; `plugin/transformer.rs` does the same for
+//! `Transformer`. `plugin/error.rs` is what the app says when a plugin fails.
 
 mod chatter;
 mod error;
 mod transformer;
 
 use std::ffi::c_void;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use libloading::{Library, library_filename};
@@ -28,7 +25,6 @@ pub use transformer::PluginTransformer;
 /// A plugin file that is loaded and passed the handshake.
 pub struct PluginLibrary {
     path: PathBuf,
-    /// As this platform spells it: `libcomponent1.so`, `libcomponent1.dylib`, `component1.dll`.
     pub file_name: String,
     name: String,
     version: String,
@@ -40,7 +36,7 @@ pub struct PluginLibrary {
     library: Library,
 }
 
-/// The two roles of the pipeline, each a table a plugin may fill in.
+/// The two roles of the pipeline: a plugin plays one by filling in its table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     Processor,
@@ -57,8 +53,7 @@ impl PluginLibrary {
             return Err(PluginError::Missing { path, name });
         }
 
-        // SAFETY: opening a library runs its initialisation code: loading a plugin means trusting
-        // it, like running a program.
+        // SAFETY: loading a library runs its initialisation code: we trust the plugin's author.
         let library = match unsafe { Library::new(&path) } {
             Ok(library) => library,
             Err(source) => return Err(PluginError::NotALibrary { path, source }),
@@ -89,7 +84,7 @@ impl PluginLibrary {
             processor: declaration.processor.copied(),
             transformer: declaration.transformer.copied(),
             free_string: declaration.free_string,
-            file_name: name_of(&path),
+            file_name: library_filename(name).to_string_lossy().into_owned(),
             path,
             library,
         };
@@ -104,21 +99,6 @@ impl PluginLibrary {
         library
             .close()
             .map_err(|source| PluginError::Unload { path, source })
-    }
-}
-
-fn name_of(path: &Path) -> String {
-    path.file_name()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .into_owned()
-}
-
-/// `Loaded {plugin}` reads `Loaded libcomponent1.so: component1 0.1.0, as the processor`.
-impl fmt::Display for PluginLibrary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (file, name, version, role) = (&self.file_name, &self.name, &self.version, self.role);
-        write!(f, "{file}: {name} {version}, as the {role}")
     }
 }
 
@@ -144,12 +124,11 @@ impl<'lib> PluginInstance<'lib> {
         if pointer.is_null() {
             return Err(plugin.broke_contract("create", "no instance").into());
         }
-        let instance = PluginInstance {
+        Ok(PluginInstance {
             plugin,
             pointer,
             destroy,
-        };
-        Ok(instance)
+        })
     }
 }
 

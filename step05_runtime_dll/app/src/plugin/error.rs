@@ -5,6 +5,7 @@
 //! - [`PluginLibrary::check`]: a call's [`CallStatus`] as a `Result`, copying and freeing the
 //!   plugin's message; a panic the plugin caught arrives here as `PANICKED`.
 //! - The checks a declaration must pass after the handshake: text fields, the role's table.
+//! - How the app names a plugin: `libcomponent1.so: component1 0.1.0, as the processor`.
 
 use std::ffi::{CStr, c_char};
 use std::fmt;
@@ -53,6 +54,14 @@ pub enum PluginError {
         path: PathBuf,
         source: libloading::Error,
     },
+}
+
+/// `Loaded {plugin}` reads `Loaded libcomponent1.so: component1 0.1.0, as the processor`.
+impl fmt::Display for PluginLibrary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (file, name, version, role) = (&self.file_name, &self.name, &self.version, self.role);
+        write!(f, "{file}: {name} {version}, as the {role}")
+    }
 }
 
 impl fmt::Display for Role {
