@@ -30,7 +30,7 @@ pub struct Cli {
     pub transformer: String,
 
     /// Where the plugin files are [default: the app's own directory].
-    #[arg(long, value_name = "DIR", env = "PLUGIN_DIR")]
+    #[arg(long, value_name = "DIR", env = "PLUGIN_DIR", value_parser = any_path)]
     plugin_dir: Option<PathBuf>,
 
     #[command(flatten)]
@@ -39,13 +39,18 @@ pub struct Cli {
 
 impl Cli {
     /// Parses the command line. `--help` prints the help and exits with status 0.
-    pub fn parse() -> anyhow::Result<Cli> {
+    pub fn from_command_line() -> anyhow::Result<Cli> {
         Cli::try_parse().map_err(one_line)
     }
 
     /// The directory to load plugins from, and where that choice came from.
     pub fn plugin_dir(&self) -> anyhow::Result<(PathBuf, &'static str)> {
-        let (dir, origin) = match &self.plugin_dir {
+        // An empty directory counts as none, as `PLUGIN_DIR= app` usually means.
+        let (dir, origin) = match self
+            .plugin_dir
+            .as_ref()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
             // clap takes the flag over the variable: if they differ, the flag was given.
             Some(dir) if std::env::var_os("PLUGIN_DIR").is_some_and(|v| v == **dir) => {
                 (dir.clone(), "from PLUGIN_DIR")
@@ -76,6 +81,11 @@ fn one_line(error: clap::Error) -> anyhow::Error {
     let text = error.to_string().replace("\n  ", " ");
     let first = text.lines().next().unwrap_or_default();
     anyhow!("{} (see --help)", first.trim_start_matches("error: "))
+}
+
+/// Any path, the empty one included (clap's own path parser refuses it).
+fn any_path(path: &str) -> Result<PathBuf, std::convert::Infallible> {
+    Ok(PathBuf::from(path))
 }
 
 /// A plugin name: letters, digits, `_` and `-` only, so it can only name a file inside the

@@ -19,7 +19,7 @@ use crate::cli::Cli;
 use crate::plugin::{PluginLibrary, PluginProcessor, PluginTransformer, Role, print_chatter};
 
 fn main() -> ExitCode {
-    match Cli::parse().and_then(|cli| run(&cli)) {
+    match Cli::from_command_line().and_then(|cli| run(&cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             // `{:#}` prints the error and its causes on one line: `cannot load ...: dlopen failed`.
