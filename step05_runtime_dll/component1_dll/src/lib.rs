@@ -23,8 +23,7 @@ impl Processor for Component1 {
     fn process(&self, value: i32) -> Result<ProcessResult, ComponentError> {
         self.chatter
             .say(format_args!("[Component1 Lib] Processing value: {}", value));
-        // `value * 2` panics on overflow in a debug build and wraps silently in a release build;
-        // `checked_mul` makes the failure a value that can travel back to the app.
+        // `value * 2` would panic or wrap; `checked_mul` makes an overflow a value for the app.
         let doubled = value
             .checked_mul(2)
             .ok_or(ComponentError::Overflow { value })?;
@@ -41,8 +40,9 @@ impl Processor for Component1 {
     }
 }
 
-/// What the app reads when it loads this file: the contract version we speak, who we are, and
-/// the role we play. `no_mangle` keeps the symbol's name exactly `PLUGIN_DECLARATION`.
+/// What the app reads when it loads this file. `declare_processor` fills in the ABI version, our
+/// name and version, and a table of `extern "C"` functions that call the methods above.
+/// `no_mangle` keeps the symbol's name exactly `PLUGIN_DECLARATION`, for the app to find.
 #[unsafe(no_mangle)]
 pub static PLUGIN_DECLARATION: PluginDeclaration = declare_processor::<Component1>(
     nul_terminated(concat!(env!("CARGO_PKG_NAME"), "\0")),
