@@ -3,16 +3,14 @@
 //! The logic is step 04's, behind the now fallible [`Transformer`] contract. What is new is the
 //! bottom of the file: [`PLUGIN_DECLARATION`], the one symbol the app looks up when it loads
 //! `libcomponent2.so` (`.dylib` on macOS, `component2.dll` on Windows). The `String`s this
-//! component returns never reach the app as `String`s: the table built by `transformer_table`
+//! component returns never reach the app as `String`s: the table built by `declare_transformer`
 //! copies them into C strings that this plugin allocates and, when the app hands them back,
 //! frees.
 //!
 //! Build the file with `cargo build -p component2`; test the logic with `cargo test -p component2`.
 
-use plugin_interface::export::{
-    Chatter, PluginComponent, declare_transformer, nul_terminated, transformer_table,
-};
-use plugin_interface::{PluginDeclaration, TransformerTable};
+use plugin_interface::PluginDeclaration;
+use plugin_interface::export::{Chatter, PluginComponent, declare_transformer, nul_terminated};
 use traits::{ComponentError, TransformResult, Transformer};
 
 pub struct Component2 {
@@ -52,13 +50,10 @@ impl Transformer for Component2 {
 /// are, and which role we can play. `no_mangle` keeps the symbol's name exactly
 /// `PLUGIN_DECLARATION`, so the app can find it by name.
 #[unsafe(no_mangle)]
-pub static PLUGIN_DECLARATION: PluginDeclaration = declare_transformer(
+pub static PLUGIN_DECLARATION: PluginDeclaration = declare_transformer::<Component2>(
     nul_terminated(concat!(env!("CARGO_PKG_NAME"), "\0")),
     nul_terminated(concat!(env!("CARGO_PKG_VERSION"), "\0")),
-    &TRANSFORMER,
 );
-
-static TRANSFORMER: TransformerTable = transformer_table::<Component2>();
 
 // Until step 04 this test lived in `tests/`, where it could use the crate only from the outside.
 // A `cdylib`-only crate has no Rust API left to import from there: its outside is the C

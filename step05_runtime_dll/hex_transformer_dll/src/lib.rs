@@ -7,10 +7,8 @@
 //! Build the file with `cargo build -p hex_transformer`; test it with
 //! `cargo test -p hex_transformer`.
 
-use plugin_interface::export::{
-    Chatter, PluginComponent, declare_transformer, nul_terminated, transformer_table,
-};
-use plugin_interface::{PluginDeclaration, TransformerTable};
+use plugin_interface::PluginDeclaration;
+use plugin_interface::export::{Chatter, PluginComponent, declare_transformer, nul_terminated};
 use traits::{ComponentError, TransformResult, Transformer};
 
 pub struct HexTransformer {
@@ -51,13 +49,10 @@ impl Transformer for HexTransformer {
 
 /// The declaration the app reads when it loads this file, as in `component2`.
 #[unsafe(no_mangle)]
-pub static PLUGIN_DECLARATION: PluginDeclaration = declare_transformer(
+pub static PLUGIN_DECLARATION: PluginDeclaration = declare_transformer::<HexTransformer>(
     nul_terminated(concat!(env!("CARGO_PKG_NAME"), "\0")),
     nul_terminated(concat!(env!("CARGO_PKG_VERSION"), "\0")),
-    &TRANSFORMER,
 );
-
-static TRANSFORMER: TransformerTable = transformer_table::<HexTransformer>();
 
 #[cfg(test)]
 mod tests {

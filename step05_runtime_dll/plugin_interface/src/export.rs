@@ -1,11 +1,10 @@
 //! The plugin's half of the contract: turning an ordinary Rust component into C function tables.
 //!
 //! A plugin crate implements `traits::Processor` (or `Transformer`) and [`PluginComponent`] the
-//! way it would for a statically linked app, builds its table with [`processor_table`] (or
-//! [`transformer_table`]), and exports the [`PluginDeclaration`] that [`declare_processor`] (or
-//! [`declare_transformer`]) makes of it. The
-//! `extern "C"` functions in those tables are written once, here, generic over the component
-//! type, so that every plugin gets the same care at the boundary:
+//! way it would for a statically linked app, and exports the [`PluginDeclaration`] that
+//! [`declare_processor`] (or [`declare_transformer`]) makes for its component type. The
+//! `extern "C"` functions in the declaration's tables are written once, here, generic over the
+//! component type, so that every plugin gets the same care at the boundary:
 //!
 //! - every call runs inside `guard`, which turns an `Err` into [`StatusCode::REJECTED`] and a
 //!   panic into [`StatusCode::PANICKED`], each with a message the host can print;
@@ -19,6 +18,7 @@ use std::any::Any;
 use std::cell::Cell;
 use std::ffi::{CStr, CString, c_char, c_void};
 use std::fmt::Display;
+use std::marker::PhantomData;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
@@ -59,59 +59,58 @@ impl Chatter {
 }
 
 /// The declaration of a processor plugin: this ABI version, the plugin's `name` and `version`
-/// (NUL-terminated, see [`nul_terminated`]), its processor table, and this crate's
-/// [`free_string`]. Compiled into the plugin, that `free_string` frees with the plugin's own
-/// allocator, which is the point.
-pub const fn declare_processor(
+/// (NUL-terminated, see [`nul_terminated`]), the processor table of component type `P`, and this
+/// crate's [`free_string`]. Compiled into the plugin, that `free_string` frees with the plugin's
+/// own allocator, which is the point.
+pub const fn declare_processor<P: Processor + PluginComponent>(
     name: &'static CStr,
     version: &'static CStr,
-    table: &'static ProcessorTable,
 ) -> PluginDeclaration {
     PluginDeclaration {
         abi_version: ABI_VERSION,
         name: name.as_ptr(),
         version: version.as_ptr(),
-        processor: Some(table),
+        processor: Some(Tables::<P>::PROCESSOR),
         transformer: None,
         free_string,
     }
 }
 
 /// The declaration of a transformer plugin, as [`declare_processor`] builds one for a processor.
-pub const fn declare_transformer(
+pub const fn declare_transformer<T: Transformer + PluginComponent>(
     name: &'static CStr,
     version: &'static CStr,
-    table: &'static TransformerTable,
 ) -> PluginDeclaration {
     PluginDeclaration {
         abi_version: ABI_VERSION,
         name: name.as_ptr(),
         version: version.as_ptr(),
         processor: None,
-        transformer: Some(table),
+        transformer: Some(Tables::<T>::TRANSFORMER),
         free_string,
     }
 }
 
-/// The processor table for component type `P`: what a processor plugin puts in its declaration.
-pub const fn processor_table<P: Processor + PluginComponent>() -> ProcessorTable {
-    ProcessorTable {
+/// The function tables of component type `C`. As associated constants they are `'static` data
+/// compiled into the plugin, one table per component type, which the declaration points to.
+struct Tables<C>(PhantomData<C>);
+
+impl<P: Processor + PluginComponent> Tables<P> {
+    const PROCESSOR: &'static ProcessorTable = &ProcessorTable {
         create: create::<P>,
         process: process::<P>,
         validate: validate::<P>,
         destroy: destroy::<P>,
-    }
+    };
 }
 
-/// The transformer table for component type `T`: what a transformer plugin puts in its
-/// declaration.
-pub const fn transformer_table<T: Transformer + PluginComponent>() -> TransformerTable {
-    TransformerTable {
+impl<T: Transformer + PluginComponent> Tables<T> {
+    const TRANSFORMER: &'static TransformerTable = &TransformerTable {
         create: create::<T>,
         transform: transform::<T>,
         analyze: analyze::<T>,
         destroy: destroy::<T>,
-    }
+    };
 }
 
 /// A NUL-terminated string literal as a `&CStr`, checked at compile time: for the `name` and
@@ -150,21 +149,20 @@ fn guard(call: impl FnOnce() -> Result<(), ComponentError>) -> CallStatus {
     let was_inside = INSIDE_CALL.replace(true);
     let outcome = panic::catch_unwind(AssertUnwindSafe(call));
     INSIDE_CALL.set(was_inside);
-    match outcome {
-        Ok(Ok(())) => CallStatus {
-            code: StatusCode::OK,
-            message: std::ptr::null_mut(),
-        },
-        Ok(Err(error)) => CallStatus {
-            code: StatusCode::REJECTED,
-            message: c_string(&error.to_string()).into_raw(),
-        },
-        Err(payload) => CallStatus {
-            code: StatusCode::PANICKED,
-            message: c_string(panic_message(payload.as_ref())).into_raw(),
-        },
-    }
+    let (code, message) = match outcome {
+        Ok(Ok(())) => return CALL_OK,
+        Ok(Err(error)) => (StatusCode::REJECTED, error.to_string()),
+        Err(payload) => (StatusCode::PANICKED, panic_message(&*payload).to_string()),
+    };
+    let message = c_string(&message).into_raw();
+    CallStatus { code, message }
 }
+
+/// The status of a call that worked: no message.
+const CALL_OK: CallStatus = CallStatus {
+    code: StatusCode::OK,
+    message: std::ptr::null_mut(),
+};
 
 thread_local! {
     /// Whether this thread is inside a [`guard`]ed call. A `const`-initialised `Cell<bool>` needs

@@ -118,7 +118,7 @@ fn a_plugin_cannot_play_a_role_it_does_not_provide() {
         &[
             "plugin component2",
             "cannot be the processor",
-            "only provides a transformer",
+            "has no processor table",
         ],
     );
     assert!(!run.stdout.contains("Loaded"), "{}", run.stdout);
@@ -129,14 +129,15 @@ fn bad_flags_are_one_line_usage_errors() {
     for (args, fragment) in [
         (
             &["--input", "forty-two"][..],
-            "--input expects a whole number",
+            "invalid value 'forty-two' for '--input <INPUT>'",
         ),
-        (&["--repeat", "0"][..], "--repeat expects a count"),
+        (&["--repeat", "0"][..], "for '--repeat <N>'"),
+        (&["--warmup", "10"][..], "--repeat <N>"),
         (
             &["--processor", "../component1"][..],
-            "--processor expects a plugin name",
+            "for '--processor <NAME>': expected a plugin name",
         ),
-        (&["--verbose"][..], "unknown argument `--verbose`"),
+        (&["--verbose"][..], "unexpected argument '--verbose'"),
     ] {
         let run = run_app(args);
         assert_one_error_line(&run, &[fragment, "(see --help)"]);

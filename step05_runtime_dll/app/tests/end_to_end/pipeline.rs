@@ -144,3 +144,14 @@ fn plugins_are_unloaded_in_reverse_order_after_the_pipeline() {
     assert!(analysis < transformer_gone && transformer_gone < processor_gone);
     assert!(processor_gone < complete);
 }
+
+#[test]
+fn an_empty_plugin_dir_variable_means_the_apps_own_directory() {
+    let run = run(app().env("PLUGIN_DIR", ""));
+    assert!(run.status.success(), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("(the app's own directory)\n"),
+        "{}",
+        run.stdout
+    );
+}
