@@ -7,21 +7,22 @@
 //!
 //! Restarting a service that failed is not done here: `supervisor.rs` does it, around `call`.
 
-use std::cell::{Ref, RefCell};
+use std::cell::RefCell;
 use std::io::{self, BufReader};
 use std::path::Path;
-use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::process::{ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use common::framing::{self, LineRead, MAX_LINE_BYTES};
-use common::{ErrorCode, TransformResult};
-use common::{PROTOCOL_VERSION, ProcessResult, Reply, ReplyBody, Request, RequestBody};
+use common::{
+    PROTOCOL_VERSION, ProcessResult, Reply, ReplyBody, Request, RequestBody, TransformResult,
+};
 
 use crate::pipeline::{Processor, Transformer};
-use crate::supervisor::{Supervised, SupervisorError};
-use crate::watchdog::Watchdog;
+use crate::supervisor::{Failure, Supervised, SupervisorError};
+use crate::watchdog::{Process, Watchdog, lock};
 
 /// How long a service gets to exit by itself once its stdin is closed, before it is killed.
 pub const STOP_GRACE: Duration = Duration::from_secs(2);
@@ -38,13 +39,6 @@ pub struct ServiceProcess {
     line: Vec<u8>,
     next_id: u64,
     exited: Option<ExitStatus>,
-}
-
-/// What both the caller's thread and the watchdog touch.
-pub struct Process {
-    pub child: Mutex<Child>,
-    /// `None` once closed: the service reads EOF and exits.
-    pub stdin: Mutex<Option<ChildStdin>>,
 }
 
 impl ServiceProcess {
@@ -103,10 +97,7 @@ impl ServiceProcess {
         }
         let reply: Reply =
             serde_json::from_slice(&self.line).map_err(|cause| Failure::Garbage {
-                line: String::from_utf8_lossy(&self.line)
-                    .chars()
-                    .take(80)
-                    .collect(),
+                line: String::from_utf8_lossy(&self.line[..self.line.len().min(80)]).into(),
                 cause: cause.to_string(),
             })?;
         if reply.id != Some(id) {
@@ -186,37 +177,6 @@ pub enum Stopped {
     Killed(ExitStatus),
 }
 
-/// How one exchange failed: the service did not give a usable answer. Each is worth a restart,
-/// except the last three: a fresh process of the same binary would fail the same way.
-#[derive(Debug, thiserror::Error)]
-pub enum Failure {
-    #[error("closed its stdout")]
-    Closed,
-    #[error("could not be written to ({0})")]
-    Write(io::Error),
-    #[error("could not be read from ({0})")]
-    Read(io::Error),
-    #[error("did not answer within {} ms", .0.as_millis())]
-    TimedOut(Duration),
-    #[error("wrote a line longer than the protocol allows")]
-    TooLong,
-    #[error("answered something that is not a reply ({line:?}: {cause})")]
-    Garbage { line: String, cause: String },
-    #[error("answered request {got:?} while request {expected} was waiting")]
-    WrongId { expected: u64, got: Option<u64> },
-    #[error("answered the hello with {0}")]
-    NotAHello(String),
-    #[error("interrupted by Ctrl-C")]
-    Interrupted,
-    #[error("is not {expected}: it introduced itself as {found:?}. Check --service-dir")]
-    WrongService { expected: String, found: String },
-    #[error(
-        "speaks protocol {theirs}, this app speaks {PROTOCOL_VERSION}: rebuild both from the same \
-         sources (`cargo build`)"
-    )]
-    OtherProtocol { theirs: u32 },
-}
-
 /// Why a call through the contract gave no result.
 #[derive(Debug, thiserror::Error)]
 pub enum CallError {
@@ -224,7 +184,6 @@ pub enum CallError {
     #[error("{service} answered: {message}")]
     Refused {
         service: &'static str,
-        code: ErrorCode,
         message: String,
     },
     /// The service gave no usable answer, and restarting it did not help.
@@ -232,11 +191,12 @@ pub enum CallError {
     Unavailable(#[from] SupervisorError),
 }
 
-/// `Processor`, answered by service1.
-pub struct ChildProcessor(RefCell<Supervised>);
+/// `Processor`, answered by service1. (`RefCell`: a call needs `&mut` on the service, the
+/// contract's methods take `&self`.)
+pub struct ChildProcessor(pub RefCell<Supervised>);
 
 /// `Transformer`, answered by service2.
-pub struct ChildTransformer(RefCell<Supervised>);
+pub struct ChildTransformer(pub RefCell<Supervised>);
 
 impl Processor for ChildProcessor {
     fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
@@ -266,40 +226,11 @@ impl Transformer for ChildTransformer {
 
 /// An error reply, or a reply of the wrong kind, as the contract's error.
 fn refused(service: &'static str, reply: ReplyBody) -> CallError {
-    let (code, message) = match reply {
-        ReplyBody::Error { code, error } => (code, error),
-        other => (ErrorCode::BadRequest, format!("unexpected reply {other:?}")),
+    let message = match reply {
+        ReplyBody::Error { error, .. } => error,
+        other => format!("unexpected reply {other:?}"),
     };
-    CallError::Refused {
-        service,
-        code,
-        message,
-    }
-}
-
-impl ChildProcessor {
-    pub fn new(service: Supervised) -> Self {
-        Self(RefCell::new(service))
-    }
-
-    pub fn service(&self) -> Ref<'_, Supervised> {
-        self.0.borrow()
-    }
-}
-
-impl ChildTransformer {
-    pub fn new(service: Supervised) -> Self {
-        Self(RefCell::new(service))
-    }
-
-    pub fn service(&self) -> Ref<'_, Supervised> {
-        self.0.borrow()
-    }
-}
-
-/// Nothing panics while holding these locks, so a poisoned one still holds a usable value.
-pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+    CallError::Refused { service, message }
 }
 
 /// Puts the child in a process group of its own, so a Ctrl-C in the terminal reaches only the app
@@ -314,10 +245,6 @@ fn own_process_group(command: &mut Command) {
 #[cfg(windows)]
 fn own_process_group(command: &mut Command) {
     use std::os::windows::process::CommandExt;
-    // From the Windows API (`winbase.h`), written out to avoid a dependency for one constant.
-    const CREATE_NEW_PROCESS_GROUP: u32 = 0x0000_0200;
+    const CREATE_NEW_PROCESS_GROUP: u32 = 0x0000_0200; // from `winbase.h`
     command.creation_flags(CREATE_NEW_PROCESS_GROUP);
 }
-
-#[cfg(not(any(unix, windows)))]
-fn own_process_group(_command: &mut Command) {}

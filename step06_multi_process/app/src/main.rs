@@ -8,6 +8,7 @@
 //! Run it with `cargo run` from `step06_multi_process/` (the app builds the services first);
 //! `cargo run -- --help` lists the options.
 
+use std::cell::RefCell;
 use std::io::{self, Write};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -44,10 +45,29 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     };
     // Under --repeat, a log line per request would cost more than the work.
     let quiet = cli.measure.repeat.is_some();
-    let processor = ChildProcessor::new(Supervised::start("service1", &dir, quiet, policy)?);
-    let transformer = ChildTransformer::new(Supervised::start("service2", &dir, quiet, policy)?);
-    let failed = || format!("the pipeline failed for input {}", cli.input);
+    let service1 = Supervised::start("service1", &dir, quiet, policy)?;
+    let service2 = Supervised::start("service2", &dir, quiet, policy)?;
     let mut out = io::stdout().lock();
+    if !quiet {
+        writeln!(
+            out,
+            "\n\nPhase 06: Multi-Process Application (1 app + 2 child processes)\n"
+        )?;
+        // Each service reported its component's version in the hello.
+        writeln!(
+            out,
+            "Component1 version: {} (reported by service1)",
+            service1.version()
+        )?;
+        writeln!(
+            out,
+            "Component2 version: {} (reported by service2)",
+            service2.version()
+        )?;
+    }
+    let processor = ChildProcessor(RefCell::new(service1));
+    let transformer = ChildTransformer(RefCell::new(service2));
+    let failed = || format!("the pipeline failed for input {}", cli.input);
 
     if let Some(args) = cli.measure.run_args() {
         let (mut summary, failure) = measure::repeat(args, |_| {
@@ -58,22 +78,12 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             summary.requests -= summary.failed;
             summary.failed = 0;
         }
-        let restarts = processor.service().restarts() + transformer.service().restarts();
+        let restarts = processor.0.borrow().restarts() + transformer.0.borrow().restarts();
         writeln!(out, "{}", summary.with("restarts", restarts))?;
         return failure.map_or(Ok(()), |error| Err(error).with_context(failed));
     }
 
-    writeln!(
-        out,
-        "\n\nPhase 06: Multi-Process Application (1 app + 2 child processes)\n"
-    )?;
-    let version1 = processor.service().version().to_string();
-    writeln!(out, "Component1 version: {version1} (reported by service1)")?;
-    let version2 = transformer.service().version().to_string();
-    writeln!(out, "Component2 version: {version2} (reported by service2)")?;
-
     run_pipeline(&processor, &transformer, cli.input, &mut out).with_context(failed)?;
-
     writeln!(out, "\nExecution complete")?;
     Ok(())
 }

@@ -19,7 +19,9 @@ use std::time::{Duration, Instant};
 
 use common::{ReplyBody, RequestBody};
 
-use crate::child::{Failure, STOP_GRACE, ServiceProcess, Stopped};
+use common::PROTOCOL_VERSION;
+
+use crate::child::{STOP_GRACE, ServiceProcess, Stopped};
 use crate::{interrupt, locate, log};
 
 /// The wait before the first restart; it doubles for each further one, up to [`MAX_BACKOFF`].
@@ -33,6 +35,37 @@ pub struct Policy {
     pub timeout: Duration,
     /// Restarts allowed while serving one request; the count starts again after a success.
     pub max_restarts: u32,
+}
+
+/// How one exchange failed: the service did not give a usable answer. Each is worth a restart,
+/// except the last three: a fresh process of the same binary would fail the same way.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error("closed its stdout")]
+    Closed,
+    #[error("could not be written to ({0})")]
+    Write(io::Error),
+    #[error("could not be read from ({0})")]
+    Read(io::Error),
+    #[error("did not answer within {} ms", .0.as_millis())]
+    TimedOut(Duration),
+    #[error("wrote a line longer than the protocol allows")]
+    TooLong,
+    #[error("answered something that is not a reply ({line:?}: {cause})")]
+    Garbage { line: String, cause: String },
+    #[error("answered request {got:?} while request {expected} was waiting")]
+    WrongId { expected: u64, got: Option<u64> },
+    #[error("answered the hello with {0}")]
+    NotAHello(String),
+    #[error("interrupted by Ctrl-C")]
+    Interrupted,
+    #[error("is not {expected}: it introduced itself as {found:?}. Check --service-dir")]
+    WrongService { expected: String, found: String },
+    #[error(
+        "speaks protocol {theirs}, this app speaks {PROTOCOL_VERSION}: rebuild both from the same \
+         sources (`cargo build`)"
+    )]
+    OtherProtocol { theirs: u32 },
 }
 
 /// Why a call failed for good.

@@ -13,14 +13,16 @@
 //! everything else in this step (see "Going further" in the README).
 
 use std::io;
-use std::sync::Arc;
+use std::process::{Child, ChildStdin};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use crate::child::{Failure, Process, STOP_GRACE, lock};
+use crate::child::STOP_GRACE;
 use crate::interrupt;
+use crate::supervisor::Failure;
 
 /// How often the watchdog looks: how late a timeout or a Ctrl-C can be noticed.
 const POLL: Duration = Duration::from_millis(50);
@@ -28,6 +30,13 @@ const POLL: Duration = Duration::from_millis(50);
 /// `deadline` when no read waits, and once the watchdog has killed the service for one.
 const NO_READ: u64 = u64::MAX;
 const EXPIRED: u64 = u64::MAX - 1;
+
+/// What both the caller's thread and the watchdog touch.
+pub struct Process {
+    pub child: Mutex<Child>,
+    /// `None` once closed: the service reads EOF and exits.
+    pub stdin: Mutex<Option<ChildStdin>>,
+}
 
 /// The watchdog of one service. Dropping it stops its thread.
 pub struct Watchdog {
@@ -140,4 +149,9 @@ fn watch(state: &State, stop_requested: &mpsc::Receiver<()>) {
 
 fn micros(duration: Duration) -> u64 {
     u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
+}
+
+/// Nothing panics while holding these locks, so a poisoned one still holds a usable value.
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
