@@ -17,9 +17,7 @@ use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{ReplyBody, RequestBody};
-
-use common::PROTOCOL_VERSION;
+use common::{PROTOCOL_VERSION, ReplyBody, RequestBody};
 
 use crate::child::{STOP_GRACE, ServiceProcess, Stopped};
 use crate::{interrupt, locate, log};
@@ -37,8 +35,9 @@ pub struct Policy {
     pub max_restarts: u32,
 }
 
-/// How one exchange failed: the service did not give a usable answer. Each is worth a restart,
-/// except the last three: a fresh process of the same binary would fail the same way.
+/// How one exchange with a service process failed: it gave no usable answer. Each is worth a
+/// restart, except the last three: a Ctrl-C, and a binary that is not the service or speaks
+/// another protocol, which a fresh process of the same binary would be too.
 #[derive(Debug, thiserror::Error)]
 pub enum Failure {
     #[error("closed its stdout")]
