@@ -47,9 +47,9 @@ impl ServiceProcess {
         let mut command = Command::new(program);
         command
             .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .stdin(Stdio::piped()) // requests go in here
+            .stdout(Stdio::piped()) // replies come out here
+            .stderr(Stdio::inherit()); // its log goes where ours goes
         own_process_group(&mut command);
         let mut child = command.spawn()?;
 

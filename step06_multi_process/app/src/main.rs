@@ -5,8 +5,7 @@
 //! its stdout. A child that dies, hangs or garbles its reply is restarted and the request sent
 //! again; when the app ends, however it ends, its children are stopped and reaped.
 //!
-//! Run it with `cargo run` from `step06_multi_process/` (the app builds the services first);
-//! `cargo run -- --help` lists the options.
+//! Run it with `cargo run` from `step06_multi_process/`; `cargo run -- --help` lists the options.
 
 use std::cell::RefCell;
 use std::io::{self, Write};

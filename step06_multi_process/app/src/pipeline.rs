@@ -1,17 +1,13 @@
 //! The contract the app needs, and the pipeline that uses it.
 //!
-//! Until step 05 these traits lived in a `traits` crate that the components implemented. From
-//! this step on, the components do not implement them any more: they are plain logic inside the
-//! services, and only the app's `ChildProcessor` and `ChildTransformer` (in `child.rs`) implement
-//! the contract. A contract with one side lives with that side, so the traits moved here.
+//! Until step 05 these traits lived in a `traits` crate that the components implemented. Now the
+//! components are plain logic inside the services, and only the app's `ChildProcessor` and
+//! `ChildTransformer` (in `child.rs`) implement the contract, so it lives here, with them.
 //!
-//! Two changes since step 04, both forced by the boundary:
-//!
-//! - `process` and `transform` return a `Result`: a call can now fail for reasons outside the
-//!   code (the service died, hung, or answered garbage), and the compiler makes every caller say
-//!   what happens then.
-//! - `validate` and `analyze` stay in the app: they only read a result the app already holds, and
-//!   checking what came over the wire is the check that matters.
+//! `process` and `transform` return a `Result`: a call can now fail for reasons outside the code
+//! (the service died, hung, or answered garbage). `validate` and `analyze` stay in the app: they
+//! only read a result the app already holds, and checking what came over the wire is the check
+//! that matters.
 
 use std::io::{self, Write};
 
