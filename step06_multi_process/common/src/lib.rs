@@ -1,10 +1,9 @@
 //! What the app and its two services share: the data the pipeline passes along, and the wire
 //! protocol they speak over pipes.
 //!
-//! From step 06 on, a component runs in a process of its own. The app and a service share no
-//! memory at run time; they share only what this crate defines. Both sides are built from it, so
-//! they cannot disagree by accident, and the hello exchange catches the case where they were built
-//! from different versions.
+//! The app and a service share no memory at run time, only what this crate defines. Both are
+//! built from it, so they cannot disagree by accident; the hello exchange catches two builds of
+//! different versions.
 //!
 //! # The wire format
 //!
