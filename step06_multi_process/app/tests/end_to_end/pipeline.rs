@@ -53,6 +53,24 @@ fn another_input_flows_through_the_same_way() {
 }
 
 #[test]
+fn the_app_validates_what_came_over_the_wire_and_a_negative_result_is_not_valid() {
+    let run = run(app(&["--input", "-5"]));
+    assert!(run.status.success(), "{run:#?}");
+    assert!(
+        run.stdout.contains(
+            "Component1 result: ProcessResult { value: -10, processed: true }, Valid: false"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("Analysis: -10 maps to Value--010"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn repeat_prints_only_the_summary_line_with_every_pipeline_ok() {
     let run = run(app(&["--repeat", "25"]));
     assert!(run.status.success(), "{run:#?}");
