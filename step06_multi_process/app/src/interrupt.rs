@@ -1,9 +1,9 @@
 //! Ctrl-C as a flag the app checks, instead of a signal that kills it on the spot.
 //!
-//! Killed on the spot, the app could not stop its children in order: they would notice only when
-//! their stdin closed. With a handler, Ctrl-C (or SIGTERM) sets a flag; the supervisor checks it
-//! before each request and while it waits for a reply, and the app then stops its children, reaps
-//! them and exits with status 130 (the shell's convention for "ended by Ctrl-C").
+//! Killed on the spot, the app could not stop its children in order. With a handler, Ctrl-C (or
+//! SIGTERM) only sets a flag; the supervisor checks it before each request, the watchdog while a
+//! reply is awaited, and the app then stops and reaps its children and exits with status 130 (the
+//! shell's convention for "ended by Ctrl-C").
 
 use std::sync::atomic::{AtomicBool, Ordering};
 

@@ -1,70 +1,46 @@
-//! Where the service binaries are, and making sure they are built.
+//! Where the service binaries are, and building them when Cargo started the app.
 //!
-//! By default they sit next to the app's own executable, which is where Cargo puts every binary of
-//! the workspace (`target/debug/`) and where an installer would put them too. `--service-dir DIR`
-//! or the `SERVICE_DIR` environment variable point elsewhere. File names get the platform's
-//! executable suffix (`service1` on Linux and macOS, `service1.exe` on Windows).
-//!
-//! # The build-order problem
-//!
-//! `cargo run` builds only the package whose binary it runs, and its dependencies. The app does
-//! not *depend* on the services (it starts them as programs, it does not link them), so on a fresh
-//! clone `cargo run` would build the app and leave the services unbuilt. Cargo has no stable way to
-//! say "this binary needs those binaries built" (artifact dependencies are nightly-only), and a
-//! build script that runs `cargo build` deadlocks on the lock the outer build holds, or needs a
-//! second target directory that compiles everything twice.
-//!
-//! So the app asks Cargo itself, at run time, but only when Cargo started it: Cargo sets the
-//! `CARGO` environment variable (the path of the `cargo` that runs us) and `CARGO_MANIFEST_DIR`
-//! for the programs it runs, and releases its build lock before it starts them. The app then runs
-//! `cargo build -p service1 -p service2` with the same profile. It does so on every run from Cargo,
-//! not only when a binary is missing, so that a service edited since the last build is rebuilt
-//! instead of silently running stale; when everything is fresh this takes a fraction of a second.
-//! A deployed app, started without Cargo, never does any of this: it only looks for the files.
+//! By default they sit next to the app's own executable, which is where Cargo puts every binary
+//! of the workspace (`target/debug/`). `--service-dir DIR` or `SERVICE_DIR` point elsewhere, and
+//! mean "use these": nothing is built then. Why the app builds the services at all is in the
+//! README ("How `cargo run` builds the services"): `cargo run` builds only the app.
 
 use std::env;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// The two services, in the order the pipeline uses them.
-pub const SERVICES: [&str; 2] = ["service1", "service2"];
+use anyhow::{Context, bail};
 
-/// Where the service directory came from: it decides whether the app may build the services.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DirSource {
-    Flag,
-    Env,
-    NextToApp,
+use crate::log;
+
+/// The directory to start the services from: `chosen` (`--service-dir` or `SERVICE_DIR`), else
+/// the app's own directory, after `cargo build -p service1 -p service2` when Cargo started us.
+pub fn service_dir(chosen: Option<&Path>) -> anyhow::Result<PathBuf> {
+    if let Some(dir) = chosen {
+        return Ok(dir.to_path_buf());
+    }
+    let exe = env::current_exe().context("cannot find the app's own executable")?;
+    let dir = exe
+        .parent()
+        .context("the app's executable has no directory")?;
+    if let Some((cargo, manifest_dir)) = started_by_cargo() {
+        log(format_args!(
+            "started by Cargo: building the services first (`cargo build -p service1 -p service2`)"
+        ));
+        build_services(&cargo, &manifest_dir, dir)?;
+    }
+    Ok(dir.to_path_buf())
 }
 
-/// The directory to look for the services in: `--service-dir`, else `SERVICE_DIR`, else the
-/// directory of the running executable.
-pub fn service_dir(flag: Option<PathBuf>) -> Result<(PathBuf, DirSource), String> {
-    if let Some(dir) = flag {
-        return Ok((dir, DirSource::Flag));
-    }
-    if let Some(dir) = env::var_os("SERVICE_DIR").filter(|dir| !dir.is_empty()) {
-        return Ok((PathBuf::from(dir), DirSource::Env));
-    }
-    let exe = env::current_exe().map_err(|error| {
-        format!("cannot find the app's own executable ({error}): pass --service-dir DIR")
-    })?;
-    let dir = exe.parent().ok_or_else(|| {
-        format!(
-            "{} has no parent directory: pass --service-dir DIR",
-            exe.display()
-        )
-    })?;
-    Ok((dir.to_path_buf(), DirSource::NextToApp))
-}
-
-/// The path of service `name` in `dir`, with the platform's executable suffix.
+/// The path of service `name` in `dir`, with the platform's executable suffix (`.exe` on
+/// Windows).
 pub fn executable(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!("{name}{}", env::consts::EXE_SUFFIX))
 }
 
-/// The Cargo that started this process and the app package's directory, when Cargo started it.
+/// The Cargo that started this process and the app package's directory, when Cargo started it:
+/// Cargo sets both variables for the programs it runs.
 pub fn started_by_cargo() -> Option<(OsString, PathBuf)> {
     let cargo = env::var_os("CARGO")?;
     let manifest_dir = env::var_os("CARGO_MANIFEST_DIR")?;
@@ -72,17 +48,19 @@ pub fn started_by_cargo() -> Option<(OsString, PathBuf)> {
 }
 
 /// Runs `cargo build -p service1 -p service2` for the workspace of `manifest_dir`, in the profile
-/// whose output directory is `exe_dir` (`debug` is the dev profile, `release` the release profile,
-/// any other name a custom profile of that name). Cargo's progress goes to stderr.
-pub fn build_services(cargo: &OsString, manifest_dir: &Path, exe_dir: &Path) -> Result<(), String> {
+/// whose output directory is `exe_dir` (`debug`, `release`, or a custom profile's name).
+pub fn build_services(cargo: &OsString, manifest_dir: &Path, exe_dir: &Path) -> anyhow::Result<()> {
     let mut command = Command::new(cargo);
     command
-        .arg("build")
-        .arg("--manifest-path")
+        .args([
+            "build",
+            "-p",
+            "service1",
+            "-p",
+            "service2",
+            "--manifest-path",
+        ])
         .arg(manifest_dir.join("Cargo.toml"));
-    for service in SERVICES {
-        command.args(["-p", service]);
-    }
     match exe_dir.file_name().and_then(|name| name.to_str()) {
         Some("debug") | None => {}
         Some("release") => {
@@ -92,40 +70,13 @@ pub fn build_services(cargo: &OsString, manifest_dir: &Path, exe_dir: &Path) -> 
             command.args(["--profile", profile]);
         }
     }
-    // Cargo prints nothing on stdout for a build, but stdout is the app's output: keep it clean.
-    command.stdout(Stdio::null()).stderr(Stdio::inherit());
-    let status = command.status().map_err(|error| {
-        format!(
-            "cannot run {} to build the services: {error}",
-            Path::new(cargo).display()
-        )
-    })?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "`cargo build -p service1 -p service2` failed ({status}); its errors are above"
-        ))
+    // Cargo's progress goes to stderr; stdout is the app's output, kept clean.
+    let status = command
+        .stdout(Stdio::null())
+        .status()
+        .with_context(|| format!("cannot run {} to build the services", cargo.display()))?;
+    if !status.success() {
+        bail!("`cargo build -p service1 -p service2` failed ({status}); its errors are above");
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn executables_get_the_platform_suffix() {
-        let path = executable(Path::new("bin"), "service1");
-        assert_eq!(
-            path.file_name().unwrap().to_str().unwrap(),
-            format!("service1{}", env::consts::EXE_SUFFIX)
-        );
-        assert_eq!(path.parent(), Some(Path::new("bin")));
-    }
-
-    #[test]
-    fn the_flag_wins_over_everything() {
-        let (dir, source) = service_dir(Some(PathBuf::from("elsewhere"))).unwrap();
-        assert_eq!((dir, source), (PathBuf::from("elsewhere"), DirSource::Flag));
-    }
+    Ok(())
 }

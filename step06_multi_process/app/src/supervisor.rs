@@ -1,242 +1,143 @@
-//! One service process, kept alive: started once, restarted when it fails, stopped at the end.
+//! A service that dies, hangs or answers garbage is started again, and the request sent again.
 //!
-//! A call to another process can fail in ways a function call cannot: the process died, it hangs,
-//! or it wrote something that is not a reply. [`SupervisedService::call`] treats those three the
-//! same way: it logs what happened and how the process ended, kills and reaps what is left of it,
-//! waits a little (the backoff doubles each time), starts a fresh one and sends the same request
-//! again. That retry is safe only because every request here is idempotent: doubling 42 twice
-//! gives the same answer. It gives up after `max_restarts` restarts for one request, so a request
-//! that crashes the service every time (a "poison message") cannot loop forever.
+//! A call to another process can fail in ways a function call cannot: the process died, it hangs
+//! (the watchdog kills it after `--timeout-ms`), or it wrote something that is not a reply.
+//! [`Supervised::call`] treats the three alike: it logs what happened and how the process ended,
+//! reaps what is left of it, waits (100 ms, then 200 ms, 400 ms...: the "backoff", so a service
+//! that fails at once is not restarted in a tight loop), starts a fresh one and sends the same
+//! request again. That retry is safe only because every request here is idempotent: doubling 42
+//! twice gives the same answer. After `--max-restarts` restarts for one request it gives up, so a
+//! request that crashes the service every time (a "poison message") cannot loop forever.
 //!
-//! What is *not* retried: an error reply (the service is fine and said no; asking again gives the
-//! same answer), and problems a restart cannot fix (a missing binary, the wrong binary, another
-//! protocol version).
+//! Not retried: an error reply (the service is fine and said no), and what a restart cannot fix
+//! (a missing binary, the wrong binary, another protocol version).
 
-use std::fmt;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::connection::STOP_GRACE;
-use common::{
-    ChildConnection, PROTOCOL_VERSION, RecvError, ReplyBody, ReplyError, Request, RequestBody,
-    Stopped,
-};
+use common::{PROTOCOL_VERSION, ReplyBody, RequestBody};
 
-use crate::{interrupt, log};
+use crate::child::{STOP_GRACE, ServiceProcess, Stopped};
+use crate::{interrupt, locate, log};
+
+/// The wait before the first restart; it doubles for each further one, up to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
 /// How patient the supervisor is.
 #[derive(Debug, Clone, Copy)]
-pub struct RestartPolicy {
+pub struct Policy {
     /// How long a service may take to answer one request (the hello included).
     pub timeout: Duration,
     /// Restarts allowed while serving one request; the count starts again after a success.
     pub max_restarts: u32,
-    /// The wait before the first restart; it doubles for each further one, up to [`MAX_BACKOFF`].
-    pub first_backoff: Duration,
 }
 
-pub const MAX_BACKOFF: Duration = Duration::from_secs(2);
-
-/// How often the supervisor checks for Ctrl-C while it waits to restart a service. (While it waits
-/// for a reply, the connection's watchdog does, as often.)
-const INTERRUPT_POLL: Duration = Duration::from_millis(50);
-
-/// What the service said about itself in the hello exchange.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ServiceIdentity {
-    pub component: String,
-    pub version: String,
+/// How one exchange with a service process failed: it gave no usable answer. Each is worth a
+/// restart, except the last three: a Ctrl-C, and a binary that is not the service or speaks
+/// another protocol, which a fresh process of the same binary would be too.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error("closed its stdout")]
+    Closed,
+    #[error("could not be written to ({0})")]
+    Write(io::Error),
+    #[error("could not be read from ({0})")]
+    Read(io::Error),
+    #[error("did not answer within {} ms", .0.as_millis())]
+    TimedOut(Duration),
+    #[error("wrote a line longer than the protocol allows")]
+    TooLong,
+    #[error("answered something that is not a reply ({line:?}: {cause})")]
+    Garbage { line: String, cause: String },
+    #[error("answered request {got:?} while request {expected} was waiting")]
+    WrongId { expected: u64, got: Option<u64> },
+    #[error("answered the hello with {0}")]
+    NotAHello(String),
+    #[error("interrupted by Ctrl-C")]
+    Interrupted,
+    #[error("is not {expected}: it introduced itself as {found:?}. Check --service-dir")]
+    WrongService { expected: String, found: String },
+    #[error(
+        "speaks protocol {theirs}, this app speaks {PROTOCOL_VERSION}: rebuild both from the same \
+         sources (`cargo build`)"
+    )]
+    OtherProtocol { theirs: u32 },
 }
 
 /// Why a call failed for good.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum SupervisorError {
-    /// The binary is not there.
-    Missing { service: String, path: PathBuf },
-    /// The binary is there but could not be started.
+    #[error(
+        "cannot start {service}: {} does not exist. Build it with `cargo build -p {service}`, or \
+         point --service-dir (or SERVICE_DIR) at the directory that holds it",
+        path.display()
+    )]
+    Missing {
+        service: &'static str,
+        path: PathBuf,
+    },
+    #[error("cannot start {service} from {}: {error}", path.display())]
     SpawnFailed {
-        service: String,
+        service: &'static str,
         path: PathBuf,
         error: io::Error,
     },
-    /// The binary answered the hello as another service.
-    WrongService {
-        service: String,
-        path: PathBuf,
-        found: String,
-    },
-    /// The binary speaks another version of the protocol.
-    ProtocolMismatch {
-        service: String,
-        path: PathBuf,
-        theirs: u32,
-    },
-    /// Every attempt failed; `last` says how the last one did.
+    /// The binary is not the service, or speaks another protocol.
+    #[error("{} {failure}", path.display())]
+    Incompatible { path: PathBuf, failure: Failure },
+    #[error(
+        "{service} failed {attempts} time{} in a row, giving up; the last time it {last}",
+        if *attempts == 1 { "" } else { "s" }
+    )]
     GaveUp {
-        service: String,
+        service: &'static str,
         attempts: u32,
-        last: String,
+        last: Failure,
     },
-    /// Ctrl-C arrived while waiting.
+    #[error("interrupted by Ctrl-C")]
     Interrupted,
 }
 
-impl fmt::Display for SupervisorError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SupervisorError::Missing { service, path } => write!(
-                f,
-                "cannot start {service}: {} does not exist. Build it with `cargo build -p {service}`, \
-                 or point --service-dir (or SERVICE_DIR) at the directory that holds it",
-                path.display()
-            ),
-            SupervisorError::SpawnFailed {
-                service,
-                path,
-                error,
-            } => write!(f, "cannot start {service} from {}: {error}", path.display()),
-            SupervisorError::WrongService {
-                service,
-                path,
-                found,
-            } => write!(
-                f,
-                "{} is not {service}: it introduced itself as {found:?}. Check --service-dir",
-                path.display()
-            ),
-            SupervisorError::ProtocolMismatch {
-                service,
-                path,
-                theirs,
-            } => write!(
-                f,
-                "{service} at {} speaks protocol {theirs}, this app speaks {PROTOCOL_VERSION}: \
-                 rebuild both from the same sources (`cargo build`)",
-                path.display()
-            ),
-            SupervisorError::GaveUp {
-                service,
-                attempts,
-                last,
-            } => write!(
-                f,
-                "{service} failed {attempts} time{} in a row, giving up; the last time it {last}",
-                if *attempts == 1 { "" } else { "s" }
-            ),
-            SupervisorError::Interrupted => write!(f, "interrupted by Ctrl-C"),
-        }
-    }
-}
-
-impl std::error::Error for SupervisorError {}
-
-/// How one attempt failed: worth a restart, or not.
-enum Attempt {
-    Fatal(SupervisorError),
-    Restart(Failure),
-}
-
-/// A failure a fresh process may not have.
-#[derive(Debug)]
-enum Failure {
-    /// Its stdout closed: it exited, or is exiting.
-    Died,
-    WriteFailed(io::Error),
-    ReadFailed(io::Error),
-    TimedOut(Duration),
-    Garbage {
-        line: String,
-        cause: String,
-    },
-    TooLong,
-    WrongId {
-        expected: u64,
-        got: Option<u64>,
-    },
-    NotAHello(String),
-}
-
-impl Failure {
-    /// Whether the process is already ending by itself (it should be waited for) or is still
-    /// running and misbehaving (it should be killed).
-    fn process_is_ending(&self) -> bool {
-        matches!(
-            self,
-            Failure::Died | Failure::WriteFailed(_) | Failure::ReadFailed(_)
-        )
-    }
-}
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Failure::Died => write!(f, "closed its stdout"),
-            Failure::WriteFailed(error) => write!(f, "could not be written to ({error})"),
-            Failure::ReadFailed(error) => write!(f, "could not be read from ({error})"),
-            Failure::TimedOut(timeout) => {
-                write!(f, "did not answer within {} ms", timeout.as_millis())
-            }
-            Failure::Garbage { line, cause } => {
-                write!(
-                    f,
-                    "answered something that is not a reply ({line:?}: {cause})"
-                )
-            }
-            Failure::TooLong => write!(f, "wrote a line longer than the protocol allows"),
-            Failure::WrongId { expected, got } => {
-                write!(
-                    f,
-                    "answered request {got:?} while request {expected} was waiting"
-                )
-            }
-            Failure::NotAHello(reply) => write!(f, "answered the hello with {reply}"),
-        }
-    }
-}
-
-/// The service binary to run and how.
-#[derive(Debug, Clone)]
-pub struct ServiceSpec {
-    pub name: &'static str,
-    pub program: PathBuf,
-    pub quiet: bool,
-}
-
-/// A service process that is (re)started on demand. It is the only owner of its process, and
-/// stops and reaps it when dropped.
-pub struct SupervisedService {
-    spec: ServiceSpec,
-    policy: RestartPolicy,
-    running: Option<ChildConnection>,
-    identity: Option<ServiceIdentity>,
-    next_id: u64,
+/// A service process, (re)started on demand. It is the only owner of its process, and stops and
+/// reaps it when dropped.
+pub struct Supervised {
+    name: &'static str,
+    program: PathBuf,
+    args: &'static [&'static str],
+    policy: Policy,
+    running: Option<ServiceProcess>,
+    version: String,
     restarts: u32,
 }
 
-impl SupervisedService {
-    /// Starts the service and completes the hello exchange (with restarts, like any call).
-    pub fn start(spec: ServiceSpec, policy: RestartPolicy) -> Result<Self, SupervisorError> {
+impl Supervised {
+    /// Starts service `name` from `dir` and completes the hello exchange (with restarts, like any
+    /// call). `quiet` asks the service not to log every request.
+    pub fn start(
+        name: &'static str,
+        dir: &Path,
+        quiet: bool,
+        policy: Policy,
+    ) -> Result<Self, SupervisorError> {
         let mut service = Self {
-            spec,
+            name,
+            program: locate::executable(dir, name),
+            args: if quiet { &["--quiet"] } else { &[] },
             policy,
             running: None,
-            identity: None,
-            next_id: 0,
+            version: String::new(),
             restarts: 0,
         };
-        service.with_restarts(|service| service.ensure_running())?;
+        service.with_restarts(|_| Ok(()))?;
         Ok(service)
     }
 
-    pub fn name(&self) -> &'static str {
-        self.spec.name
-    }
-
-    /// What the service said about itself in its last hello.
-    pub fn identity(&self) -> Option<&ServiceIdentity> {
-        self.identity.as_ref()
+    /// The component's version, as the service reported it in its hello.
+    pub fn version(&self) -> &str {
+        &self.version
     }
 
     /// How many times the service was restarted since it first started.
@@ -245,65 +146,52 @@ impl SupervisedService {
     }
 
     /// Sends one request and returns the service's reply, restarting the service as needed.
-    pub fn call(&mut self, body: &RequestBody) -> Result<ReplyBody, SupervisorError> {
-        self.with_restarts(|service| {
-            service.ensure_running()?;
-            service.exchange(body.clone())
-        })
+    pub fn call(&mut self, body: RequestBody) -> Result<ReplyBody, SupervisorError> {
+        let timeout = self.policy.timeout;
+        self.with_restarts(|process| process.call(body.clone(), timeout))
     }
 
-    /// Stops the service the clean way (closes its stdin, so it exits by itself) and reaps it.
-    pub fn stop(&mut self) {
-        let Some(mut child) = self.running.take() else {
-            return;
-        };
-        let pid = child.pid();
-        match child.stop(STOP_GRACE) {
-            Ok(Stopped::Exited(status)) => log(format_args!(
-                "{} (pid {pid}) stopped: {status}",
-                self.spec.name
-            )),
-            Ok(Stopped::Killed(status)) => log(format_args!(
-                "{} (pid {pid}) did not exit within {} s of its stdin closing: killed it ({status})",
-                self.spec.name,
-                STOP_GRACE.as_secs()
-            )),
-            Err(error) => log(format_args!(
-                "{} (pid {pid}) could not be waited for: {error}",
-                self.spec.name
-            )),
-        }
-    }
-
-    /// Runs `attempt` until it succeeds, fails for good, or has used up its restarts.
+    /// Runs `attempt` on the running process (started first if need be) until it succeeds, fails
+    /// for good, or has used up the restarts.
     fn with_restarts<T>(
         &mut self,
-        mut attempt: impl FnMut(&mut Self) -> Result<T, Attempt>,
+        mut attempt: impl FnMut(&mut ServiceProcess) -> Result<T, Failure>,
     ) -> Result<T, SupervisorError> {
         let mut restarts = 0;
         loop {
-            let failure = match attempt(self) {
-                Ok(value) => return Ok(value),
-                Err(Attempt::Fatal(error)) => return Err(error),
-                Err(Attempt::Restart(failure)) => failure,
+            if interrupt::requested() {
+                return Err(SupervisorError::Interrupted);
+            }
+            let failure = match self.running()? {
+                Err(failure) => failure,
+                Ok(process) => match attempt(process) {
+                    Ok(value) => return Ok(value),
+                    Err(failure) => failure,
+                },
             };
-            self.discard(&failure);
+            match failure {
+                Failure::Interrupted => return Err(SupervisorError::Interrupted),
+                // The process stays in `running`: it is stopped the clean way, like any other.
+                Failure::WrongService { .. } | Failure::OtherProtocol { .. } => {
+                    let path = self.program.clone();
+                    return Err(SupervisorError::Incompatible { path, failure });
+                }
+                _ => self.discard(&failure),
+            }
             if restarts == self.policy.max_restarts {
                 return Err(SupervisorError::GaveUp {
-                    service: self.spec.name.to_string(),
+                    service: self.name,
                     attempts: restarts + 1,
-                    last: failure.to_string(),
+                    last: failure,
                 });
             }
             restarts += 1;
-            let backoff = self
-                .policy
-                .first_backoff
+            let backoff = FIRST_BACKOFF
                 .saturating_mul(1 << (restarts - 1).min(16))
                 .min(MAX_BACKOFF);
             log(format_args!(
                 "restarting {} in {} ms (restart {restarts} of at most {} for this request)",
-                self.spec.name,
+                self.name,
                 backoff.as_millis(),
                 self.policy.max_restarts
             ));
@@ -312,138 +200,95 @@ impl SupervisedService {
         }
     }
 
-    /// Starts the process and does the hello exchange, unless it is already running.
-    fn ensure_running(&mut self) -> Result<(), Attempt> {
-        if self.running.is_some() {
-            return Ok(());
-        }
-        let spec = &self.spec;
-        if !spec.program.is_file() {
-            return Err(Attempt::Fatal(SupervisorError::Missing {
-                service: spec.name.to_string(),
-                path: spec.program.clone(),
-            }));
-        }
-        let args: &[&str] = if spec.quiet { &["--quiet"] } else { &[] };
-        let child = ChildConnection::spawn_interruptible(&spec.program, args, interrupt::requested)
-            .map_err(|error| {
-                Attempt::Fatal(SupervisorError::SpawnFailed {
-                    service: spec.name.to_string(),
-                    path: spec.program.clone(),
-                    error,
-                })
-            })?;
-        log(format_args!(
-            "started {} (pid {}) from {}",
-            spec.name,
-            child.pid(),
-            spec.program.display()
-        ));
-        self.running = Some(child);
-
-        let hello = self.exchange(RequestBody::Hello {
-            protocol: PROTOCOL_VERSION,
-        })?;
-        let ReplyBody::Hello {
-            protocol,
-            service,
-            component,
-            version,
-        } = hello
-        else {
-            return Err(Attempt::Restart(Failure::NotAHello(format!("{hello:?}"))));
-        };
-        let path = || self.spec.program.clone();
-        if service != self.spec.name {
-            return Err(Attempt::Fatal(SupervisorError::WrongService {
-                service: self.spec.name.to_string(),
-                path: path(),
-                found: service,
-            }));
-        }
-        if protocol != PROTOCOL_VERSION {
-            return Err(Attempt::Fatal(SupervisorError::ProtocolMismatch {
-                service: self.spec.name.to_string(),
-                path: path(),
-                theirs: protocol,
-            }));
-        }
-        self.identity = Some(ServiceIdentity { component, version });
-        Ok(())
-    }
-
-    /// Sends one request to the running process and waits for the reply that carries its id.
-    fn exchange(&mut self, body: RequestBody) -> Result<ReplyBody, Attempt> {
-        let id = self.next_id;
-        self.next_id += 1;
-        let timeout = self.policy.timeout;
-        let Some(child) = self.running.as_mut() else {
-            return Err(Attempt::Restart(Failure::Died));
-        };
-        if interrupt::requested() {
-            return Err(Attempt::Fatal(SupervisorError::Interrupted));
-        }
-        child
-            .send(&Request { id, body })
-            .map_err(|error| Attempt::Restart(Failure::WriteFailed(error)))?;
-
-        // One wait for the whole timeout: the connection's watchdog ends it early on Ctrl-C.
-        let failure = match child.recv_reply(timeout) {
-            Ok(reply) if reply.id == Some(id) => return Ok(reply.body),
-            Ok(reply) => Failure::WrongId {
-                expected: id,
-                got: reply.id,
-            },
-            Err(ReplyError::Recv(RecvError::Interrupted)) => {
-                return Err(Attempt::Fatal(SupervisorError::Interrupted));
+    /// The running process; if there is none, starts one and says hello. The outer `Result` is a
+    /// failure no restart can fix, the inner one a failed hello.
+    fn running(&mut self) -> Result<Result<&mut ServiceProcess, Failure>, SupervisorError> {
+        if self.running.is_none() {
+            if !self.program.is_file() {
+                let path = self.program.clone();
+                let service = self.name;
+                return Err(SupervisorError::Missing { service, path });
             }
-            Err(ReplyError::Recv(RecvError::TimedOut)) => Failure::TimedOut(timeout),
-            Err(ReplyError::Recv(RecvError::Closed)) => Failure::Died,
-            Err(ReplyError::Recv(RecvError::TooLong)) => Failure::TooLong,
-            Err(ReplyError::Recv(RecvError::Io(error))) => Failure::ReadFailed(error),
-            Err(ReplyError::Garbage { line, cause }) => Failure::Garbage { line, cause },
-        };
-        Err(Attempt::Restart(failure))
+            let process = ServiceProcess::spawn(&self.program, self.args).map_err(|error| {
+                SupervisorError::SpawnFailed {
+                    service: self.name,
+                    path: self.program.clone(),
+                    error,
+                }
+            })?;
+            let (name, pid) = (self.name, process.pid());
+            log(format_args!(
+                "started {name} (pid {pid}) from {}",
+                self.program.display()
+            ));
+            let process = self.running.insert(process);
+            match process.hello(name, self.policy.timeout) {
+                Ok(version) => self.version = version,
+                Err(failure) => return Ok(Err(failure)),
+            }
+        }
+        Ok(self.running.as_mut().ok_or(Failure::Closed))
     }
 
     /// Gets rid of a failed process, saying what went wrong and how the process ended.
     fn discard(&mut self, failure: &Failure) {
-        let Some(mut child) = self.running.take() else {
+        let Some(mut process) = self.running.take() else {
             return;
         };
-        let pid = child.pid();
-        let ended = if failure.process_is_ending() {
-            child.stop(STOP_GRACE).map(|stopped| match stopped {
-                Stopped::Exited(status) => format!("it ended with {status}"),
-                Stopped::Killed(status) => format!("it was still running, killed it ({status})"),
-            })
-        } else {
-            child.kill().map(|status| format!("killed it ({status})"))
+        // A process whose pipes broke is already ending: wait for it. One that misbehaves while
+        // running (it hangs, or talks garbage) is killed.
+        let ended = match failure {
+            Failure::Closed | Failure::Write(_) | Failure::Read(_) => {
+                process.stop().map(|stopped| match stopped {
+                    Stopped::Exited(status) => format!("it ended with {status}"),
+                    Stopped::Killed(status) => {
+                        format!("it was still running, killed it ({status})")
+                    }
+                })
+            }
+            _ => process.kill().map(|status| format!("killed it ({status})")),
         };
         let ended = ended.unwrap_or_else(|error| format!("could not reap it: {error}"));
         log(format_args!(
-            "{} (pid {pid}) {failure}; {ended}",
-            self.spec.name
+            "{} (pid {}) {failure}; {ended}",
+            self.name,
+            process.pid()
         ));
     }
 }
 
-impl Drop for SupervisedService {
+/// Stops the service the clean way, and says how it ended.
+impl Drop for Supervised {
     fn drop(&mut self) {
-        self.stop();
+        let Some(mut process) = self.running.take() else {
+            return;
+        };
+        let (name, pid) = (self.name, process.pid());
+        match process.stop() {
+            Ok(Stopped::Exited(status)) => {
+                log(format_args!("{name} (pid {pid}) stopped: {status}"))
+            }
+            Ok(Stopped::Killed(status)) => log(format_args!(
+                "{name} (pid {pid}) did not exit within {} s of its stdin closing: killed it \
+                 ({status})",
+                STOP_GRACE.as_secs()
+            )),
+            Err(error) => log(format_args!(
+                "{name} (pid {pid}) could not be waited for: {error}"
+            )),
+        }
     }
 }
 
+/// Sleeps for `duration`, but returns early with an error on Ctrl-C.
 fn sleep_unless_interrupted(duration: Duration) -> Result<(), SupervisorError> {
     let deadline = Instant::now() + duration;
-    loop {
-        if interrupt::requested() {
-            return Err(SupervisorError::Interrupted);
-        }
+    while !interrupt::requested() {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             return Ok(());
         }
-        thread::sleep(left.min(INTERRUPT_POLL));
+        thread::sleep(left.min(Duration::from_millis(50)));
     }
+    Err(SupervisorError::Interrupted)
 }

@@ -1,7 +1,10 @@
 //! The wire format as the app and the services see it: every message survives a trip through JSON
 //! unchanged, and the lines on the wire are exactly the ones documented in the crate and README.
 
-use common::{ErrorCode, PROTOCOL_VERSION, Reply, ReplyBody, Request, RequestBody};
+use common::{
+    ErrorCode, PROTOCOL_VERSION, ProcessResult, Reply, ReplyBody, Request, RequestBody,
+    TransformResult,
+};
 
 fn every_request() -> Vec<Request> {
     let bodies = [
@@ -9,15 +12,7 @@ fn every_request() -> Vec<Request> {
             protocol: PROTOCOL_VERSION,
         },
         RequestBody::Process { value: 42 },
-        RequestBody::Validate {
-            value: 84,
-            processed: true,
-        },
         RequestBody::Transform { value: -84 },
-        RequestBody::Analyze {
-            original: 84,
-            transformed: "Value-0084 \"quoted\"\nnew line".into(),
-        },
     ];
     bodies
         .into_iter()
@@ -37,18 +32,14 @@ fn every_reply() -> Vec<Reply> {
             component: "component1".into(),
             version: "0.1.0".into(),
         },
-        ReplyBody::Processed {
+        ReplyBody::Processed(ProcessResult {
             value: i32::MIN,
             processed: false,
-        },
-        ReplyBody::Validated { valid: true },
-        ReplyBody::Transformed {
+        }),
+        ReplyBody::Transformed(TransformResult {
             original: 84,
-            transformed: "Value-0084".into(),
-        },
-        ReplyBody::Analyzed {
-            analysis: "Analysis: 84 maps to Value-0084".into(),
-        },
+            transformed: "Value-0084 \"quoted\"\nnew line".into(),
+        }),
         ReplyBody::error(ErrorCode::Overflow, "overflow"),
     ];
     let mut replies: Vec<Reply> = bodies
@@ -94,7 +85,7 @@ fn every_reply_round_trips_through_one_json_line() {
 fn requests_look_on_the_wire_as_documented() {
     let lines: Vec<String> = every_request()
         .iter()
-        .take(4)
+        .take(3)
         .map(|request| serde_json::to_string(request).unwrap())
         .collect();
     assert_eq!(
@@ -102,8 +93,7 @@ fn requests_look_on_the_wire_as_documented() {
         [
             r#"{"id":0,"type":"hello","protocol":1}"#,
             r#"{"id":1,"type":"process","value":42}"#,
-            r#"{"id":2,"type":"validate","value":84,"processed":true}"#,
-            r#"{"id":3,"type":"transform","value":-84}"#,
+            r#"{"id":2,"type":"transform","value":-84}"#,
         ]
     );
 }
@@ -118,12 +108,22 @@ fn replies_look_on_the_wire_as_documented() {
     assert_eq!(
         reply(
             Some(1),
-            ReplyBody::Processed {
+            ReplyBody::Processed(ProcessResult {
                 value: 84,
                 processed: true
-            }
+            })
         ),
         r#"{"id":1,"type":"processed","value":84,"processed":true}"#
+    );
+    assert_eq!(
+        reply(
+            Some(1),
+            ReplyBody::Transformed(TransformResult {
+                original: 84,
+                transformed: "Value-0084".into()
+            })
+        ),
+        r#"{"id":1,"type":"transformed","original":84,"transformed":"Value-0084"}"#
     );
     assert_eq!(
         reply(None, ReplyBody::error(ErrorCode::UnknownMessage, "no")),

@@ -3,27 +3,104 @@
 //! service1's tests cover its error cases one by one); these tests check service2's own messages
 //! and that it, too, survives bad input and stops cleanly on EOF.
 
-use std::path::Path;
-use std::time::Duration;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::thread;
+use std::time::{Duration, Instant};
 
 use common::{
-    ChildConnection, ErrorCode, PROTOCOL_VERSION, Reply, ReplyBody, Request, RequestBody,
+    ErrorCode, PROTOCOL_VERSION, Reply, ReplyBody, Request, RequestBody, TransformResult,
 };
+
+const SERVICE: &str = env!("CARGO_BIN_EXE_service2");
 
 /// Generous: a reply takes well under a millisecond, but CI machines can be slow and busy.
 const PATIENCE: Duration = Duration::from_secs(20);
 
-fn greeted_service2() -> ChildConnection {
-    let mut service =
-        ChildConnection::spawn(Path::new(env!("CARGO_BIN_EXE_service2")), &["--quiet"])
-            .expect("service2 starts");
-    let hello = send_and_receive(
-        &mut service,
-        Request {
-            id: 0,
-            body: RequestBody::Hello {
-                protocol: PROTOCOL_VERSION,
-            },
+/// The service binary as a child process, spoken to line by line. A reader thread hands its
+/// stdout lines over a channel, so every wait here has a deadline. Dropping it kills and reaps
+/// the process, even when a test fails halfway.
+struct Session {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: Receiver<String>,
+}
+
+impl Session {
+    fn start() -> Self {
+        let mut child = Command::new(SERVICE)
+            .arg("--quiet")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the service starts");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (sender, lines) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        let stdin = child.stdin.take();
+        Self {
+            child,
+            stdin,
+            lines,
+        }
+    }
+
+    /// Writes `line` and a newline, and reads the reply line.
+    fn ask_raw(&mut self, line: &[u8]) -> Reply {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        stdin.write_all(line).expect("the service reads its stdin");
+        stdin.write_all(b"\n").expect("the service reads its stdin");
+        stdin.flush().expect("the service reads its stdin");
+        let reply = self
+            .lines
+            .recv_timeout(PATIENCE)
+            .expect("the service answers");
+        serde_json::from_str(&reply).expect("the reply is one JSON reply")
+    }
+
+    fn ask(&mut self, id: u64, body: RequestBody) -> Reply {
+        let line = serde_json::to_vec(&Request { id, body }).expect("a request is JSON");
+        self.ask_raw(&line)
+    }
+
+    /// Closes the service's stdin and waits for it to exit.
+    fn close_stdin_and_wait(&mut self) -> ExitStatus {
+        self.stdin.take();
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            if let Some(status) = self
+                .child
+                .try_wait()
+                .expect("the service can be waited for")
+            {
+                return status;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+        panic!("the service did not exit within {PATIENCE:?} of its stdin closing");
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn greeted_service2() -> Session {
+    let mut service = Session::start();
+    let hello = service.ask(
+        0,
+        RequestBody::Hello {
+            protocol: PROTOCOL_VERSION,
         },
     );
     let ReplyBody::Hello {
@@ -42,46 +119,21 @@ fn greeted_service2() -> ChildConnection {
     service
 }
 
-fn ask_raw(service: &mut ChildConnection, line: &[u8]) -> Reply {
-    let mut line = line.to_vec();
-    line.push(b'\n');
-    service.send_raw(&line).expect("service2 reads its stdin");
-    service
-        .recv_reply(PATIENCE)
-        .expect("service2 answers one JSON reply")
-}
-
-fn ask(service: &mut ChildConnection, body: RequestBody) -> ReplyBody {
-    send_and_receive(service, Request { id: 5, body }).body
-}
-
-fn send_and_receive(service: &mut ChildConnection, request: Request) -> Reply {
-    service.send(&request).expect("service2 reads its stdin");
-    service
-        .recv_reply(PATIENCE)
-        .expect("service2 answers one JSON reply")
+fn is_error(reply: &Reply, expected: ErrorCode) -> bool {
+    matches!(reply.body, ReplyBody::Error { code, .. } if code == expected)
 }
 
 #[test]
-fn transform_formats_the_value_and_analyze_describes_it() {
-    let mut service = greeted_service2();
+fn transform_formats_the_value() {
+    let reply = greeted_service2().ask(5, RequestBody::Transform { value: 84 });
     assert_eq!(
-        ask(&mut service, RequestBody::Transform { value: 84 }),
-        ReplyBody::Transformed {
-            original: 84,
-            transformed: "Value-0084".into()
-        }
-    );
-    assert_eq!(
-        ask(
-            &mut service,
-            RequestBody::Analyze {
+        reply,
+        Reply {
+            id: Some(5),
+            body: ReplyBody::Transformed(TransformResult {
                 original: 84,
                 transformed: "Value-0084".into()
-            }
-        ),
-        ReplyBody::Analyzed {
-            analysis: "Analysis: 84 maps to Value-0084".into()
+            })
         }
     );
 }
@@ -89,56 +141,28 @@ fn transform_formats_the_value_and_analyze_describes_it() {
 #[test]
 fn bad_lines_get_error_replies_and_serving_goes_on() {
     let mut service = greeted_service2();
-    let not_json = ask_raw(&mut service, b"{not json");
-    assert!(
-        matches!(
-            not_json.body,
-            ReplyBody::Error {
-                code: ErrorCode::BadRequest,
-                ..
-            }
-        ),
-        "{not_json:?}"
-    );
-    let unknown = ask_raw(&mut service, br#"{"id":3,"type":"explode"}"#);
+    let not_json = service.ask_raw(b"{not json");
+    assert!(is_error(&not_json, ErrorCode::BadRequest), "{not_json:?}");
+    let unknown = service.ask_raw(br#"{"id":3,"type":"explode"}"#);
     assert_eq!(unknown.id, Some(3));
+    assert!(is_error(&unknown, ErrorCode::UnknownMessage), "{unknown:?}");
+    let for_service1 = service.ask(4, RequestBody::Process { value: 1 });
     assert!(
-        matches!(
-            unknown.body,
-            ReplyBody::Error {
-                code: ErrorCode::UnknownMessage,
-                ..
-            }
-        ),
-        "{unknown:?}"
-    );
-    let for_service1 = ask(&mut service, RequestBody::Process { value: 1 });
-    assert!(
-        matches!(
-            for_service1,
-            ReplyBody::Error {
-                code: ErrorCode::UnknownMessage,
-                ..
-            }
-        ),
+        is_error(&for_service1, ErrorCode::UnknownMessage),
         "{for_service1:?}"
     );
+    let reply = service.ask(6, RequestBody::Transform { value: 7 });
     assert_eq!(
-        ask(&mut service, RequestBody::Transform { value: 7 }),
-        ReplyBody::Transformed {
+        reply.body,
+        ReplyBody::Transformed(TransformResult {
             original: 7,
             transformed: "Value-0007".into()
-        }
+        })
     );
 }
 
 #[test]
 fn eof_on_stdin_is_a_clean_exit_with_status_0() {
-    let mut service = greeted_service2();
-    service.close_stdin();
-    let status = service
-        .wait_timeout(PATIENCE)
-        .unwrap()
-        .expect("service2 exits once its stdin is closed");
+    let status = greeted_service2().close_stdin_and_wait();
     assert!(status.success(), "service2 ended with {status}");
 }

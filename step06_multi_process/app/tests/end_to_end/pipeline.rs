@@ -4,7 +4,7 @@ use std::env::consts::EXE_SUFFIX;
 use std::fs;
 
 use crate::support::{
-    app, run, scratch_dir, service_dir, stopped_cleanly, summary_fields, summary_value,
+    app, app_in, run, scratch_dir, service_dir, stopped_cleanly, summary_fields, summary_value,
 };
 
 #[test]
@@ -47,6 +47,24 @@ fn another_input_flows_through_the_same_way() {
     assert!(run.status.success(), "{run:#?}");
     assert!(
         run.stdout.contains("Analysis: 14 maps to Value-0014"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn the_app_validates_what_came_over_the_wire_and_a_negative_result_is_not_valid() {
+    let run = run(app(&["--input", "-5"]));
+    assert!(run.status.success(), "{run:#?}");
+    assert!(
+        run.stdout.contains(
+            "Component1 result: ProcessResult { value: -10, processed: true }, Valid: false"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("Analysis: -10 maps to Value--010"),
         "{}",
         run.stdout
     );
@@ -125,9 +143,7 @@ fn an_overflowing_input_with_repeat_counts_one_failed_pipeline() {
 #[test]
 fn a_missing_service_binary_is_a_clear_error_naming_the_file_and_the_fix() {
     let empty = scratch_dir("missing");
-    let mut command = app(&[]);
-    command.arg("--service-dir").arg(&empty);
-    let run = run(command);
+    let run = run(app_in(&empty, &[]));
     assert_eq!(run.status.code(), Some(1), "{run:#?}");
     let expected_path = empty.join(format!("service1{EXE_SUFFIX}"));
     let last = run.stderr.lines().last().unwrap_or_default();
@@ -161,9 +177,7 @@ fn the_wrong_binary_in_a_services_place_is_refused_after_the_hello() {
     let dir = scratch_dir("wrong");
     let service2 = service_dir().join(format!("service2{EXE_SUFFIX}"));
     fs::copy(&service2, dir.join(format!("service1{EXE_SUFFIX}"))).expect("service2 can be copied");
-    let mut command = app(&[]);
-    command.arg("--service-dir").arg(&dir);
-    let run = run(command);
+    let run = run(app_in(&dir, &[]));
     assert_eq!(run.status.code(), Some(1), "{run:#?}");
     assert!(
         run.stderr

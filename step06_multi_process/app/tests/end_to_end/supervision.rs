@@ -2,19 +2,21 @@
 //! retries the request, and the run still succeeds. And Ctrl-C stops everything in order.
 
 use crate::support::{
-    RunningApp, app, fault_file, kill_process, pid_in, run, stopped_cleanly, summary_value,
+    RunningApp, app_with_faulty_service1, kill_process, pid_in, run, stopped_cleanly, summary_value,
 };
 
 #[test]
 fn a_service_killed_during_a_repeat_run_is_restarted_and_every_pipeline_succeeds() {
-    // service1 hangs on its first work request (a fault file), which holds the run still at a
+    // service1 (the faulty_service fixture in its place) hangs on its first work request, which holds the run still at a
     // known point; the test then kills it from outside, as a user or the OS could. The timeout
     // is long, so the restart can only come from noticing the death.
-    let fault = fault_file("killed", "hang");
-    let mut command = app(&["--repeat", "50", "--timeout-ms", "100000"]);
-    command.env("SERVICE1_FAULT_FILE", &fault);
+    let command = app_with_faulty_service1(
+        "killed",
+        "hang",
+        &["--repeat", "50", "--timeout-ms", "100000"],
+    );
     let mut running = RunningApp::start(command);
-    let hanging = running.wait_for_stderr("fault injected: Hang");
+    let hanging = running.wait_for_stderr("fault: hang");
     let pid = pid_in(&hanging);
     kill_process(pid);
 
@@ -47,9 +49,8 @@ fn a_service_killed_during_a_repeat_run_is_restarted_and_every_pipeline_succeeds
 
 #[test]
 fn a_hanging_service_is_killed_after_the_timeout_and_the_request_retried() {
-    let fault = fault_file("hang", "hang");
-    let mut command = app(&["--repeat", "5", "--timeout-ms", "3000"]);
-    command.env("SERVICE1_FAULT_FILE", &fault);
+    let command =
+        app_with_faulty_service1("hang", "hang", &["--repeat", "5", "--timeout-ms", "3000"]);
     let run = run(command);
     assert!(run.status.success(), "{run:#?}");
     assert_eq!(summary_value(&run.stdout, "ok"), "5", "{run:#?}");
@@ -64,9 +65,7 @@ fn a_hanging_service_is_killed_after_the_timeout_and_the_request_retried() {
 
 #[test]
 fn a_service_that_crashes_is_restarted_and_the_pipeline_prints_as_usual() {
-    let fault = fault_file("crash", "crash");
-    let mut command = app(&[]);
-    command.env("SERVICE1_FAULT_FILE", &fault);
+    let command = app_with_faulty_service1("crash", "crash", &[]);
     let run = run(command);
     assert!(run.status.success(), "{run:#?}");
     assert!(
@@ -89,9 +88,7 @@ fn a_service_that_crashes_is_restarted_and_the_pipeline_prints_as_usual() {
 
 #[test]
 fn a_reply_that_is_not_json_counts_as_a_failure_and_is_retried() {
-    let fault = fault_file("garbage", "garbage");
-    let mut command = app(&["--repeat", "3"]);
-    command.env("SERVICE1_FAULT_FILE", &fault);
+    let command = app_with_faulty_service1("garbage", "garbage", &["--repeat", "3"]);
     let run = run(command);
     assert!(run.status.success(), "{run:#?}");
     assert_eq!(summary_value(&run.stdout, "restarts"), "1", "{run:#?}");
@@ -105,9 +102,7 @@ fn a_reply_that_is_not_json_counts_as_a_failure_and_is_retried() {
 
 #[test]
 fn when_the_restarts_are_used_up_the_app_exits_1_and_still_stops_the_other_service() {
-    let fault = fault_file("give-up", "crash");
-    let mut command = app(&["--max-restarts", "0"]);
-    command.env("SERVICE1_FAULT_FILE", &fault);
+    let command = app_with_faulty_service1("give-up", "crash", &["--max-restarts", "0"]);
     let run = run(command);
     assert_eq!(run.status.code(), Some(1), "{run:#?}");
     let last = run.stderr.lines().last().unwrap_or_default();
@@ -126,11 +121,13 @@ fn when_the_restarts_are_used_up_the_app_exits_1_and_still_stops_the_other_servi
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_and_reaps_both_services_then_exits_130() {
-    let fault = fault_file("ctrl-c", "hang");
-    let mut command = app(&["--repeat", "50", "--timeout-ms", "100000"]);
-    command.env("SERVICE1_FAULT_FILE", &fault);
+    let command = app_with_faulty_service1(
+        "ctrl-c",
+        "hang",
+        &["--repeat", "50", "--timeout-ms", "100000"],
+    );
     let mut running = RunningApp::start(command);
-    let service1_pid = pid_in(&running.wait_for_stderr("fault injected: Hang"));
+    let service1_pid = pid_in(&running.wait_for_stderr("fault: hang"));
     let status = std::process::Command::new("kill")
         .args(["-INT", &running.pid().to_string()])
         .status()

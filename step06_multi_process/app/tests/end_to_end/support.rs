@@ -1,5 +1,6 @@
 //! Running the real app, with its real service children, and always cleaning up after it.
 
+use std::env::consts::EXE_SUFFIX;
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -13,7 +14,8 @@ use std::time::{Duration, Instant};
 /// Far more than any run here needs; a test that reaches it has found a hang, and fails.
 pub const PATIENCE: Duration = Duration::from_secs(120);
 
-/// The directory holding the app and both service binaries, built if need be.
+/// The directory holding the app, both service binaries and the `faulty_service` fixture, built
+/// if need be.
 ///
 /// `cargo test` builds the service binaries already (their own tests need them); `cargo test -p
 /// app` does not. Either way this asks the Cargo running the tests to build them, once per test
@@ -28,6 +30,12 @@ pub fn service_dir() -> &'static Path {
         let (cargo, manifest_dir) =
             app::locate::started_by_cargo().expect("the tests run under Cargo");
         app::locate::build_services(&cargo, &manifest_dir, &dir).expect("the services build");
+        let fixture = Command::new(&cargo)
+            .args(["build", "-p", "faulty_service", "--manifest-path"])
+            .arg(manifest_dir.join("Cargo.toml"))
+            .status()
+            .expect("cargo runs");
+        assert!(fixture.success(), "the faulty_service fixture builds");
         dir
     })
 }
@@ -45,24 +53,34 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// A fault file for `SERVICE1_FAULT_FILE`: the first work request service1 receives finds it,
-/// removes it, and misbehaves as `fault` says (`hang`, `crash` or `garbage`).
-pub fn fault_file(test: &str, fault: &str) -> PathBuf {
-    let path = scratch_dir(test).join("fault");
-    fs::write(&path, fault).expect("the fault file can be written");
-    path
+/// The app with `args`, looking for the services in [`service_dir`].
+pub fn app(args: &[&str]) -> Command {
+    app_in(service_dir(), args)
 }
 
-/// The app with `args`, looking for the services in [`service_dir`], with no fault injected.
-pub fn app(args: &[&str]) -> Command {
+/// The app with `args`, with the `faulty_service` fixture in service1's place: the first work
+/// request it receives, it misbehaves as `fault` says (`hang`, `crash` or `garbage`), and the
+/// restarted one serves normally.
+pub fn app_with_faulty_service1(test: &str, fault: &str, args: &[&str]) -> Command {
+    let dir = scratch_dir(test);
+    let copy = |from: &str, to: &str| {
+        let name = |name: &str| format!("{name}{EXE_SUFFIX}");
+        fs::copy(service_dir().join(name(from)), dir.join(name(to))).expect("the binary copies");
+    };
+    copy("faulty_service", "service1");
+    copy("service2", "service2");
+    fs::write(dir.join("fault"), fault).expect("the fault file can be written");
+    app_in(&dir, args)
+}
+
+/// The app with `args`, looking for the services in `dir`.
+pub fn app_in(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_app"));
     command
         .args(args)
         .arg("--service-dir")
-        .arg(service_dir())
-        .env_remove("SERVICE_DIR")
-        .env_remove("SERVICE1_FAULT_FILE")
-        .env_remove("SERVICE2_FAULT_FILE");
+        .arg(dir)
+        .env_remove("SERVICE_DIR");
     command
 }
 
@@ -118,6 +136,8 @@ impl RunningApp {
         }
     }
 
+    /// Only the Unix-only Ctrl-C test needs it (it signals the app with `kill`).
+    #[cfg(unix)]
     pub fn pid(&self) -> u32 {
         self.child.id()
     }

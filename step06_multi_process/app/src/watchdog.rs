@@ -1,0 +1,157 @@
+//! A service that does not answer in time is killed: that is what ends the read waiting for it.
+//!
+//! A read from a pipe has no timeout. It returns when a line arrives or when the other end of the
+//! pipe closes, and a blocked read cannot be cancelled. So a watchdog thread, one per service,
+//! looks every 50 ms at the read in progress: past its deadline, it kills the service, whose
+//! stdout then closes, and the read returns. On Ctrl-C it closes the service's stdin instead, the
+//! clean stop (the service exits by itself), and kills it only if it is still there
+//! [`STOP_GRACE`] later.
+//!
+//! The reply itself goes straight from the pipe to the thread that waits for it; the watchdog
+//! costs a read two atomic operations. The obvious design, a reader thread passing each line
+//! through a channel to a `recv_timeout`, woke a second thread for every reply, and cost more than
+//! everything else in this step (see "Going further" in the README).
+
+use std::io;
+use std::process::{Child, ChildStdin};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use crate::child::STOP_GRACE;
+use crate::interrupt;
+use crate::supervisor::Failure;
+
+/// How often the watchdog looks: how late a timeout or a Ctrl-C can be noticed.
+const POLL: Duration = Duration::from_millis(50);
+
+/// `deadline` when no read waits, and once the watchdog has killed the service for one.
+const NO_READ: u64 = u64::MAX;
+const EXPIRED: u64 = u64::MAX - 1;
+
+/// What both the caller's thread and the watchdog touch.
+pub struct Process {
+    pub child: Mutex<Child>,
+    /// `None` once closed: the service reads EOF and exits.
+    pub stdin: Mutex<Option<ChildStdin>>,
+}
+
+/// The watchdog of one service. Dropping it stops its thread.
+pub struct Watchdog {
+    state: Arc<State>,
+    stop: Sender<()>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// What the caller's thread and the watchdog share.
+struct State {
+    process: Arc<Process>,
+    /// When the read in progress must end, in microseconds since `epoch`; [`NO_READ`] or
+    /// [`EXPIRED`].
+    deadline: AtomicU64,
+    epoch: Instant,
+    /// Set when the watchdog closed stdin because of Ctrl-C.
+    interrupted: AtomicBool,
+}
+
+impl Watchdog {
+    pub fn start(process: Arc<Process>) -> io::Result<Self> {
+        let state = Arc::new(State {
+            process,
+            deadline: AtomicU64::new(NO_READ),
+            epoch: Instant::now(),
+            interrupted: AtomicBool::new(false),
+        });
+        let (stop, stop_requested) = mpsc::channel();
+        let watched = Arc::clone(&state);
+        let thread = thread::Builder::new()
+            .name("watchdog".into())
+            .spawn(move || watch(&watched, &stop_requested));
+        match thread {
+            Ok(thread) => Ok(Self {
+                state,
+                stop,
+                thread: Some(thread),
+            }),
+            Err(error) => {
+                // No watchdog, no service: it must not be left running.
+                let mut child = lock(&state.process.child);
+                let _ = child.kill();
+                let _ = child.wait();
+                Err(error)
+            }
+        }
+    }
+
+    /// Runs `read`, a blocking read from the service, and ends it by killing the service if it
+    /// waits longer than `timeout`.
+    pub fn guard<T>(&self, timeout: Duration, read: impl FnOnce() -> T) -> Result<T, Failure> {
+        let state = &self.state;
+        let deadline = micros(state.epoch.elapsed().saturating_add(timeout)).min(EXPIRED - 1);
+        state.deadline.store(deadline, Ordering::SeqCst);
+        let outcome = read();
+        // The swap says the read is over, and whether the watchdog ended it. A line that arrived
+        // as the service was being killed is not trusted: the process is gone anyway.
+        let expired = state.deadline.swap(NO_READ, Ordering::SeqCst) == EXPIRED;
+        if state.interrupted.load(Ordering::SeqCst) {
+            // A service stopped because of Ctrl-C did nothing wrong.
+            Err(Failure::Interrupted)
+        } else if expired {
+            Err(Failure::TimedOut(timeout))
+        } else {
+            Ok(outcome)
+        }
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        let _ = self.stop.send(());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The watchdog's loop: every [`POLL`], if a read is waiting, end it when its deadline has passed
+/// (kill the service) or on Ctrl-C (close its stdin; kill it if still there [`STOP_GRACE`] later).
+fn watch(state: &State, stop_requested: &mpsc::Receiver<()>) {
+    let mut stdin_closed_at: Option<Instant> = None;
+    loop {
+        match stop_requested.recv_timeout(POLL) {
+            Err(RecvTimeoutError::Timeout) => {}
+            Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
+        }
+        let deadline = state.deadline.load(Ordering::SeqCst);
+        if deadline == NO_READ || deadline == EXPIRED {
+            continue;
+        }
+        let overdue = micros(state.epoch.elapsed()) >= deadline;
+        let grace_over = stdin_closed_at.is_some_and(|at| at.elapsed() >= STOP_GRACE);
+        if overdue || grace_over {
+            // Only if the same read is still waiting: it may have ended since the load above.
+            let still_waiting = state
+                .deadline
+                .compare_exchange(deadline, EXPIRED, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok();
+            if still_waiting {
+                let _ = lock(&state.process.child).kill();
+            }
+        } else if stdin_closed_at.is_none() && interrupt::requested() {
+            state.interrupted.store(true, Ordering::SeqCst);
+            lock(&state.process.stdin).take();
+            stdin_closed_at = Some(Instant::now());
+        }
+    }
+}
+
+fn micros(duration: Duration) -> u64 {
+    u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
+}
+
+/// Nothing panics while holding these locks, so a poisoned one still holds a usable value.
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}

@@ -1,0 +1,34 @@
+//! Component2: formats a value as `Value-0084`. The business logic of service2, and nothing else.
+//!
+//! In steps 03 to 05 this crate implemented the `Transformer` trait and the app called it
+//! directly. From step 06 on, service2 calls it and the app reaches service2 across a boundary,
+//! so it no longer knows about any trait. This file is the same in steps 06, 07 and 08. `analyze`
+//! moved to the app: it only formats a result the app already holds, and a round trip to another
+//! process to format a string would cost far more than the formatting.
+//!
+//! Test it with `cargo test -p component2`.
+
+use common::TransformResult;
+
+/// The crate's version, from its own `Cargo.toml` (Cargo sets `CARGO_PKG_VERSION` at build time).
+pub fn get_version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
+
+#[derive(Debug, Default)]
+pub struct Component2;
+
+impl Component2 {
+    pub fn new() -> Self {
+        Self
+    }
+
+    /// Writes `value` as `Value-` and at least four digits: `84` gives `Value-0084`. Every `i32`
+    /// has a text form, so this one cannot fail.
+    pub fn transform(&self, value: i32) -> TransformResult {
+        TransformResult {
+            original: value,
+            transformed: format!("Value-{:04}", value),
+        }
+    }
+}
