@@ -190,13 +190,9 @@ fn silence_panics_inside_calls() {
 
 /// The text of a panic: `panic!("...")` carries a `&str` or a `String`; anything else is rare.
 fn panic_message(payload: &(dyn Any + Send)) -> &str {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        text
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text
-    } else {
-        "a panic whose payload is not text"
-    }
+    let text = payload.downcast_ref::<&str>().copied();
+    let text = text.or_else(|| payload.downcast_ref::<String>().map(String::as_str));
+    text.unwrap_or("a panic whose payload is not text")
 }
 
 /// A C string from any text: an interior NUL would end the string early, so it becomes U+FFFD.
