@@ -1,12 +1,8 @@
 //! Step 05: the components are plugins, loaded at run time through a stable C ABI.
 //!
-//! The app no longer depends on the components: it opens their files at run time, checks what
-//! each one declares, and hands step 04's `run_pipeline` two wrappers that call into the plugins.
-//! Run it with `cargo run` from `step05_runtime_dll/` (that builds the plugins too), then swap
-//! one: `cargo run -- --transformer hex_transformer`.
-//!
-//! `plugin.rs` is the boundary (load, handshake, calls, unload). Not the lesson: `cli.rs` (the
-//! flags) and `pipeline.rs` (step 04's `run_pipeline`, and the `--repeat` loop).
+//! The app opens the plugin files, checks what each declares, and runs step 04's pipeline through
+//! them. Run it with `cargo run` from `step05_runtime_dll/` (that builds the plugins too).
+//! `plugin.rs` is the boundary; `cli.rs` (the flags) and `pipeline.rs` are not the lesson.
 
 mod cli;
 mod pipeline;

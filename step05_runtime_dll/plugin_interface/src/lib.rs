@@ -21,8 +21,12 @@ use std::ffi::{CStr, c_char, c_void};
 
 mod convert;
 pub mod export;
+mod transformer;
 
-/// The version of this contract. Bump it whenever anything below changes shape: a plugin built
+// The transformer role's table and data (in `transformer.rs`), built like the processor's below.
+pub use transformer::{FfiTransformResult, TransformerTable};
+
+/// The version of this contract. Bump it whenever a type here changes shape: a plugin built
 /// against another version is refused at load time instead of being called with the wrong layout.
 pub const ABI_VERSION: u32 = 1;
 
@@ -74,37 +78,12 @@ pub struct ProcessorTable {
     pub destroy: unsafe extern "C" fn(*mut c_void) -> CallStatus,
 }
 
-/// The transformer role, as in [`ProcessorTable`]. The strings `transform` and `analyze` write
-/// are the plugin's: the host frees them with `free_string`.
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct TransformerTable {
-    pub create: unsafe extern "C" fn(Option<LogFn>, *mut *mut c_void) -> CallStatus,
-    pub transform: unsafe extern "C" fn(*const c_void, i32, *mut FfiTransformResult) -> CallStatus,
-    pub analyze: unsafe extern "C" fn(
-        *const c_void,
-        *const FfiTransformResult,
-        *mut *mut c_char,
-    ) -> CallStatus,
-    pub destroy: unsafe extern "C" fn(*mut c_void) -> CallStatus,
-}
-
 /// [`ProcessResult`](traits::ProcessResult) in C layout: an `i32` and a C `bool`.
 #[repr(C)]
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub struct FfiProcessResult {
     pub value: i32,
     pub processed: bool,
-}
-
-/// [`TransformResult`](traits::TransformResult) in C layout. Returned by `transform`, the string
-/// is the plugin's; passed to `analyze`, it is the host's, lent for the call.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct FfiTransformResult {
-    pub original: i32,
-    /// NUL-terminated UTF-8.
-    pub transformed: *const c_char,
 }
 
 /// How a call went. `message` is null for [`StatusCode::OK`], else a string the host frees.
