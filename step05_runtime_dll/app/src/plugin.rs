@@ -170,6 +170,7 @@ impl Processor for PluginProcessor<'_> {
         // SAFETY: a live instance of this plugin and a valid place for the result.
         let status = unsafe { (self.table.process)(instance, value, &mut out) };
         plugin.check(status, || format!("process({value})"))?;
+        // `FfiProcessResult` and `ProcessResult` convert both ways with `From` (`convert.rs`).
         Ok(ProcessResult::from(out))
     }
 
@@ -195,6 +196,8 @@ impl PluginLibrary {
         let message = unsafe { self.take_string(status.message) };
         match status.code {
             StatusCode::OK => Ok(()),
+            // `REJECTED`, `PANICKED`, or a code from a newer plugin: an error naming both the
+            // plugin and the call, with the plugin's message.
             code => Err(self.call_failed(code, call(), message.unwrap_or_default())),
         }
     }

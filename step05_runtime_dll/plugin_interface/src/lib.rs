@@ -19,7 +19,9 @@
 
 use std::ffi::{CStr, c_char, c_void};
 
+// `From` between the C-shaped results here and the Rust ones of `traits`.
 mod convert;
+// The plugin's half: `declare_processor` and the `extern "C"` functions of its table.
 pub mod export;
 mod transformer;
 
