@@ -46,11 +46,11 @@ impl Cli {
     /// The directory to load plugins from, and where that choice came from.
     pub fn plugin_dir(&self) -> anyhow::Result<(PathBuf, &'static str)> {
         // An empty directory counts as none, as `PLUGIN_DIR= app` usually means.
-        let (dir, origin) = match self
+        let given = self
             .plugin_dir
             .as_ref()
-            .filter(|d| !d.as_os_str().is_empty())
-        {
+            .filter(|d| !d.as_os_str().is_empty());
+        let (dir, origin) = match given {
             // clap takes the flag over the variable: if they differ, the flag was given.
             Some(dir) if std::env::var_os("PLUGIN_DIR").is_some_and(|v| v == **dir) => {
                 (dir.clone(), "from PLUGIN_DIR")

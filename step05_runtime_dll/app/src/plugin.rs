@@ -1,25 +1,24 @@
-//! The host's side of the plugin boundary: open a file, check its declaration, call through it.
+//! The app's side of the plugin boundary: open a file, check its declaration, call through it.
+//! (The app is the *host*: the program that loads the plugins.)
 //!
-//! [`PluginProcessor`] wraps a plugin's C table back into the `Processor` trait, so `run_pipeline`
-//! cannot tell it from step 04's linked component; `plugin/transformer.rs` does the same for
-//! `Transformer`. `plugin/error.rs` is what the app says when a plugin fails.
+//! Top to bottom: load and handshake, an instance's life, calls through the table, `check`.
+//! `plugin/transformer.rs` does for `Transformer` what `PluginProcessor` does here.
 
 mod chatter;
 mod error;
 mod transformer;
 
-use std::ffi::c_void;
+use std::ffi::{CStr, c_char, c_void};
 use std::path::{Path, PathBuf};
 
+use anyhow::Context;
 use libloading::{Library, library_filename};
 use plugin_interface::{
     ABI_VERSION, CallStatus, DECLARATION_SYMBOL, FfiProcessResult, FreeStringFn, LogFn,
-    PluginDeclaration, ProcessorTable, TransformerTable,
+    PluginDeclaration, ProcessorTable, StatusCode, TransformerTable,
 };
 use traits::{ComponentError, ProcessResult, Processor};
 
-pub use chatter::print_chatter;
-pub use error::PluginError;
 pub use transformer::PluginTransformer;
 
 /// A plugin file that is loaded and passed the handshake.
@@ -46,24 +45,21 @@ pub enum Role {
 impl PluginLibrary {
     /// Loads plugin `name` from `dir` to play `role`: the file `libNAME.so` on Linux,
     /// `libNAME.dylib` on macOS, `NAME.dll` on Windows.
-    pub fn load(dir: &Path, name: &str, role: Role) -> Result<PluginLibrary, PluginError> {
+    pub fn load(dir: &Path, name: &str, role: Role) -> anyhow::Result<PluginLibrary> {
         let path = dir.join(library_filename(name));
         if !path.is_file() {
-            let name = name.to_string();
-            return Err(PluginError::Missing { path, name });
+            return Err(error::missing(&path, name));
         }
 
         // SAFETY: loading a library runs its initialisation code: we trust the plugin's author.
-        let library = match unsafe { Library::new(&path) } {
-            Ok(library) => library,
-            Err(source) => return Err(PluginError::NotALibrary { path, source }),
-        };
+        let library =
+            unsafe { Library::new(&path) }.with_context(|| error::not_a_library(&path))?;
 
         // SAFETY: we ask for the address of a `static`, whatever it holds; nothing is read yet.
         let declaration: *const PluginDeclaration =
             match unsafe { library.get::<*const PluginDeclaration>(DECLARATION_SYMBOL) } {
                 Ok(symbol) if !symbol.is_null() => *symbol,
-                _ => return Err(PluginError::NoDeclaration { path }),
+                _ => return Err(error::no_declaration(&path)),
             };
 
         // The handshake. Every version of the contract starts its declaration with a `u32`, so
@@ -71,13 +67,13 @@ impl PluginLibrary {
         // SAFETY: `declaration` points to a static that starts with a `u32`.
         let abi_version = unsafe { declaration.cast::<u32>().read() };
         if abi_version != ABI_VERSION {
-            let found = abi_version;
-            return Err(PluginError::AbiMismatch { path, found });
+            return Err(error::abi_mismatch(&path, abi_version));
         }
         // SAFETY: the plugin speaks our ABI, so the static is a `PluginDeclaration`.
         let declaration = unsafe { &*declaration };
 
         let plugin = PluginLibrary {
+            // Each copies a C string of the declaration, or fails if it is null.
             name: error::declared_text(declaration.name, "name", &path)?,
             version: error::declared_text(declaration.version, "version", &path)?,
             role,
@@ -88,17 +84,21 @@ impl PluginLibrary {
             path,
             library,
         };
-        plugin.check_role()?;
+        // A plugin without the table of the role it was loaded for is refused now, not at use.
+        match role {
+            Role::Processor => plugin.table(plugin.processor, role).map(drop)?,
+            Role::Transformer => plugin.table(plugin.transformer, role).map(drop)?,
+        }
         Ok(plugin)
     }
 
     /// Closes the library. Taking `self` by value, it cannot run while a [`PluginProcessor`] or
     /// a [`PluginTransformer`] still borrows the library: every instance is destroyed first.
-    pub fn unload(self) -> Result<(), PluginError> {
+    pub fn unload(self) -> anyhow::Result<()> {
         let PluginLibrary { path, library, .. } = self;
         library
             .close()
-            .map_err(|source| PluginError::Unload { path, source })
+            .with_context(|| format!("could not unload {}", path.display()))
     }
 }
 
@@ -106,6 +106,7 @@ impl PluginLibrary {
 /// The `'lib` borrow ties it to its library, which cannot be unloaded while the instance lives.
 struct PluginInstance<'lib> {
     plugin: &'lib PluginLibrary,
+    /// The instance's address inside the plugin. Only the plugin knows its type (`c_void`).
     pointer: *mut c_void,
     destroy: unsafe extern "C" fn(*mut c_void) -> CallStatus,
 }
@@ -115,14 +116,18 @@ impl<'lib> PluginInstance<'lib> {
         plugin: &'lib PluginLibrary,
         create: unsafe extern "C" fn(Option<LogFn>, *mut *mut c_void) -> CallStatus,
         destroy: unsafe extern "C" fn(*mut c_void) -> CallStatus,
-        log: Option<LogFn>,
-    ) -> Result<Self, PluginError> {
+        quiet: bool,
+    ) -> Result<Self, ComponentError> {
+        // A plugin does not print: it hands each line to this callback of the app's, which
+        // prints it. A quiet instance gets none (`None` crosses as a null pointer).
+        let log = (!quiet).then_some(chatter::print_chatter as LogFn);
         let mut pointer = std::ptr::null_mut();
-        // SAFETY: `create` comes from a plugin that passed the handshake and writes one pointer.
+        // SAFETY: `create` comes from a plugin that passed the handshake, and writes the new
+        // instance's address into `pointer`.
         let status = unsafe { create(log, &mut pointer) };
         plugin.check(status, || "create".to_string())?;
         if pointer.is_null() {
-            return Err(plugin.broke_contract("create", "no instance").into());
+            return Err(plugin.broke_contract("create", "no instance"));
         }
         Ok(PluginInstance {
             plugin,
@@ -150,10 +155,10 @@ pub struct PluginProcessor<'lib> {
 }
 
 impl<'lib> PluginProcessor<'lib> {
-    /// Creates the plugin's processor. Its chatter goes to `log`, or nowhere if `None`.
-    pub fn create(plugin: &'lib PluginLibrary, log: Option<LogFn>) -> Result<Self, PluginError> {
-        let table = plugin.processor_table()?;
-        let instance = PluginInstance::create(plugin, table.create, table.destroy, log)?;
+    /// Creates the plugin's processor; a `quiet` one sends no chatter.
+    pub fn create(plugin: &'lib PluginLibrary, quiet: bool) -> anyhow::Result<Self> {
+        let table = plugin.table(plugin.processor, Role::Processor)?;
+        let instance = PluginInstance::create(plugin, table.create, table.destroy, quiet)?;
         Ok(PluginProcessor { table, instance })
     }
 }
@@ -165,6 +170,7 @@ impl Processor for PluginProcessor<'_> {
         // SAFETY: a live instance of this plugin and a valid place for the result.
         let status = unsafe { (self.table.process)(instance, value, &mut out) };
         plugin.check(status, || format!("process({value})"))?;
+        // `FfiProcessResult` and `ProcessResult` convert both ways with `From` (`convert.rs`).
         Ok(ProcessResult::from(out))
     }
 
@@ -175,5 +181,40 @@ impl Processor for PluginProcessor<'_> {
         let status = unsafe { (self.table.validate)(instance, &data.into(), &mut is_valid) };
         plugin.check(status, || format!("validate({data:?})"))?;
         Ok(is_valid)
+    }
+}
+
+impl PluginLibrary {
+    /// Turns what a plugin call returned into a `Result`. `call` names the call (`process(42)`)
+    /// for the error, which also names the plugin; a panic caught in the plugin says so.
+    fn check(
+        &self,
+        status: CallStatus,
+        call: impl FnOnce() -> String,
+    ) -> Result<(), ComponentError> {
+        // SAFETY: a non-null message is a string this plugin allocated for us, freed only here.
+        let message = unsafe { self.take_string(status.message) };
+        match status.code {
+            StatusCode::OK => Ok(()),
+            // `REJECTED`, `PANICKED`, or a code from a newer plugin: an error naming both the
+            // plugin and the call, with the plugin's message.
+            code => Err(self.call_failed(code, call(), message.unwrap_or_default())),
+        }
+    }
+
+    /// Copies a string the plugin handed out, then gives it back to the plugin to free: the
+    /// plugin allocated it, and its allocator may not be ours. `text` must be null or such a
+    /// string, not freed yet.
+    unsafe fn take_string(&self, text: *mut c_char) -> Option<String> {
+        if text.is_null() {
+            return None;
+        }
+        // SAFETY: per this function's contract.
+        let copy = unsafe { CStr::from_ptr(text) }
+            .to_string_lossy()
+            .into_owned();
+        // SAFETY: per this function's contract; `text` is not used after this.
+        unsafe { (self.free_string)(text) };
+        Some(copy)
     }
 }

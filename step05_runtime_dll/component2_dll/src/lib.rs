@@ -26,10 +26,8 @@ impl PluginComponent for Component2 {
 
 impl Transformer for Component2 {
     fn transform(&self, value: i32) -> Result<TransformResult, ComponentError> {
-        self.chatter.say(format_args!(
-            "[Component2 Lib] Transforming value: {}",
-            value
-        ));
+        self.chatter
+            .say(format_args!("[Component2 Lib] Transforming value: {value}"));
         Ok(TransformResult {
             original: value,
             transformed: format!("Value-{:04}", value),
@@ -38,7 +36,7 @@ impl Transformer for Component2 {
 
     fn analyze(&self, data: &TransformResult) -> Result<String, ComponentError> {
         self.chatter
-            .say(format_args!("[Component2 Lib] Analyzing data: {:?}", data));
+            .say(format_args!("[Component2 Lib] Analyzing data: {data:?}"));
         Ok(format!(
             "Analysis: {} maps to {}",
             data.original, data.transformed

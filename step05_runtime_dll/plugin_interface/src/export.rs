@@ -115,7 +115,7 @@ impl<T: Transformer + PluginComponent> Tables<T> {
 
 /// A NUL-terminated string literal as a `&CStr`, checked at compile time: for the `name` and
 /// `version` of a declaration, as in
-/// `nul_terminated(concat!(env!("CARGO_PKG_VERSION"), "\0")).as_ptr()`.
+/// `nul_terminated(concat!(env!("CARGO_PKG_VERSION"), "\0"))`.
 pub const fn nul_terminated(text: &'static str) -> &'static CStr {
     match CStr::from_bytes_with_nul(text.as_bytes()) {
         Ok(text) => text,
@@ -145,8 +145,10 @@ pub unsafe extern "C" fn free_string(text: *mut c_char) {
 /// `AssertUnwindSafe` is honest here: after a panic the component is never called again for that
 /// run (the host reports the error and stops), so a half-updated component is never observed.
 fn guard(call: impl FnOnce() -> Result<(), ComponentError>) -> CallStatus {
+    // Inside the call, a panic prints nothing of its own: the host reports it, on one line.
     silence_panics_inside_calls();
     let was_inside = INSIDE_CALL.replace(true);
+    // `catch_unwind` stops a panic here, on the plugin's side, and returns it as an `Err`.
     let outcome = panic::catch_unwind(AssertUnwindSafe(call));
     INSIDE_CALL.set(was_inside);
     let (code, message) = match outcome {
@@ -190,13 +192,9 @@ fn silence_panics_inside_calls() {
 
 /// The text of a panic: `panic!("...")` carries a `&str` or a `String`; anything else is rare.
 fn panic_message(payload: &(dyn Any + Send)) -> &str {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        text
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text
-    } else {
-        "a panic whose payload is not text"
-    }
+    let text = payload.downcast_ref::<&str>().copied();
+    let text = text.or_else(|| payload.downcast_ref::<String>().map(String::as_str));
+    text.unwrap_or("a panic whose payload is not text")
 }
 
 /// A C string from any text: an interior NUL would end the string early, so it becomes U+FFFD.
@@ -230,9 +228,10 @@ unsafe extern "C" fn process<P: Processor>(
     out: *mut FfiProcessResult,
 ) -> CallStatus {
     guard(|| {
-        // SAFETY: `instance` came from `create::<P>` and is not destroyed yet; `out` is valid.
+        // SAFETY: `instance` came from `create::<P>` and is not destroyed yet.
         let processor = unsafe { &*instance.cast::<P>() };
         let result = processor.process(value)?;
+        // SAFETY: the host passes a valid place for the result, per the contract.
         unsafe { out.write(FfiProcessResult::from(&result)) };
         Ok(())
     })
@@ -244,10 +243,12 @@ unsafe extern "C" fn validate<P: Processor>(
     out: *mut bool,
 ) -> CallStatus {
     guard(|| {
-        // SAFETY: as in `process`; `data` points to a valid result for the call.
+        // SAFETY: as in `process`.
         let processor = unsafe { &*instance.cast::<P>() };
+        // SAFETY: `data` points to a valid result, lent by the host for the call.
         let data = ProcessResult::from(unsafe { data.read() });
         let is_valid = processor.validate(&data)?;
+        // SAFETY: the host passes a valid place for the answer, per the contract.
         unsafe { out.write(is_valid) };
         Ok(())
     })
@@ -259,7 +260,7 @@ unsafe extern "C" fn transform<T: Transformer>(
     out: *mut FfiTransformResult,
 ) -> CallStatus {
     guard(|| {
-        // SAFETY: `instance` came from `create::<T>` and is not destroyed yet; `out` is valid.
+        // SAFETY: `instance` came from `create::<T>` and is not destroyed yet.
         let transformer = unsafe { &*instance.cast::<T>() };
         let result = transformer.transform(value)?;
         let in_c_layout = FfiTransformResult {
@@ -267,6 +268,7 @@ unsafe extern "C" fn transform<T: Transformer>(
             // Handed to the host, which gives it back through `free_string`.
             transformed: c_string(&result.transformed).into_raw(),
         };
+        // SAFETY: the host passes a valid place for the result, per the contract.
         unsafe { out.write(in_c_layout) };
         Ok(())
     })
@@ -278,15 +280,18 @@ unsafe extern "C" fn analyze<T: Transformer>(
     out: *mut *mut c_char,
 ) -> CallStatus {
     guard(|| {
-        // SAFETY: as in `transform`; `data` and its string are the host's, valid for the call.
+        // SAFETY: as in `transform`.
         let transformer = unsafe { &*instance.cast::<T>() };
+        // SAFETY: `data` and its NUL-terminated string are the host's, valid for the call.
         let data = unsafe { data.read() };
+        // SAFETY: as just said, for the string.
         let transformed = unsafe { CStr::from_ptr(data.transformed) };
         let data = TransformResult {
             original: data.original,
             transformed: transformed.to_string_lossy().into_owned(),
         };
         let analysis = transformer.analyze(&data)?;
+        // SAFETY: the host passes a valid place for the answer; it frees the string we write.
         unsafe { out.write(c_string(&analysis).into_raw()) };
         Ok(())
     })

@@ -1,9 +1,12 @@
 //! The plugin contract: exactly what crosses the boundary between the app and a plugin file.
 //!
-//! Rust has no stable ABI: two separately compiled crates may lay out a `String`, a `Box` or a
-//! `&dyn Trait` differently. So only `extern "C"` functions and `#[repr(C)]` types cross here,
-//! laid out the way C does. [`export`] is the plugin's half (it builds these tables from a
-//! `traits::Processor`); the app's half is `app/src/plugin.rs`.
+//! Rust has no stable ABI (the binary layout of data and calls): two separately compiled crates
+//! may lay out a `String`, a `Box` or a `&dyn Trait` differently. So only `extern "C"` functions
+//! and `#[repr(C)]` types cross here, laid out the way C does. The *host* is the app, which loads
+//! the plugins; its half is `app/src/plugin.rs`. [`export`] is the plugin's half.
+//!
+//! `*const T` and `*mut T` are raw pointers: addresses the compiler does not check, which only
+//! `unsafe` code may read through. `c_void` stands for "some type only the other side knows".
 //!
 //! The rules both sides follow:
 //! - **Handshake first.** The host reads [`PluginDeclaration::abi_version`] before anything else
@@ -16,10 +19,16 @@
 
 use std::ffi::{CStr, c_char, c_void};
 
+// `From` between the C-shaped results here and the Rust ones of `traits`.
 mod convert;
+// The plugin's half: `declare_processor` and the `extern "C"` functions of its table.
 pub mod export;
+mod transformer;
 
-/// The version of this contract. Bump it whenever anything below changes shape: a plugin built
+// The transformer role's table and data (in `transformer.rs`), built like the processor's below.
+pub use transformer::{FfiTransformResult, TransformerTable};
+
+/// The version of this contract. Bump it whenever a type here changes shape: a plugin built
 /// against another version is refused at load time instead of being called with the wrong layout.
 pub const ABI_VERSION: u32 = 1;
 
@@ -36,7 +45,8 @@ pub struct PluginDeclaration {
     pub name: *const c_char,
     /// The plugin's own version, NUL-terminated UTF-8 (for example `0.1.0`).
     pub version: *const c_char,
-    /// Filled in if the plugin can be the processor.
+    /// Filled in if the plugin can be the processor. Rust guarantees that an `Option` of a
+    /// reference or of a function pointer is a C pointer where `None` is null, so this is C too.
     pub processor: Option<&'static ProcessorTable>,
     /// Filled in if the plugin can be the transformer.
     pub transformer: Option<&'static TransformerTable>,
@@ -44,8 +54,9 @@ pub struct PluginDeclaration {
     pub free_string: FreeStringFn,
 }
 
-// SAFETY: a declaration and all it points to are immutable, so threads may share it (which is
-// what a `static` requires).
+// A `static` must be `Sync` (safe to share between threads), and Rust does not assume it of a
+// struct holding raw pointers: `unsafe impl` is our promise that it is.
+// SAFETY: a declaration and all it points to are immutable, so threads may share it.
 unsafe impl Sync for PluginDeclaration {}
 
 /// Frees a string that the plugin allocated. Null is allowed and does nothing.
@@ -54,9 +65,11 @@ pub type FreeStringFn = unsafe extern "C" fn(text: *mut c_char);
 /// Where a plugin sends its chatter (`[Component1 Lib] ...`), one NUL-terminated line per call.
 pub type LogFn = unsafe extern "C" fn(line: *const c_char);
 
-/// The processor role, as a table of C functions. `create(log, out)` writes a new instance's
-/// pointer to `out`; every other call takes that instance, its input, and a place for its output,
-/// and returns a status. `destroy(instance)` frees it, before the host unloads the library.
+/// The processor role, as a table of C functions. `create(log, out)`: `log` is where the instance
+/// sends its chatter (`None` for silence), `out` is where `create` writes the new instance's
+/// address (a pointer to the host's pointer, hence `*mut *mut`). Every other call takes that
+/// instance, its input, and a place for its output, and returns a status. `destroy(instance)`
+/// frees it, before the host unloads the library.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct ProcessorTable {
@@ -67,37 +80,12 @@ pub struct ProcessorTable {
     pub destroy: unsafe extern "C" fn(*mut c_void) -> CallStatus,
 }
 
-/// The transformer role, as in [`ProcessorTable`]. The strings `transform` and `analyze` write
-/// are the plugin's: the host frees them with `free_string`.
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct TransformerTable {
-    pub create: unsafe extern "C" fn(Option<LogFn>, *mut *mut c_void) -> CallStatus,
-    pub transform: unsafe extern "C" fn(*const c_void, i32, *mut FfiTransformResult) -> CallStatus,
-    pub analyze: unsafe extern "C" fn(
-        *const c_void,
-        *const FfiTransformResult,
-        *mut *mut c_char,
-    ) -> CallStatus,
-    pub destroy: unsafe extern "C" fn(*mut c_void) -> CallStatus,
-}
-
 /// [`ProcessResult`](traits::ProcessResult) in C layout: an `i32` and a C `bool`.
 #[repr(C)]
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub struct FfiProcessResult {
     pub value: i32,
     pub processed: bool,
-}
-
-/// [`TransformResult`](traits::TransformResult) in C layout. Returned by `transform`, the string
-/// is the plugin's; passed to `analyze`, it is the host's, lent for the call.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct FfiTransformResult {
-    pub original: i32,
-    /// NUL-terminated UTF-8.
-    pub transformed: *const c_char,
 }
 
 /// How a call went. `message` is null for [`StatusCode::OK`], else a string the host frees.
@@ -110,6 +98,7 @@ pub struct CallStatus {
 
 /// A `u32`, not an `enum`: an unknown value (from a newer plugin) must be something the host can
 /// report, and an unknown discriminant in a Rust `enum` would be undefined behaviour.
+/// `#[repr(transparent)]`: laid out exactly as the `u32` inside it.
 #[repr(transparent)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StatusCode(pub u32);

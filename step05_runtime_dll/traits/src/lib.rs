@@ -14,6 +14,8 @@
 //! These Rust types never cross the plugin boundary themselves: the plugin and the app each have
 //! their own copy, and `plugin_interface` carries the data between them in C-shaped types.
 
+use std::fmt;
+
 /// What a processor hands back: the processed value and whether processing happened.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProcessResult {
@@ -29,22 +31,36 @@ pub struct TransformResult {
 }
 
 /// Why a call through the contract did not produce a result.
-///
-/// `thiserror` writes the `Display` and `Error` impls from the `#[error(...)]` lines: what used
-/// to be a `match` with one `write!` per variant.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ComponentError {
     /// Doubling `value` does not fit in an `i32`.
-    #[error("overflow: {value} * 2 does not fit in an i32 (inputs from {} to {} work)",
-            i32::MIN / 2, i32::MAX / 2)]
     Overflow { value: i32 },
     /// The component answered with an error; `reason` is its message.
-    #[error("{component} rejected the call: {reason}")]
     Rejected { component: String, reason: String },
     /// The component panicked. The panic was caught where it happened and reported as this value.
-    #[error("{component} panicked: {reason}")]
     Panicked { component: String, reason: String },
 }
+
+// The `Display` and `Error` impls are written by hand, to show what the `thiserror` crate writes
+// from `#[derive(thiserror::Error)]` and one `#[error("...")]` line per variant (steps 06-08 use
+// it). A dependency here is also one every plugin must build before its own code.
+impl fmt::Display for ComponentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (min, max) = (i32::MIN / 2, i32::MAX / 2);
+        match self {
+            Self::Overflow { value } => write!(
+                f,
+                "overflow: {value} * 2 does not fit in an i32 (inputs from {min} to {max} work)"
+            ),
+            Self::Rejected { component, reason } => {
+                write!(f, "{component} rejected the call: {reason}")
+            }
+            Self::Panicked { component, reason } => write!(f, "{component} panicked: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for ComponentError {}
 
 /// First stage of the pipeline: turns the input into a [`ProcessResult`] and checks it.
 pub trait Processor {

@@ -1,59 +1,117 @@
 //! A plugin that is missing, broken, of another ABI, in the wrong role, or that fails a call: each
 //! becomes one error that names the file and says what to do, never a crash.
 //!
-//! - [`PluginError`]: why a plugin could not be loaded, created or unloaded.
-//! - [`PluginLibrary::check`]: a call's [`CallStatus`] as a `Result`, copying and freeing the
-//!   plugin's message; a panic the plugin caught arrives here as `PANICKED`.
-//! - The checks a declaration must pass after the handshake: text fields, the role's table.
-//! - How the app names a plugin: `libcomponent1.so: component1 0.1.0, as the processor`.
+//! Loading errors are `anyhow` errors (the app only prints them); a failed call is a
+//! [`ComponentError`], the contract's own error type. Also here: how the app names a plugin,
+//! `libcomponent1.so: component1 0.1.0, as the processor`.
 
 use std::ffi::{CStr, c_char};
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use plugin_interface::{ABI_VERSION, CallStatus, ProcessorTable, StatusCode, TransformerTable};
+use anyhow::anyhow;
+use plugin_interface::{ABI_VERSION, StatusCode};
 use traits::ComponentError;
 
 use super::{PluginLibrary, Role};
 
-/// Why a plugin could not be loaded, created or unloaded.
-#[derive(Debug, thiserror::Error)]
-pub enum PluginError {
-    #[error("plugin file not found: {}; build it with `cargo build -p {name}` in step05_runtime_dll \
-             (a plain `cargo run` there builds every plugin), or point --plugin-dir at the \
-             directory that holds it", .path.display())]
-    Missing { path: PathBuf, name: String },
-    // A field named `source` is the error's cause: `{:#}` prints it after the message.
-    #[error("cannot load {} as a shared library (is it a plugin built for this system?)",
-            .path.display())]
-    NotALibrary {
-        path: PathBuf,
-        source: libloading::Error,
-    },
-    #[error("{} is a shared library but not a plugin of this app: it exports no \
-             `PLUGIN_DECLARATION` symbol; plugins are built against the plugin_interface crate",
-            .path.display())]
-    NoDeclaration { path: PathBuf },
-    #[error("{} speaks plugin ABI version {found}, but this app speaks version {ABI_VERSION}; \
-             rebuild the plugin against this app's plugin_interface", .path.display())]
-    AbiMismatch { path: PathBuf, found: u32 },
-    #[error("{} declares a null {field}; the plugin is broken, rebuild it", .path.display())]
-    NullInDeclaration { path: PathBuf, field: &'static str },
-    #[error("plugin {name} ({}) cannot be the {role}: its declaration has no {role} table; \
-             choose another with --{role} NAME", .path.display())]
-    WrongRole {
-        path: PathBuf,
-        name: String,
-        role: Role,
-    },
-    /// The plugin's `create` failed: it returned an error or panicked.
-    #[error(transparent)]
-    Create(#[from] ComponentError),
-    #[error("could not unload {}", .path.display())]
-    Unload {
-        path: PathBuf,
-        source: libloading::Error,
-    },
+pub(super) fn missing(path: &Path, name: &str) -> anyhow::Error {
+    let path = path.display();
+    anyhow!(
+        "plugin file not found: {path}; build it with `cargo build -p {name}` in \
+         step05_runtime_dll (a plain `cargo run` there builds every plugin), or point \
+         --plugin-dir at the directory that holds it"
+    )
+}
+
+/// The message for a file the system could not load; its reason follows, after a `: `.
+pub(super) fn not_a_library(path: &Path) -> String {
+    let path = path.display();
+    format!("cannot load {path} as a shared library (is it a plugin built for this system?)")
+}
+
+pub(super) fn no_declaration(path: &Path) -> anyhow::Error {
+    let path = path.display();
+    anyhow!(
+        "{path} is a shared library but not a plugin of this app: it exports no \
+         `PLUGIN_DECLARATION` symbol; plugins are built against the plugin_interface crate"
+    )
+}
+
+pub(super) fn abi_mismatch(path: &Path, found: u32) -> anyhow::Error {
+    let path = path.display();
+    anyhow!(
+        "{path} speaks plugin ABI version {found}, but this app speaks version {ABI_VERSION}; \
+         rebuild the plugin against this app's plugin_interface"
+    )
+}
+
+/// Copies a string field of the declaration, which must not be null.
+pub(super) fn declared_text(
+    text: *const c_char,
+    field: &str,
+    path: &Path,
+) -> anyhow::Result<String> {
+    if text.is_null() {
+        let path = path.display();
+        return Err(anyhow!(
+            "{path} declares a null {field}; the plugin is broken, rebuild it"
+        ));
+    }
+    // SAFETY: the declaration promises a NUL-terminated string that lives as long as the library.
+    Ok(unsafe { CStr::from_ptr(text) }
+        .to_string_lossy()
+        .into_owned())
+}
+
+impl PluginLibrary {
+    /// The table of `role`, or an error saying this plugin cannot play it.
+    pub(super) fn table<T: Copy>(&self, table: Option<T>, role: Role) -> anyhow::Result<T> {
+        let (name, path) = (&self.name, self.path.display());
+        table.ok_or_else(|| {
+            anyhow!(
+                "plugin {name} ({path}) cannot be the {role}: its declaration has no {role} \
+                 table; choose another with --{role} NAME"
+            )
+        })
+    }
+
+    /// The error for a call that returned `code`, which is not `OK`: `message` is what the
+    /// plugin said, `call` which call it was.
+    pub(super) fn call_failed(
+        &self,
+        code: StatusCode,
+        call: String,
+        message: String,
+    ) -> ComponentError {
+        let (component, reason) = (self.describe(), format!("{call}: {message}"));
+        match code {
+            StatusCode::PANICKED => {
+                let reason = format!("{reason} (caught inside the plugin)");
+                ComponentError::Panicked { component, reason }
+            }
+            StatusCode::REJECTED => ComponentError::Rejected { component, reason },
+            StatusCode(unknown) => {
+                let reason = format!("{call}: unknown status code {unknown}");
+                ComponentError::Rejected { component, reason }
+            }
+        }
+    }
+
+    /// The error for a plugin that said a call worked but did not deliver what the contract
+    /// promises.
+    pub(super) fn broke_contract(&self, call: &str, returned: &str) -> ComponentError {
+        let reason = format!(
+            "{call}: reported success but returned {returned}, which breaks the plugin contract"
+        );
+        let component = self.describe();
+        ComponentError::Rejected { component, reason }
+    }
+
+    /// How errors name this plugin: `plugin component1 (/path/to/libcomponent1.so)`.
+    fn describe(&self) -> String {
+        format!("plugin {} ({})", self.name, self.path.display())
+    }
 }
 
 /// `Loaded {plugin}` reads `Loaded libcomponent1.so: component1 0.1.0, as the processor`.
@@ -71,86 +129,4 @@ impl fmt::Display for Role {
             Role::Transformer => "transformer",
         })
     }
-}
-
-impl PluginLibrary {
-    /// Turns what a plugin call returned into a `Result`, copying and freeing its message.
-    /// `call` says which call it was, for the error (`process(42)`).
-    pub(super) fn check(
-        &self,
-        status: CallStatus,
-        call: impl FnOnce() -> String,
-    ) -> Result<(), ComponentError> {
-        // SAFETY: a non-null message is a string this plugin allocated for us, freed only here.
-        let message = unsafe { self.take_string(status.message) }.unwrap_or_default();
-        let (panicked, what) = match status.code {
-            StatusCode::OK => return Ok(()),
-            StatusCode::REJECTED => (false, message),
-            StatusCode::PANICKED => (true, format!("{message} (caught inside the plugin)")),
-            StatusCode(unknown) => (false, format!("unknown status code {unknown}")),
-        };
-        // Only a failure names the plugin and the call: the hot path of `--repeat` formats nothing.
-        let (component, reason) = (self.describe(), format!("{}: {what}", call()));
-        match panicked {
-            true => Err(ComponentError::Panicked { component, reason }),
-            false => Err(ComponentError::Rejected { component, reason }),
-        }
-    }
-
-    /// The error for a plugin that said a call worked but did not deliver what the contract
-    /// promises.
-    pub(super) fn broke_contract(&self, call: &str, returned: &str) -> ComponentError {
-        ComponentError::Rejected {
-            component: self.describe(),
-            reason: format!(
-                "{call}: reported success but returned {returned}, which breaks the plugin contract"
-            ),
-        }
-    }
-
-    /// How errors name this plugin: `plugin component1 (/path/to/libcomponent1.so)`.
-    fn describe(&self) -> String {
-        format!("plugin {} ({})", self.name, self.path.display())
-    }
-
-    /// Whether the plugin provides the table of the role it was loaded for.
-    pub(super) fn check_role(&self) -> Result<(), PluginError> {
-        match self.role {
-            Role::Processor => self.processor_table().map(drop),
-            Role::Transformer => self.transformer_table().map(drop),
-        }
-    }
-
-    /// The processor table, or an error saying the plugin has none.
-    pub(super) fn processor_table(&self) -> Result<ProcessorTable, PluginError> {
-        self.processor
-            .ok_or_else(|| self.wrong_role(Role::Processor))
-    }
-
-    /// The transformer table, or an error saying the plugin has none.
-    pub(super) fn transformer_table(&self) -> Result<TransformerTable, PluginError> {
-        self.transformer
-            .ok_or_else(|| self.wrong_role(Role::Transformer))
-    }
-
-    fn wrong_role(&self, role: Role) -> PluginError {
-        let (path, name) = (self.path.clone(), self.name.clone());
-        PluginError::WrongRole { path, name, role }
-    }
-}
-
-/// Reads a string field of the declaration, which must not be null.
-pub(super) fn declared_text(
-    text: *const c_char,
-    field: &'static str,
-    path: &Path,
-) -> Result<String, PluginError> {
-    if text.is_null() {
-        let path = path.to_path_buf();
-        return Err(PluginError::NullInDeclaration { path, field });
-    }
-    // SAFETY: the declaration promises a NUL-terminated string that lives as long as the library.
-    Ok(unsafe { CStr::from_ptr(text) }
-        .to_string_lossy()
-        .into_owned())
 }

@@ -3,12 +3,12 @@
 //! string the plugin returns is copied, then handed back to the plugin's `free_string`; a string
 //! the app passes in stays the app's, lent for the duration of the call.
 
-use std::ffi::{CStr, CString, c_char};
+use std::ffi::CString;
 
-use plugin_interface::{FfiTransformResult, LogFn, TransformerTable};
+use plugin_interface::{FfiTransformResult, TransformerTable};
 use traits::{ComponentError, TransformResult, Transformer};
 
-use super::{PluginError, PluginInstance, PluginLibrary};
+use super::{PluginInstance, PluginLibrary, Role};
 
 /// A transformer plugin, seen by the app as a [`Transformer`].
 pub struct PluginTransformer<'lib> {
@@ -17,10 +17,10 @@ pub struct PluginTransformer<'lib> {
 }
 
 impl<'lib> PluginTransformer<'lib> {
-    /// Creates the plugin's transformer. Its chatter goes to `log`, or nowhere if `None`.
-    pub fn create(plugin: &'lib PluginLibrary, log: Option<LogFn>) -> Result<Self, PluginError> {
-        let table = plugin.transformer_table()?;
-        let instance = PluginInstance::create(plugin, table.create, table.destroy, log)?;
+    /// Creates the plugin's transformer; a `quiet` one sends no chatter.
+    pub fn create(plugin: &'lib PluginLibrary, quiet: bool) -> anyhow::Result<Self> {
+        let table = plugin.table(plugin.transformer, Role::Transformer)?;
+        let instance = PluginInstance::create(plugin, table.create, table.destroy, quiet)?;
         Ok(PluginTransformer { table, instance })
     }
 }
@@ -62,25 +62,5 @@ impl Transformer for PluginTransformer<'_> {
         // SAFETY: on success `analysis` is a string the plugin allocated for us.
         unsafe { plugin.take_string(analysis) }
             .ok_or_else(|| plugin.broke_contract("analyze", "no text"))
-    }
-}
-
-impl PluginLibrary {
-    /// Copies a string the plugin handed out, then gives it back to the plugin to free: the
-    /// plugin allocated it, and its allocator may not be ours.
-    ///
-    /// # Safety
-    ///
-    /// `text` is null or a NUL-terminated string this plugin allocated and nobody freed yet.
-    pub(super) unsafe fn take_string(&self, text: *mut c_char) -> Option<String> {
-        if text.is_null() {
-            return None;
-        }
-        // SAFETY: per this function's contract.
-        let copy = unsafe { CStr::from_ptr(text) }
-            .to_string_lossy()
-            .into_owned();
-        unsafe { (self.free_string)(text) };
-        Some(copy)
     }
 }
