@@ -150,9 +150,11 @@ impl Tools {
                 .stdin(Stdio::null())
                 .output()
                 .map_err(|e| format!("cannot run {}: {e} ({INSTALL})", program.display()))?;
-            let first_line = String::from_utf8_lossy(&version.stdout);
-            let first_line = first_line.lines().next().unwrap_or_default();
-            eprintln!("{}: {first_line}", program.display());
+            // wineserver prints its version on stderr.
+            let printed = [version.stdout, version.stderr].concat();
+            let printed = String::from_utf8_lossy(&printed);
+            let first_line = printed.lines().find(|l| !l.trim().is_empty());
+            eprintln!("{}: {}", program.display(), first_line.unwrap_or_default());
         }
         // Quick when the target is there already; a toolchain without rustup must bring it.
         match Command::new("rustup")
