@@ -104,7 +104,6 @@ pub fn run() -> ExitCode {
     let mut table = Table::new(&["step", "under Wine", "time"]);
     let mut any_failed = false;
     for step in &STEPS {
-        eprintln!("\n==> {} for {TARGET}, under Wine", step.dir);
         let step_started = Instant::now();
         let (status, time) = match run_step(step, &tools, &work, stand_in.as_deref()) {
             Outcome::Ok => ("ok".to_string(), table::seconds(step_started.elapsed())),
@@ -167,18 +166,18 @@ impl Tools {
         }
         Ok(tools)
     }
+}
 
-    /// Wine with our own prefix, quiet but for DLL load errors, and without the Mono and Gecko
-    /// installers it would offer on a fresh prefix.
-    fn wine(&self, program: &OsString, work: &Path) -> Command {
-        let mut command = Command::new(program);
-        command.env("WINEPREFIX", work.join("prefix"));
-        if std::env::var_os("WINEDEBUG").is_none() {
-            command.env("WINEDEBUG", "-all,err+module");
-        }
-        command.env("WINEDLLOVERRIDES", "mscoree,mshtml=");
-        command
+/// `program` (wine or wineserver) with our own prefix, quiet but for DLL load errors, and without
+/// the Mono and Gecko installers Wine offers on a fresh prefix.
+fn in_prefix(program: &OsString, work: &Path) -> Command {
+    let mut command = Command::new(program);
+    command.env("WINEPREFIX", work.join("prefix"));
+    if std::env::var_os("WINEDEBUG").is_none() {
+        command.env("WINEDEBUG", "-all,err+module");
     }
+    command.env("WINEDLLOVERRIDES", "mscoree,mshtml=");
+    command
 }
 
 /// Creates (or updates) the Wine prefix, and builds the stand-in DLL when this Wine lacks
@@ -186,12 +185,14 @@ impl Tools {
 fn prepare_prefix(tools: &Tools, work: &Path) -> Result<Option<PathBuf>, String> {
     fs::create_dir_all(work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
     eprintln!("==> wineboot (a new prefix takes a while)");
-    let mut boot = tools.wine(&tools.wine, work);
+    let mut boot = in_prefix(&tools.wine, work);
     boot.args(["wineboot", "--init"]);
-    match child::run_streaming(boot, BOOT_LIMIT, |line| eprintln!("{line}")) {
-        Ok(finished) if finished.status.is_some_and(|s| s.success()) => {}
-        Ok(finished) => return Err(format!("wineboot failed ({:?})", finished.status)),
-        Err(e) => return Err(format!("cannot start wine: {e}")),
+    let finished = child::run_streaming(boot, BOOT_LIMIT, |line| eprintln!("{line}"))
+        .map_err(|e| format!("cannot start wine: {e}"))?;
+    match finished.status {
+        Some(status) if status.success() => {}
+        Some(status) => return Err(format!("wineboot failed ({status})")),
+        None => return Err(format!("wineboot took over {} s", BOOT_LIMIT.as_secs())),
     }
     // wineboot leaves a placeholder in system32 for every DLL this Wine has built in.
     let system32 = work.join("prefix/drive_c/windows/system32");
@@ -224,12 +225,13 @@ fn prepare_prefix(tools: &Tools, work: &Path) -> Result<Option<PathBuf>, String>
 
 fn run_step(step: &Step, tools: &Tools, work: &Path, stand_in: Option<&Path>) -> Outcome {
     if matches!(step.needs, Needs::RabbitMq) {
-        return Outcome::Skipped("needs RabbitMQ; steps 00-07 run under Wine");
+        return Outcome::Skipped("not run under Wine: it needs a broker");
     }
     let dir = steps::repo_root().join(step.dir);
     if !dir.join("Cargo.toml").is_file() {
         return Outcome::NotWrittenYet;
     }
+    eprintln!("\n==> {} for {TARGET}, under Wine", step.dir);
 
     // Every package: step 05's plugins and step 06/07's services sit next to app.exe.
     let mut build = cargo::in_workspace(&dir);
@@ -253,7 +255,7 @@ fn run_step(step: &Step, tools: &Tools, work: &Path, stand_in: Option<&Path>) ->
 
     // Started as a Windows reader starts a built program: not under Cargo, whose variables would
     // make step 06's app run `cargo build` (a Linux cargo, from inside Wine).
-    let mut app = tools.wine(&tools.wine, work);
+    let mut app = in_prefix(&tools.wine, work);
     app.arg(out_dir.join("app.exe")).current_dir(&dir);
     for (name, _) in std::env::vars_os() {
         if name.to_string_lossy().starts_with("CARGO") {
@@ -289,14 +291,14 @@ fn run_step(step: &Step, tools: &Tools, work: &Path, stand_in: Option<&Path>) ->
 /// Waits until every process in our Wine prefix has ended (`wineserver -w`); past the limit, the
 /// processes are killed and the step fails: a service was left running.
 fn wait_for_leftovers(tools: &Tools, work: &Path) -> Result<(), String> {
-    let mut wait = tools.wine(&tools.wineserver, work);
+    let mut wait = in_prefix(&tools.wineserver, work);
     wait.arg("-w");
     let ended = child::run_streaming(wait, LEFTOVER_LIMIT, |_| {})
         .is_ok_and(|finished| finished.status.is_some());
     if ended {
         return Ok(());
     }
-    let mut kill = tools.wine(&tools.wineserver, work);
+    let mut kill = in_prefix(&tools.wineserver, work);
     let _ = kill.arg("-k").status();
     Err(format!(
         "a process was still running in Wine {} s after app.exe exited; killed it",
