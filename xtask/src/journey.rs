@@ -1,9 +1,11 @@
 //! `cargo xtask journey`: build and run every step in order, as a reader would with `cargo run`
-//! in each directory, and check that each one printed the invariant lines.
+//! in each directory, and check that each one printed the invariant lines. Each step builds into
+//! its own `target/`, whatever `CARGO_TARGET_DIR` says (see `cargo::in_workspace`).
 
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use crate::cargo;
 use crate::child;
 use crate::steps::{self, INVARIANT_LINES, STEPS, Step};
 use crate::table::{self, Table};
@@ -71,10 +73,7 @@ fn run_step(step: &Step) -> Outcome {
     }
 
     // Build first, with Cargo's progress on the terminal: a first build can take minutes.
-    let build = Command::new(steps::cargo())
-        .arg("build")
-        .current_dir(&dir)
-        .status();
+    let build = cargo::in_workspace(&dir).arg("build").status();
     match build {
         Ok(status) if status.success() => {}
         Ok(status) => return Outcome::Failed(format!("`cargo build` exited with {status}")),
@@ -82,8 +81,8 @@ fn run_step(step: &Step) -> Outcome {
     }
 
     // Then exactly what a reader types in the step directory.
-    let mut run = Command::new(steps::cargo());
-    run.args(["run", "--quiet"]).current_dir(&dir);
+    let mut run = cargo::in_workspace(&dir);
+    run.args(["run", "--quiet"]);
     let finished = match child::run_streaming(run, RUN_LIMIT, |line| println!("{line}")) {
         Ok(finished) => finished,
         Err(e) => return Outcome::Failed(format!("cannot start cargo: {e}")),

@@ -6,6 +6,8 @@
 //!   the output, then prints a summary table; it exits with status 1 if anything failed.
 //! - `cargo xtask bench` measures what each boundary costs (release builds) and writes the
 //!   report shown in the root README; `--smoke` runs it in miniature to prove it still works.
+//! - `cargo xtask wine` builds steps 00 to 07 for Windows and runs them under Wine (Linux), to
+//!   show on this machine what a Windows reader sees.
 //!
 //! `cargo xtask` is an alias, set in the root `.cargo/config.toml`, for
 //! `cargo run --quiet --package xtask --`. Automation written in Rust rather than in shell
@@ -16,24 +18,31 @@
 //! - `steps`: the nine steps in order, what each needs to run, and the invariant lines.
 //! - `bench`: `cargo xtask bench`, with its report.
 //! - `journey`: `cargo xtask journey`.
+//! - `wine`: `cargo xtask wine`.
+//! - `cargo`: starts Cargo in a workspace, building into that workspace's own `target/`.
 //! - `test_all`: `cargo xtask test`.
 //! - `child`: runs a command with a time limit while streaming its standard output.
 //! - `broker`: whether RabbitMQ is reachable (step 08 needs it).
 //! - `table`: the summary tables both commands print.
 //! - `conventions` (tests only): what every step must keep (README, golden file, manifests).
 //! - `snippets` (tests only): every README snippet that names a file stands in that file.
+//! - `readme_commands` (tests only): every command a README shows pastes into bash and PowerShell.
 
 mod bench;
 mod broker;
+mod cargo;
 mod child;
 #[cfg(test)]
 mod conventions;
 mod journey;
 #[cfg(test)]
+mod readme_commands;
+#[cfg(test)]
 mod snippets;
 mod steps;
 mod table;
 mod test_all;
+mod wine;
 
 use std::process::ExitCode;
 
@@ -45,6 +54,8 @@ Commands:
   test      run `cargo test` in every step, show a summary table; exit status 1 if any failed
   bench     measure what each boundary costs (release builds); write bench/results/ and the
             README's results block. `bench --smoke`: a few pipelines per row, debug builds
+  wine      build steps 00-07 for Windows (x86_64-pc-windows-gnu) and run each under Wine;
+            needs wine and x86_64-w64-mingw32-gcc (Linux)
   help      show this message
 ";
 
@@ -54,6 +65,7 @@ fn main() -> ExitCode {
         Some("journey") => journey::run(),
         Some("bench") => bench::command(&args[1..]),
         Some("test") => test_all::run(),
+        Some("wine") => wine::run(),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             ExitCode::SUCCESS

@@ -1,12 +1,15 @@
 //! `cargo xtask test`: run `cargo test` in this crate, in every step and in every benchmark
 //! workspace, streaming the output; then a smoke run of `cargo xtask bench`, so the measuring
-//! command cannot rot; then one summary table and one closing line with the totals.
+//! command cannot rot; then one summary table and one closing line with the totals. Each
+//! workspace builds into its own `target/`, whatever `CARGO_TARGET_DIR` says (see
+//! `cargo::in_workspace`).
 
 use std::path::Path;
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use crate::bench;
+use crate::cargo;
 use crate::child;
 use crate::steps::{self, BENCH_WORKSPACES, STEPS};
 use crate::table::{self, Table};
@@ -105,8 +108,8 @@ pub fn run() -> ExitCode {
 
 /// Runs `cargo test` in `dir`; the status is `ok` or `FAILED: <why>`.
 fn test_one(dir: &Path, extra_args: &[&str]) -> (String, Counts) {
-    let mut command = Command::new(steps::cargo());
-    command.arg("test").args(extra_args).current_dir(dir);
+    let mut command = cargo::in_workspace(dir);
+    command.arg("test").args(extra_args);
     let mut counts = Counts::default();
     let finished = child::run_streaming(command, TEST_LIMIT, |line| {
         println!("{line}");

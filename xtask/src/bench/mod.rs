@@ -29,6 +29,7 @@ use std::time::{Duration, Instant};
 use measure::Summary;
 
 use crate::broker;
+use crate::cargo;
 use crate::child;
 use crate::steps;
 
@@ -524,14 +525,11 @@ fn build_all(root: &Path, mode: Mode) -> Result<(), String> {
             "==> cargo build --profile {} in {workspace}",
             mode.cargo_profile()
         );
-        let mut command = Command::new(steps::cargo());
-        command
-            .args(["build", "--profile", mode.cargo_profile()])
-            .current_dir(root.join(workspace))
-            // Each workspace's own `target/`, even if the reader's environment points all builds
-            // at one shared directory: every step has a binary called `app`, and the runs below
-            // must find each step's own.
-            .env("CARGO_TARGET_DIR", root.join(workspace).join("target"));
+        // Each workspace's own `target/`, even if the reader's environment points all builds at
+        // one shared directory: every step has a binary called `app`, and the runs below must
+        // find each step's own.
+        let mut command = cargo::in_workspace(&root.join(workspace));
+        command.args(["build", "--profile", mode.cargo_profile()]);
         let finished = child::run_streaming(command, BUILD_LIMIT, |line| println!("{line}"))
             .map_err(|e| format!("cannot start cargo in {workspace}: {e}"))?;
         match finished.status {
