@@ -6,6 +6,8 @@
 //!   the output, then prints a summary table; it exits with status 1 if anything failed.
 //! - `cargo xtask bench` measures what each boundary costs (release builds) and writes the
 //!   report shown in the root README; `--smoke` runs it in miniature to prove it still works.
+//! - `cargo xtask faults` throws the same faults at every step and writes what each survived
+//!   beside the bench's report; `--smoke` likewise.
 //!
 //! `cargo xtask` is an alias, set in the root `.cargo/config.toml`, for
 //! `cargo run --quiet --package xtask --`. Automation written in Rust rather than in shell
@@ -15,6 +17,7 @@
 //!
 //! - `steps`: the nine steps in order, what each needs to run, and the invariant lines.
 //! - `bench`: `cargo xtask bench`, with its report.
+//! - `faults`: `cargo xtask faults`, with its report.
 //! - `journey`: `cargo xtask journey`.
 //! - `test_all`: `cargo xtask test`.
 //! - `child`: runs a command with a time limit while streaming its standard output.
@@ -27,6 +30,7 @@ mod broker;
 mod child;
 #[cfg(test)]
 mod conventions;
+mod faults;
 mod journey;
 mod steps;
 mod table;
@@ -42,6 +46,8 @@ Commands:
   test      run `cargo test` in every step, show a summary table; exit status 1 if any failed
   bench     measure what each boundary costs (release builds); write bench/results/ and the
             README's results block. `bench --smoke`: a few pipelines per row, debug builds
+  faults    throw the same faults (crash, hang, upgrade) at every step's programs; write
+            bench/results/faults.md and the README's fault block. `faults --smoke`: short runs
   help      show this message
 ";
 
@@ -50,6 +56,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("journey") => journey::run(),
         Some("bench") => bench::command(&args[1..]),
+        Some("faults") => faults::command(&args[1..]),
         Some("test") => test_all::run(),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: run `cargo test` in this crate, in every step and in every benchmark
-//! workspace, streaming the output; then a smoke run of `cargo xtask bench`, so the measuring
-//! command cannot rot; then one summary table and one closing line with the totals.
+//! workspace, streaming the output; then smoke runs of `cargo xtask bench` and `cargo xtask
+//! faults`, so the measuring commands cannot rot; then one summary table and one closing line with the totals.
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::bench;
 use crate::child;
+use crate::faults;
 use crate::steps::{self, BENCH_WORKSPACES, STEPS};
 use crate::table::{self, Table};
 
@@ -84,6 +85,24 @@ pub fn run() -> ExitCode {
     };
     table.push(vec![
         "bench --smoke".to_string(),
+        smoke,
+        String::new(),
+        String::new(),
+        String::new(),
+        table::seconds(started.elapsed()),
+    ]);
+
+    eprintln!("\n==> cargo xtask faults --smoke");
+    let started = Instant::now();
+    let smoke = match faults::run(bench::Mode::Smoke) {
+        Ok(()) => "ok".to_string(),
+        Err(error) => {
+            any_failed = true;
+            format!("FAILED: {error}")
+        }
+    };
+    table.push(vec![
+        "faults --smoke".to_string(),
         smoke,
         String::new(),
         String::new(),
