@@ -630,7 +630,12 @@ impl Observed {
                 "app finished without a summary line".to_string()
             }
             (Some(status), None) => format!(
-                "app died ({}), no summary: {} of {} lost",
+                "app {} ({}), no summary: {} of {} lost",
+                if status.code().is_some() {
+                    "stopped"
+                } else {
+                    "died"
+                },
                 short_status(status),
                 report::count(pipelines),
                 report::count(pipelines)
@@ -670,14 +675,18 @@ impl Observed {
     }
 }
 
-/// `exit status: 1` as `exit 1`, `signal: 6 (SIGABRT) (core dumped)` as `signal 6 (SIGABRT)`.
+/// `exit status: 1` as `exit 1`, `signal: 6 (SIGABRT) (core dumped)` as `SIGABRT`.
 fn short_status(status: &std::process::ExitStatus) -> String {
-    match status.code() {
-        Some(code) => format!("exit {code}"),
-        None => status
-            .to_string()
-            .replace("signal: ", "signal ")
-            .replace(" (core dumped)", ""),
+    if let Some(code) = status.code() {
+        return format!("exit {code}");
+    }
+    let text = status.to_string();
+    match text
+        .split_once('(')
+        .and_then(|(_, rest)| rest.split_once(')'))
+    {
+        Some((name, _)) => name.to_string(),
+        None => text,
     }
 }
 
@@ -1083,6 +1092,20 @@ mod tests {
         assert_eq!(
             added_time(Duration::from_millis(3950), reference),
             "-0.05 s"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_exit_status_is_shown_as_its_code_or_its_signal_name() {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(
+            short_status(&std::process::ExitStatus::from_raw(1 << 8)),
+            "exit 1"
+        );
+        assert_eq!(
+            short_status(&std::process::ExitStatus::from_raw(9)),
+            "SIGKILL"
         );
     }
 

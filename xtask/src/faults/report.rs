@@ -146,29 +146,49 @@ fn cell(cell: &Cell) -> String {
 
 /// Which step first comes through each fault, and where its price is.
 fn what_it_shows(rows: &[RowResult]) -> String {
-    let mut out = String::from("**What it shows.** ");
-    let faults: [(&str, fn(&RowResult) -> &Cell); 3] = [
-        ("a crash", |row| &row.crash),
-        ("a hang", |row| &row.hang),
-        ("an upgrade while the app runs", |row| &row.upgrade),
-    ];
-    for (name, pick) in faults {
-        match rows.iter().find(|row| pick(row).survived == Some(true)) {
-            Some(row) => {
+    let mut out = String::from("**What it shows.**");
+    for (name, column) in [
+        ("a crash", 0),
+        ("a hang", 1),
+        ("an upgrade while the app runs", 2),
+    ] {
+        let cell = |row: &RowResult| [&row.crash, &row.hang, &row.upgrade][column].clone();
+        let measured: Vec<&RowResult> = rows
+            .iter()
+            .filter(|row| cell(row).survived.is_some())
+            .collect();
+        let survivors: Vec<&RowResult> = measured
+            .iter()
+            .copied()
+            .filter(|row| cell(row).survived == Some(true))
+            .collect();
+        match survivors.first() {
+            Some(first) if survivors.len() == measured.len() => {
                 let _ = write!(
                     out,
-                    "The first step to come through {name} with no pipeline lost is step {} \
-                     ({}). ",
-                    row.step, row.name
+                    " Every step came through {name} with no pipeline lost: it cost time, not \
+                     results (step {}: {}).",
+                    first.step,
+                    cell(first).text
+                );
+            }
+            Some(first) => {
+                let _ = write!(
+                    out,
+                    " The first step to come through {name} with no pipeline lost is step {} \
+                     ({}): {}.",
+                    first.step,
+                    first.name,
+                    cell(first).text
                 );
             }
             None => {
-                let _ = write!(out, "No step came through {name} with no pipeline lost. ");
+                let _ = write!(out, " No step came through {name} with no pipeline lost.");
             }
         }
     }
     out.push_str(
-        "Each survival is paid for on every pipeline, fault or not: what it costs is that \
+        " Each survival is paid for on every pipeline, fault or not: what it costs is that \
          step's row in the cost table above (the p50 of one pipeline and the pipelines per \
          second at its boundary, against the direct call and against the bare transport).\n",
     );
