@@ -134,6 +134,8 @@ const COMPONENT: &str = "service1";
 const QUEUE_PREFIX: &str = "faults.";
 /// Unmeasured pipelines before each run's N.
 const WARMUP: usize = 20;
+/// Runs without a fault per step; their median is the reference for the time a fault adds.
+const REFERENCE_RUNS: usize = 3;
 
 /// The clock of one run.
 #[derive(Debug, Clone, Copy)]
@@ -148,9 +150,11 @@ struct Timing {
 
 fn timing(mode: Mode) -> Timing {
     match mode {
+        // Short runs: the noise of a busy machine grows with a run's length, the fault's
+        // effect does not.
         Mode::Full => Timing {
-            run_for: Duration::from_secs(4),
-            fault_at: Duration::from_secs(1),
+            run_for: Duration::from_millis(1500),
+            fault_at: Duration::from_millis(500),
             hang_for: Duration::from_secs(3),
         },
         Mode::Smoke => Timing {
@@ -204,8 +208,8 @@ pub struct RowResult {
     name: &'static str,
     /// Pipelines per run, after [`WARMUP`].
     pipelines: usize,
-    /// The run without a fault: the reference.
-    baseline: Option<Summary>,
+    /// Measured times of the runs without a fault, shortest first; the median is the reference.
+    references: Vec<Duration>,
     crash: Cell,
     hang: Cell,
     upgrade: Cell,
@@ -330,7 +334,7 @@ fn measure_row(
         step: row.step,
         name: row.name,
         pipelines: 0,
-        baseline: None,
+        references: Vec::new(),
         crash: Cell::explained(""),
         hang: Cell::explained(""),
         upgrade: Cell::explained(""),
@@ -367,8 +371,34 @@ fn measure_row(
         seconds(baseline.elapsed)
     );
     result.pipelines = pipelines;
-    let reference = baseline.elapsed;
-    result.baseline = Some(baseline);
+    // More runs without a fault: on a busy machine one run can be a second off, and the spread
+    // of these runs says how far a fault's added time can be trusted.
+    let mut references = vec![baseline.elapsed];
+    for round in 2..=REFERENCE_RUNS {
+        eprint!(
+            "[faults] step {} without a fault, run {round} of {REFERENCE_RUNS} ... ",
+            row.step
+        );
+        let observed = run_once(context, row, pipelines, Fault::None, &[], &[]);
+        match (&observed.summary, observed.status_ok()) {
+            (Some(summary), true) if summary.failed == 0 => {
+                eprintln!("{}", seconds(summary.elapsed));
+                references.push(summary.elapsed);
+            }
+            _ => {
+                let why = observed.describe(pipelines, None);
+                eprintln!("FAILED: {why}");
+                let failed = Cell::failed(format!("a run without a fault failed: {why}"));
+                result.crash = failed.clone();
+                result.hang = failed.clone();
+                result.upgrade = failed;
+                return result;
+            }
+        }
+    }
+    references.sort_unstable();
+    let reference = references[references.len() / 2];
+    result.references = references;
 
     let signals = if cfg!(unix) {
         Ok(())

@@ -78,15 +78,20 @@ pub fn markdown(results: &Results) -> String {
     );
     let _ = writeln!(
         out,
-        "| Step | N | A component crashes | A component hangs for {} | A component is upgraded while the app runs | Load grows |",
+        "| Step | N, run without a fault | A component crashes | A component hangs for {} | A component is upgraded while the app runs | Load grows |",
         seconds(timing.hang_for)
     );
     out.push_str("|:-:|--:|---|---|---|---|\n");
     for row in &results.rows {
-        let n = if row.pipelines == 0 {
-            String::new()
-        } else {
-            count(row.pipelines)
+        let n = match (row.references.first(), row.references.last()) {
+            (Some(shortest), Some(longest)) => format!(
+                "{}; {} ({}–{})",
+                count(row.pipelines),
+                seconds(row.references[row.references.len() / 2]),
+                seconds(*shortest),
+                seconds(*longest)
+            ),
+            _ => String::new(),
         };
         let _ = writeln!(
             out,
@@ -102,13 +107,16 @@ pub fn markdown(results: &Results) -> String {
     let _ = writeln!(
         out,
         "\n- **N**: pipelines in each run, after {} unmeasured; N is grown until a run without a \
-         fault lasts {}, and that run is the reference. The fault is thrown {} after the app \
-         starts.\n\
+         fault lasts {}. Then {} runs without a fault give the reference: their median measured \
+         time (shortest–longest in brackets: the noise of this machine). The fault is thrown {} \
+         after the app starts.\n\
          - **lost**: pipelines of the N that gave no result: failed, or never run because the \
          app stopped first (the app's own `summary:` line says how many were ok; an app that dies \
          prints none, and all N count as lost).\n\
          - **+x s**: the run's measured time (`elapsed_ms` of its `summary:` line) minus the \
-         reference run's: what the fault cost the run in all, the longest stall included.\n\
+         reference: what the fault cost the run in all, the longest stall included. The apps \
+         print nothing per pipeline under `--repeat`, so a stall is seen only through this \
+         total; read it against the reference's spread.\n\
          - **survived**: the app finished all N with none lost.\n\
          - **crash**: the component's process is killed (`SIGKILL`); in steps 02 to 05 that \
          process is the app. Step 05 also loads its own `panicking_processor` fixture (panics \
@@ -127,6 +135,7 @@ pub fn markdown(results: &Results) -> String {
          the steps' own crates (the post fixes those steps' code).",
         WARMUP_SHOWN,
         seconds(timing.run_for),
+        super::REFERENCE_RUNS,
         seconds(timing.fault_at)
     );
     out.push('\n');
