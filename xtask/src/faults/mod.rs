@@ -130,8 +130,14 @@ const ROWS: [Row; 6] = [
 const FIXTURES: &str = "bench/fault_fixtures";
 /// The component every fault is thrown at in steps 06 to 08: the first stage of the pipeline.
 const COMPONENT: &str = "service1";
-/// Step 08's queues for this command: apart from the tests, the bench and `docker compose`.
-const QUEUE_PREFIX: &str = "faults.";
+/// Step 08's queues for this command: apart from the tests, the bench, `docker compose`, and a
+/// smoke run of this command on the same broker.
+fn queue_prefix(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Full => "faults.",
+        Mode::Smoke => "faults-smoke.",
+    }
+}
 /// Unmeasured pipelines before each run's N.
 const WARMUP: usize = 20;
 /// Runs without a fault per step; their median is the reference for the time a fault adds.
@@ -397,7 +403,10 @@ fn measure_row(
         }
     }
     references.sort_unstable();
-    let reference = references[references.len() / 2];
+    let reference = Reference {
+        median: references[references.len() / 2],
+        spread: references[references.len() - 1] - references[0],
+    };
     result.references = references;
 
     let signals = if cfg!(unix) {
@@ -505,7 +514,7 @@ fn scenario(
     context: &mut Context,
     row: &Row,
     pipelines: usize,
-    reference: Duration,
+    reference: Reference,
     fault: Fault,
 ) -> Cell {
     let what = match (fault, row.kind) {
@@ -547,7 +556,7 @@ fn fault_name(fault: Fault) -> &'static str {
 }
 
 /// Step 05's crashes: a plugin that panics (the step's own fixture) and one that aborts (ours).
-fn crash_plugins(context: &mut Context, row: &Row, pipelines: usize, reference: Duration) -> Cell {
+fn crash_plugins(context: &mut Context, row: &Row, pipelines: usize, reference: Reference) -> Cell {
     let plugin_dir = match copy_plugins(context) {
         Ok(dir) => dir,
         Err(why) => return Cell::failed(why),
@@ -635,7 +644,7 @@ impl Observed {
 
     /// One line: did the app survive, how many of the N pipelines gave no result, how much
     /// longer the run took than the reference.
-    fn describe(&self, pipelines: usize, reference: Option<Duration>) -> String {
+    fn describe(&self, pipelines: usize, reference: Option<Reference>) -> String {
         let mut text = match (&self.ended.status, &self.summary) {
             (None, _) => "did not finish in time; stopped".to_string(),
             (Some(status), Some(summary)) => {
@@ -677,7 +686,7 @@ impl Observed {
         text
     }
 
-    fn cell(&self, pipelines: usize, reference: Duration) -> Cell {
+    fn cell(&self, pipelines: usize, reference: Reference) -> Cell {
         if let Some(trouble) = &self.trouble {
             return Cell::failed(trouble.clone());
         }
@@ -720,10 +729,27 @@ fn short_status(status: &std::process::ExitStatus) -> String {
     }
 }
 
-/// `+1.23 s` or `-0.05 s`: the faulted run's measured time minus the reference run's.
-fn added_time(elapsed: Duration, reference: Duration) -> String {
-    let difference = elapsed.as_secs_f64() - reference.as_secs_f64();
-    format!("{difference:+.2} s")
+/// The time a fault adds is measured against this.
+#[derive(Debug, Clone, Copy)]
+struct Reference {
+    /// The median measured time of the runs without a fault.
+    median: Duration,
+    /// Their longest minus their shortest: how much a run varies with no fault at all.
+    spread: Duration,
+}
+
+/// `+1.23 s` or `-0.05 s`: the faulted run's measured time minus the reference's, flagged when
+/// it is no larger than the runs without a fault differ among themselves.
+fn added_time(elapsed: Duration, reference: Reference) -> String {
+    let difference = elapsed.as_secs_f64() - reference.median.as_secs_f64();
+    if difference.abs() <= reference.spread.as_secs_f64() {
+        format!(
+            "{difference:+.2} s, within the {:.2} s that runs without a fault vary",
+            reference.spread.as_secs_f64()
+        )
+    } else {
+        format!("{difference:+.2} s")
+    }
 }
 
 fn seconds(duration: Duration) -> String {
@@ -781,7 +807,10 @@ impl Services {
                 }
             }
             Kind::Broker => {
-                let env = vec![("QUEUE_PREFIX".to_string(), QUEUE_PREFIX.to_string())];
+                let env = vec![(
+                    "QUEUE_PREFIX".to_string(),
+                    queue_prefix(context.mode).to_string(),
+                )];
                 for name in ["service1", "service2"] {
                     services.managed.push(Managed::start(
                         name,
@@ -1073,7 +1102,8 @@ fn throw(
                     .find(|s| s.name == COMPONENT && s.restart)
                     .ok_or("no service1 to retire")?;
                 old.restart = false;
-                let env = vec![("QUEUE_PREFIX".to_string(), QUEUE_PREFIX.to_string())];
+                // The app's environment for step 08 is the queue prefix the workers need.
+                let env = services.app_env.clone();
                 let log = scratch.join("step08-service1-upgraded.log");
                 let new = Managed::start(COMPONENT, component_file, env, log)?;
                 services.managed.push(new);
@@ -1113,15 +1143,22 @@ mod tests {
     }
 
     #[test]
-    fn added_time_is_signed_and_in_seconds() {
-        let reference = Duration::from_millis(4000);
+    fn added_time_is_signed_in_seconds_and_flagged_inside_the_noise() {
+        let reference = Reference {
+            median: Duration::from_millis(4000),
+            spread: Duration::from_millis(100),
+        };
         assert_eq!(
             added_time(Duration::from_millis(7030), reference),
             "+3.03 s"
         );
         assert_eq!(
             added_time(Duration::from_millis(3950), reference),
-            "-0.05 s"
+            "-0.05 s, within the 0.10 s that runs without a fault vary"
+        );
+        assert_eq!(
+            added_time(Duration::from_millis(3800), reference),
+            "-0.20 s"
         );
     }
 

@@ -116,7 +116,8 @@ pub fn markdown(results: &Results) -> String {
          - **+x s**: the run's measured time (`elapsed_ms` of its `summary:` line) minus the \
          reference: what the fault cost the run in all, the longest stall included. The apps \
          print nothing per pipeline under `--repeat`, so a stall is seen only through this \
-         total; read it against the reference's spread.\n\
+         total, and a figure no larger than the spread of the runs without a fault is marked \
+         as such.\n\
          - **survived**: the app finished all N with none lost.\n\
          - **crash**: the component's process is killed (`SIGKILL`); in steps 02 to 05 that \
          process is the app. Step 05 also loads its own `panicking_processor` fixture (panics \
