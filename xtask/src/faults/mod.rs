@@ -635,6 +635,8 @@ struct Observed {
     notes: Vec<String>,
     /// The command could not do its part (start the services, find `ps`).
     trouble: Option<String>,
+    /// The run ended before the fault could be thrown: it shows nothing about the fault.
+    missed: bool,
 }
 
 impl Observed {
@@ -690,6 +692,12 @@ impl Observed {
         if let Some(trouble) = &self.trouble {
             return Cell::failed(trouble.clone());
         }
+        if self.missed {
+            return Cell::explained(
+                "not measured: the run ended before the fault was thrown (it ran faster than \
+                 the runs without a fault)",
+            );
+        }
         let survived = self.status_ok()
             && self
                 .summary
@@ -697,7 +705,7 @@ impl Observed {
                 .is_some_and(|s| s.failed == 0 && s.ok == pipelines);
         Cell {
             text: self.describe(pipelines, Some(reference)),
-            survived: Some(survived),
+            survived: (!self.missed).then_some(survived),
             failed: false,
         }
     }
@@ -902,6 +910,7 @@ fn run_once(
                 summary: None,
                 notes,
                 trouble: Some(why),
+                missed: false,
             };
         }
     };
@@ -937,6 +946,7 @@ fn run_once(
                 summary: None,
                 notes,
                 trouble: Some(why),
+                missed: false,
             };
         }
     };
@@ -1041,9 +1051,7 @@ fn run_once(
             _ => {}
         }
     });
-    if matches!(stage, Stage::Waiting) {
-        notes.push("the run ended before the fault was thrown".to_string());
-    }
+    let missed = matches!(stage, Stage::Waiting);
     if let Stage::Thrown { .. } = stage
         && row.kind == Kind::Children
     {
@@ -1058,6 +1066,7 @@ fn run_once(
         summary,
         notes,
         trouble,
+        missed,
     }
 }
 
