@@ -716,7 +716,7 @@ impl Observed {
             context.notes.push(format!(
                 "Step {} ({what}): the app's stderr ended with `{}`",
                 row.step,
-                shorten(&self.ended.stderr_tail, 240)
+                shorten(&without_root(&self.ended.stderr_tail, &context.root), 240)
             ));
         }
     }
@@ -762,6 +762,13 @@ fn added_time(elapsed: Duration, reference: Reference) -> String {
 
 fn seconds(duration: Duration) -> String {
     format!("{:.1} s", duration.as_secs_f64())
+}
+
+/// `text` with the repository's own path left out, so the report reads the same on any machine.
+fn without_root(text: &str, root: &Path) -> String {
+    let mut root = root.display().to_string();
+    root.push(std::path::MAIN_SEPARATOR);
+    text.replace(&root, "")
 }
 
 fn shorten(text: &str, limit: usize) -> String {
@@ -1183,6 +1190,16 @@ mod tests {
             short_status(&std::process::ExitStatus::from_raw(9)),
             "SIGKILL"
         );
+    }
+
+    #[test]
+    fn the_repository_path_is_left_out_of_an_error_line() {
+        let root = Path::new("/repo");
+        let line = format!(
+            "error: /repo{}target/x.so panicked",
+            std::path::MAIN_SEPARATOR
+        );
+        assert_eq!(without_root(&line, root), "error: target/x.so panicked");
     }
 
     #[test]

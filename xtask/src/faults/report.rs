@@ -173,7 +173,7 @@ fn what_it_shows(rows: &[RowResult]) -> String {
             .filter(|row| cell(row).survived == Some(true))
             .collect();
         match survivors.first() {
-            Some(first) if survivors.len() == measured.len() => {
+            Some(first) if survivors.len() == rows.len() => {
                 let _ = write!(
                     out,
                     " Every step came through {name} with no pipeline lost: it cost time, not \
