@@ -8,6 +8,8 @@
 //!   report shown in the root README; `--smoke` runs it in miniature to prove it still works.
 //! - `cargo xtask wine` builds steps 00 to 07 for Windows and runs them under Wine (Linux), to
 //!   show on this machine what a Windows reader sees.
+//! - `cargo xtask faults` throws the same faults at every step and writes what each survived
+//!   beside the bench's report; `--smoke` likewise.
 //!
 //! `cargo xtask` is an alias, set in the root `.cargo/config.toml`, for
 //! `cargo run --quiet --package xtask --`. Automation written in Rust rather than in shell
@@ -17,6 +19,7 @@
 //!
 //! - `steps`: the nine steps in order, what each needs to run, and the invariant lines.
 //! - `bench`: `cargo xtask bench`, with its report.
+//! - `faults`: `cargo xtask faults`, with its report.
 //! - `journey`: `cargo xtask journey`.
 //! - `wine`: `cargo xtask wine`.
 //! - `cargo`: starts Cargo in a workspace, building into that workspace's own `target/`.
@@ -34,6 +37,7 @@ mod cargo;
 mod child;
 #[cfg(test)]
 mod conventions;
+mod faults;
 mod journey;
 #[cfg(test)]
 mod readme_commands;
@@ -56,6 +60,8 @@ Commands:
             README's results block. `bench --smoke`: a few pipelines per row, debug builds
   wine      build steps 00-07 for Windows (x86_64-pc-windows-gnu) and run each under Wine;
             needs wine and x86_64-w64-mingw32-gcc (Linux)
+  faults    throw the same faults (crash, hang, upgrade) at every step's programs; write
+            bench/results/faults.md and the README's fault block. `faults --smoke`: short runs
   help      show this message
 ";
 
@@ -64,6 +70,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("journey") => journey::run(),
         Some("bench") => bench::command(&args[1..]),
+        Some("faults") => faults::command(&args[1..]),
         Some("test") => test_all::run(),
         Some("wine") => wine::run(),
         Some("help" | "--help" | "-h") | None => {

@@ -80,10 +80,15 @@ pub const STEPS: [Step; 9] = [
     },
 ];
 
-/// The benchmark programs' own workspaces (see `cargo xtask bench`). They are tested, linted and
+/// The benchmark programs' own workspaces (see `cargo xtask bench` and `cargo xtask faults`). They are tested, linted and
 /// held to the same conventions as the steps. `bench/measure` is not here: it is a member of the
 /// root workspace, tested with `xtask`.
-pub const BENCH_WORKSPACES: [&str; 3] = ["bench/direct_call", "bench/dyn_call", "bench/floors"];
+pub const BENCH_WORKSPACES: [&str; 4] = [
+    "bench/direct_call",
+    "bench/dyn_call",
+    "bench/fault_fixtures",
+    "bench/floors",
+];
 
 /// The repository root: the parent of this crate's directory. Read at run time (Cargo sets
 /// `CARGO_MANIFEST_DIR` for the programs it runs) so that a moved checkout still finds itself.

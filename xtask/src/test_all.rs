@@ -1,8 +1,8 @@
 //! `cargo xtask test`: run `cargo test` in this crate, in every step and in every benchmark
-//! workspace, streaming the output; then a smoke run of `cargo xtask bench`, so the measuring
-//! command cannot rot; then one summary table and one closing line with the totals. Each
-//! workspace builds into its own `target/`, whatever `CARGO_TARGET_DIR` says (see
-//! `cargo::in_workspace`).
+//! workspace, streaming the output; then smoke runs of `cargo xtask bench` and `cargo xtask
+//! faults`, so the measuring commands cannot rot; then one summary table and one closing line
+//! with the totals. Each workspace builds into its own `target/`, whatever `CARGO_TARGET_DIR`
+//! says (see `cargo::in_workspace`).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use crate::bench;
 use crate::cargo;
 use crate::child;
+use crate::faults;
 use crate::steps::{self, BENCH_WORKSPACES, STEPS};
 use crate::table::{self, Table};
 
@@ -87,6 +88,24 @@ pub fn run() -> ExitCode {
     };
     table.push(vec![
         "bench --smoke".to_string(),
+        smoke,
+        String::new(),
+        String::new(),
+        String::new(),
+        table::seconds(started.elapsed()),
+    ]);
+
+    eprintln!("\n==> cargo xtask faults --smoke");
+    let started = Instant::now();
+    let smoke = match faults::run(bench::Mode::Smoke) {
+        Ok(()) => "ok".to_string(),
+        Err(error) => {
+            any_failed = true;
+            format!("FAILED: {error}")
+        }
+    };
+    table.push(vec![
+        "faults --smoke".to_string(),
         smoke,
         String::new(),
         String::new(),

@@ -20,6 +20,8 @@
 mod machine;
 mod report;
 
+pub(crate) use report::count;
+
 use std::fmt;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -70,17 +72,17 @@ impl Pace {
 
 /// A program that prints a `summary:` line: a binary of one of the repository's workspaces.
 #[derive(Debug, Clone, Copy)]
-struct Program {
+pub(crate) struct Program {
     /// Workspace directory, relative to the repository root.
-    workspace: &'static str,
+    pub(crate) workspace: &'static str,
     /// Binary name, without the platform's `.exe`.
-    binary: &'static str,
+    pub(crate) binary: &'static str,
     /// Extra environment, such as the queue prefix that keeps step 08's queues apart.
-    env: &'static [(&'static str, &'static str)],
+    pub(crate) env: &'static [(&'static str, &'static str)],
 }
 
 impl Program {
-    fn path(&self, root: &Path, mode: Mode) -> PathBuf {
+    pub(crate) fn path(&self, root: &Path, mode: Mode) -> PathBuf {
         root.join(self.workspace)
             .join("target")
             .join(mode.target_subdir())
@@ -249,7 +251,7 @@ const SCALING: [Scaling; 2] = [
 ];
 
 impl Mode {
-    fn target_subdir(self) -> &'static str {
+    pub(crate) fn target_subdir(self) -> &'static str {
         match self {
             Mode::Full => "release",
             Mode::Smoke => "debug",
@@ -264,7 +266,7 @@ impl Mode {
         }
     }
 
-    fn cargo_profile(self) -> &'static str {
+    pub(crate) fn cargo_profile(self) -> &'static str {
         match self {
             Mode::Full => "release",
             Mode::Smoke => "dev",
@@ -325,8 +327,15 @@ pub struct BoundaryResult {
 /// One scaling run's result.
 pub struct ScalingResult {
     scaling: &'static Scaling,
-    workers: usize,
-    outcome: Outcome,
+    pub(crate) workers: usize,
+    pub(crate) outcome: Outcome,
+}
+
+impl ScalingResult {
+    /// The step the run measured (`07`, `08`).
+    pub(crate) fn step(&self) -> &'static str {
+        self.scaling.step
+    }
 }
 
 /// Everything one `cargo xtask bench` measured.
@@ -420,31 +429,7 @@ pub fn run(mode: Mode) -> Result<(), String> {
         });
     }
 
-    let (work_ms, batch) = mode.scaling_batch();
-    let mut scaling = Vec::new();
-    for run in &SCALING {
-        for workers in WORKER_COUNTS {
-            eprint!(
-                "[scaling] step {} with {workers} worker(s), {batch} pipelines of WORK_MS={work_ms} ... ",
-                run.step
-            );
-            let outcome = match (&broker, run.needs_broker) {
-                (Err(why), true) => Outcome::Skipped(why.clone()),
-                _ => {
-                    let mut args = repeat_args(batch, 2 * workers);
-                    args.extend((run.worker_args)(workers));
-                    let work = work_ms.to_string();
-                    run_program(&root, mode, &run.program, &args, &[("WORK_MS", &work)])
-                }
-            };
-            eprintln!("{outcome}");
-            scaling.push(ScalingResult {
-                scaling: run,
-                workers,
-                outcome,
-            });
-        }
-    }
+    let scaling = run_scaling(&root, mode, &broker);
 
     let results = Results {
         mode,
@@ -464,6 +449,41 @@ pub fn run(mode: Mode) -> Result<(), String> {
         return Err("some measurements failed (see FAILED above)".into());
     }
     Ok(())
+}
+
+/// The scaling runs: each step of [`SCALING`] at 1, 2 and 4 workers, a fixed batch with `WORK_MS`
+/// of simulated work per message. `cargo xtask faults` reports them too, as its "load grows".
+pub(crate) fn run_scaling(
+    root: &Path,
+    mode: Mode,
+    broker: &Result<(), String>,
+) -> Vec<ScalingResult> {
+    let (work_ms, batch) = mode.scaling_batch();
+    let mut scaling = Vec::new();
+    for run in &SCALING {
+        for workers in WORKER_COUNTS {
+            eprint!(
+                "[scaling] step {} with {workers} worker(s), {batch} pipelines of WORK_MS={work_ms} ... ",
+                run.step
+            );
+            let outcome = match (&broker, run.needs_broker) {
+                (Err(why), true) => Outcome::Skipped(why.clone()),
+                _ => {
+                    let mut args = repeat_args(batch, 2 * workers);
+                    args.extend((run.worker_args)(workers));
+                    let work = work_ms.to_string();
+                    run_program(root, mode, &run.program, &args, &[("WORK_MS", &work)])
+                }
+            };
+            eprintln!("{outcome}");
+            scaling.push(ScalingResult {
+                scaling: run,
+                workers,
+                outcome,
+            });
+        }
+    }
+    scaling
 }
 
 /// The round with the median p50. Any failed or skipped round decides the outcome instead: a row
@@ -498,7 +518,7 @@ fn repeat_args(repeat: usize, warmup: usize) -> Vec<String> {
 
 /// Can the broker rows run? Without a broker they are skipped, except in a smoke run on CI,
 /// where a missing broker must fail the build rather than hide a broken step 08.
-fn broker_check(mode: Mode) -> Result<(), String> {
+pub(crate) fn broker_check(mode: Mode) -> Result<(), String> {
     match broker::check_reachable(&broker::amqp_addr()) {
         Ok(()) => Ok(()),
         Err(why) if mode == Mode::Smoke && std::env::var("CI").is_ok_and(|ci| ci == "true") => {
@@ -520,7 +540,18 @@ fn build_all(root: &Path, mode: Mode) -> Result<(), String> {
         .collect();
     workspaces.sort_unstable();
     workspaces.dedup();
-    for workspace in workspaces {
+    build_workspaces(root, mode, &workspaces, &[])
+}
+
+/// Builds each workspace into its own `target/` with `extra_args` (such as `--workspace`), with
+/// Cargo's progress shown.
+pub(crate) fn build_workspaces(
+    root: &Path,
+    mode: Mode,
+    workspaces: &[&str],
+    extra_args: &[&str],
+) -> Result<(), String> {
+    for &workspace in workspaces {
         eprintln!(
             "==> cargo build --profile {} in {workspace}",
             mode.cargo_profile()
@@ -529,7 +560,9 @@ fn build_all(root: &Path, mode: Mode) -> Result<(), String> {
         // one shared directory: every step has a binary called `app`, and the runs below must
         // find each step's own.
         let mut command = cargo::in_workspace(&root.join(workspace));
-        command.args(["build", "--profile", mode.cargo_profile()]);
+        command
+            .args(["build", "--profile", mode.cargo_profile()])
+            .args(extra_args);
         let finished = child::run_streaming(command, BUILD_LIMIT, |line| println!("{line}"))
             .map_err(|e| format!("cannot start cargo in {workspace}: {e}"))?;
         match finished.status {
@@ -565,14 +598,7 @@ fn run_program(
             return Outcome::Failed(format!("cannot create {}: {e}", stderr_path.display()));
         }
     };
-    let mut command = Command::new(&path);
-    // The programs run as a reader would start the built binary, not under Cargo: the variables
-    // Cargo set for `cargo xtask` would make step 06's app believe `cargo run` started it.
-    for (name, _) in std::env::vars_os() {
-        if name.to_str().is_some_and(is_set_by_cargo_run) {
-            command.env_remove(name);
-        }
-    }
+    let mut command = command_outside_cargo(&path);
     command
         .args(args)
         .current_dir(&workspace)
@@ -612,6 +638,18 @@ fn run_program(
     }
 }
 
+/// A command for `program` as a reader would start the built binary, not under Cargo: the
+/// variables Cargo set for `cargo xtask` would make step 06's app believe `cargo run` started it.
+pub(crate) fn command_outside_cargo(program: &Path) -> Command {
+    let mut command = Command::new(program);
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(is_set_by_cargo_run) {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
 /// Variables `cargo run` sets for the program it runs (`CARGO`, `CARGO_MANIFEST_DIR`,
 /// `CARGO_PKG_NAME`...), as opposed to the reader's own settings such as `CARGO_HOME`.
 fn is_set_by_cargo_run(name: &str) -> bool {
@@ -624,7 +662,7 @@ fn is_set_by_cargo_run(name: &str) -> bool {
 }
 
 /// The last `count` non-empty lines of `text`, joined with ` | ` to stay on one line.
-fn last_lines(text: &str, count: usize) -> String {
+pub(crate) fn last_lines(text: &str, count: usize) -> String {
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     lines[lines.len().saturating_sub(count)..].join(" | ")
 }

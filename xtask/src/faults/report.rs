@@ -1,0 +1,228 @@
+//! The faults' results as a reader sees them: one Markdown table, what its figures are, which
+//! step first comes through each fault, and the block of the root README between its two fault
+//! markers.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::{Cell, Mode, Results, RowResult, seconds};
+
+/// The README's fault block lies between these two lines; the command rewrites what is between.
+pub const README_BEGIN: &str = "<!-- fault table: begin (written by `cargo xtask faults`) -->";
+pub const README_END: &str = "<!-- fault table: end -->";
+
+const MARKDOWN_FILE: &str = "faults.md";
+
+/// A whole number with thousands separators, as the bench writes them.
+pub fn count(value: usize) -> String {
+    crate::bench::count(value as f64)
+}
+
+/// Writes the Markdown into `bench/results/` and the README block (full run), or into `scratch`
+/// (smoke run). Returns the files written.
+pub fn write(
+    results: &Results,
+    markdown: &str,
+    scratch: &Path,
+    root: &Path,
+) -> Result<Vec<PathBuf>, String> {
+    let save = |path: &Path, text: &str| {
+        fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+    if results.mode == Mode::Smoke {
+        let path = scratch.join(MARKDOWN_FILE);
+        save(&path, markdown)?;
+        return Ok(vec![path]);
+    }
+    let dir = root.join("bench").join("results");
+    fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let path = dir.join(MARKDOWN_FILE);
+    save(&path, markdown)?;
+    let readme_path = root.join("README.md");
+    let readme = fs::read_to_string(&readme_path)
+        .map_err(|e| format!("cannot read {}: {e}", readme_path.display()))?;
+    let updated = replace_block(&readme, markdown).ok_or_else(|| {
+        format!(
+            "{} has no fault block: add the lines `{README_BEGIN}` and `{README_END}`",
+            readme_path.display()
+        )
+    })?;
+    save(&readme_path, &updated)?;
+    Ok(vec![path, readme_path])
+}
+
+/// `readme` with the text between the markers replaced by `block`; `None` without both markers.
+fn replace_block(readme: &str, block: &str) -> Option<String> {
+    let begin = readme.find(README_BEGIN)? + README_BEGIN.len();
+    let end = begin + readme[begin..].find(README_END)?;
+    Some(format!(
+        "{}\n{}\n{}",
+        &readme[..begin],
+        block.trim_end(),
+        &readme[end..]
+    ))
+}
+
+/// The table, what its figures are, and what they show.
+pub fn markdown(results: &Results) -> String {
+    let mut out = String::new();
+    let build = match results.mode {
+        Mode::Full => "release builds",
+        Mode::Smoke => "debug builds, smoke run: short runs, not a measurement",
+    };
+    let timing = results.timing;
+    let _ = writeln!(
+        out,
+        "Measured with `cargo xtask faults` ({build}), on the machine of the cost table above.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| Step | N, run without a fault | A component crashes | A component hangs for {} | A component is upgraded while the app runs | Load grows |",
+        seconds(timing.hang_for)
+    );
+    out.push_str("|:-:|--:|---|---|---|---|\n");
+    for row in &results.rows {
+        let n = match (row.references.first(), row.references.last()) {
+            (Some(shortest), Some(longest)) => format!(
+                "{}; {} ({}–{})",
+                count(row.pipelines),
+                seconds(row.references[row.references.len() / 2]),
+                seconds(*shortest),
+                seconds(*longest)
+            ),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "| {} {} | {n} | {} | {} | {} | {} |",
+            row.step,
+            row.name,
+            cell(&row.crash),
+            cell(&row.hang),
+            cell(&row.upgrade),
+            cell(&row.load)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n- **N**: pipelines in each run, after {} unmeasured; N is grown until a run without a \
+         fault lasts {}. Then {} runs without a fault give the reference: their median measured \
+         time (shortest–longest in brackets: the noise of this machine). The fault is thrown {} \
+         after the app starts.\n\
+         - **lost**: pipelines of the N that gave no result: failed, or never run because the \
+         app stopped first (the app's own `summary:` line says how many were ok; an app that dies \
+         prints none, and all N count as lost).\n\
+         - **+x s**: the run's measured time (`elapsed_ms` of its `summary:` line) minus the \
+         reference: what the fault cost the run in all, the longest stall included. The apps \
+         print nothing per pipeline under `--repeat`, so a stall is seen only through this \
+         total, and a figure no larger than the spread of the runs without a fault is marked \
+         as such.\n\
+         - **survived**: the app finished all N with none lost.\n\
+         - **crash**: the component's process is killed (`SIGKILL`); in steps 02 to 05 that \
+         process is the app. Step 05 also loads its own `panicking_processor` fixture (panics \
+         on its first call) and `bench/fault_fixtures`' `aborting_processor` (aborts halfway).\n\
+         - **hang**: the component's process is stopped (`SIGSTOP`), then continued (`SIGCONT`).\n\
+         - **upgrade**: a new file (a copy of the same release build) is renamed over \
+         `service1`'s executable and the old process is asked to stop (`SIGTERM`): step 06's \
+         app restarts its child from the new file; in step 07 the service manager does; in step \
+         08 a new worker is started before the old one stops.\n\
+         - Steps 07 and 08 run their services outside the app (`SERVICE1_URL`/`SERVICE2_URL`, \
+         `--workers external`), started by the command and started again when they exit, as a \
+         service manager (systemd, `docker compose`'s `restart:`) would.\n\
+         - **Load grows**: the scaling table of the bench, run again here: pipelines per second \
+         at 1, 2 and 4 workers against one.\n\
+         - Steps 02 and 03/04 run through `bench/direct_call` and `bench/dyn_call`, which link \
+         the steps' own crates (the post fixes those steps' code).",
+        WARMUP_SHOWN,
+        seconds(timing.run_for),
+        super::REFERENCE_RUNS,
+        seconds(timing.fault_at)
+    );
+    out.push('\n');
+    out.push_str(&what_it_shows(&results.rows));
+    for note in &results.notes {
+        let _ = writeln!(out, "\n{note}");
+    }
+    out
+}
+
+const WARMUP_SHOWN: usize = super::WARMUP;
+
+/// A cell's text, safe inside a Markdown table.
+fn cell(cell: &Cell) -> String {
+    cell.text.replace('|', "\\|")
+}
+
+/// Which step first comes through each fault, and where its price is.
+fn what_it_shows(rows: &[RowResult]) -> String {
+    let mut out = String::from("**What it shows.**");
+    for (name, column) in [
+        ("a crash", 0),
+        ("a hang", 1),
+        ("an upgrade while the app runs", 2),
+    ] {
+        let cell = |row: &RowResult| [&row.crash, &row.hang, &row.upgrade][column].clone();
+        let measured: Vec<&RowResult> = rows
+            .iter()
+            .filter(|row| cell(row).survived.is_some())
+            .collect();
+        let survivors: Vec<&RowResult> = measured
+            .iter()
+            .copied()
+            .filter(|row| cell(row).survived == Some(true))
+            .collect();
+        match survivors.first() {
+            Some(first) if survivors.len() == rows.len() => {
+                let _ = write!(
+                    out,
+                    " Every step came through {name} with no pipeline lost: it cost time, not \
+                     results (step {}: {}).",
+                    first.step,
+                    cell(first).text
+                );
+            }
+            Some(first) => {
+                let _ = write!(
+                    out,
+                    " The first step to come through {name} with no pipeline lost is step {} \
+                     ({}): {}.",
+                    first.step,
+                    first.name,
+                    cell(first).text
+                );
+            }
+            None => {
+                let _ = write!(out, " No step came through {name} with no pipeline lost.");
+            }
+        }
+    }
+    out.push_str(
+        " Each survival is paid for on every pipeline, fault or not: what it costs is that \
+         step's row in the cost table above (the p50 of one pipeline and the pipelines per \
+         second at its boundary, against the direct call and against the bare transport).\n",
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_block_between_the_markers_is_replaced_and_the_rest_kept() {
+        let readme = format!("intro\n{README_BEGIN}\nold\n{README_END}\nafter\n");
+        let updated = replace_block(&readme, "new table\n").unwrap();
+        assert_eq!(
+            updated,
+            format!("intro\n{README_BEGIN}\nnew table\n{README_END}\nafter\n")
+        );
+        assert_eq!(replace_block("no markers", "x"), None);
+    }
+
+    #[test]
+    fn a_pipe_in_a_cell_does_not_split_the_table() {
+        let text = Cell::explained("stderr: a | b");
+        assert_eq!(cell(&text), "stderr: a \\| b");
+    }
+}
