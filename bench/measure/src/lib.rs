@@ -33,7 +33,8 @@ use std::time::{Duration, Instant};
 /// What one run of N pipelines measured.
 ///
 /// The line looks like
-/// `summary: requests=1000 ok=1000 failed=0 elapsed_ms=476.120 p50_us=240.500 p99_us=390.000`,
+/// `summary: requests=1000 ok=1000 failed=0 elapsed_ms=476.120 p50_us=240.500 p99_us=390.000
+/// max_us=1204.000`,
 /// optionally followed by step-specific `key=value` fields (`restarts=0`, `concurrency=4`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -46,6 +47,9 @@ pub struct Summary {
     pub p50: Duration,
     /// 99th-percentile latency of one pipeline.
     pub p99: Duration,
+    /// The slowest pipeline: in a run one pipeline at a time, the longest the caller waited, so
+    /// the longest stall a fault caused. Lines printed before this field existed lack it.
+    pub max: Option<Duration>,
     /// Fields after the six shared ones, in order.
     pub extra: Vec<(String, String)>,
 }
@@ -61,6 +65,7 @@ impl Summary {
             elapsed,
             p50: percentile(&latencies, 50),
             p99: percentile(&latencies, 99),
+            max: Some(latencies.last().copied().unwrap_or_default()),
             extra: Vec::new(),
         }
     }
@@ -83,7 +88,7 @@ impl Summary {
 
     /// Reads a line printed by [`Summary`]'s `Display` or by a step's `--repeat`.
     ///
-    /// The six shared fields must all be there, in any order; durations may be whole numbers or
+    /// The six shared fields must all be there, in any order (`max_us` may be missing); durations may be whole numbers or
     /// decimals (steps 06-08 print whole microseconds, step 05 and `bench/` print three
     /// decimals). Unknown fields are kept in [`Summary::extra`].
     pub fn parse(line: &str) -> Result<Summary, ParseError> {
@@ -97,6 +102,7 @@ impl Summary {
         let mut elapsed = None;
         let mut p50 = None;
         let mut p99 = None;
+        let mut max = None;
         let mut extra = Vec::new();
         for field in rest.split_whitespace() {
             let (key, value) = field
@@ -110,6 +116,7 @@ impl Summary {
                 "elapsed_ms" => elapsed = Some(duration(value, 1e-3).ok_or_else(bad)?),
                 "p50_us" => p50 = Some(duration(value, 1e-6).ok_or_else(bad)?),
                 "p99_us" => p99 = Some(duration(value, 1e-6).ok_or_else(bad)?),
+                "max_us" => max = Some(duration(value, 1e-6).ok_or_else(bad)?),
                 _ => extra.push((key.to_string(), value.to_string())),
             }
         }
@@ -121,6 +128,7 @@ impl Summary {
             elapsed: elapsed.ok_or(missing("elapsed_ms"))?,
             p50: p50.ok_or(missing("p50_us"))?,
             p99: p99.ok_or(missing("p99_us"))?,
+            max,
             extra,
         })
     }
@@ -153,6 +161,9 @@ impl fmt::Display for Summary {
             self.p50.as_secs_f64() * 1e6,
             self.p99.as_secs_f64() * 1e6,
         )?;
+        if let Some(max) = self.max {
+            write!(f, " max_us={:.3}", max.as_secs_f64() * 1e6)?;
+        }
         for (key, value) in &self.extra {
             write!(f, " {key}={value}")?;
         }
@@ -359,7 +370,8 @@ mod tests {
         let summary = Summary::of_latencies(micros([2, 1]), Duration::from_micros(1500));
         assert_eq!(
             summary.to_string(),
-            "summary: requests=2 ok=2 failed=0 elapsed_ms=1.500 p50_us=1.000 p99_us=2.000"
+            "summary: requests=2 ok=2 failed=0 elapsed_ms=1.500 p50_us=1.000 p99_us=2.000 \
+             max_us=2.000"
         );
     }
 
@@ -381,6 +393,7 @@ mod tests {
         assert_eq!(summary.p99, Duration::from_micros(390));
         assert_eq!(summary.extra("concurrency"), Some("4"));
         assert_eq!(summary.extra("restarts"), None);
+        assert_eq!(summary.max, None, "a line from before max_us");
     }
 
     #[test]
@@ -536,7 +549,7 @@ mod tests {
         assert!(
             summary
                 .to_string()
-                .ends_with(" p99_us=1.000 restarts=2 concurrency=4"),
+                .ends_with(" p99_us=1.000 max_us=1.000 restarts=2 concurrency=4"),
             "{summary}"
         );
         assert_eq!(summary.extra("restarts"), Some("2"));
