@@ -11,7 +11,9 @@
 //! - **async**: a call now waits on a socket; while it waits, the thread can run other pipelines
 //!   (that is what `--concurrency` uses).
 //! - **fallible**: a service can be down, slow, or answer an error. `Result` makes every caller
-//!   say what happens then; the compiler will not let one forget.
+//!   say what happens then; the compiler will not let one forget. [`CallError`] is the contract's
+//!   own error: it says which service failed and how, in words that fit any transport. The HTTP
+//!   client (`http.rs`) turns what went wrong on the wire into one; nothing here knows HTTP.
 //! - **a request id**: one pipeline now runs in three processes, and the id is what joins their
 //!   three logs.
 //!
@@ -19,12 +21,48 @@
 //! they stay local, synchronous and infallible. Asking a service to check its own answer would
 //! cost a round trip and prove nothing; the app checking what came over the wire is the check
 //! that matters.
+//!
+//! In steps 03 to 05 the contract lived in the `traits` crate, shared by the app and the
+//! components. It moved here: the components no longer implement it (they are plain logic inside
+//! the services), and its new shape, async and fallible, is the app's business alone. The
+//! services' side of the agreement is the JSON bodies in `common`.
 
 use std::future::Future;
+use std::time::Duration;
 
 use common::{ProcessResult, TransformResult};
 
-use crate::http::CallError;
+/// Why a call to a stage failed: which service, where it is (its URL), and what happened.
+#[derive(Debug, thiserror::Error)]
+#[error("{service} at {at} {failure}")]
+pub struct CallError {
+    pub service: &'static str,
+    pub at: String,
+    pub failure: Failure,
+}
+
+/// What went wrong in a call, as a caller needs to tell it apart.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Failure {
+    /// No connection could be made: nothing listens there, or the host cannot be reached.
+    #[error("is unreachable: {0}")]
+    Unreachable(String),
+    /// The connection broke during the call (the service died or was restarted).
+    #[error("dropped the connection: {0}")]
+    ConnectionLost(String),
+    /// No complete answer within the time the caller was prepared to wait.
+    #[error("did not answer within {} ms (raise it with --timeout-ms)", .0.as_millis())]
+    TimedOut(Duration),
+    /// The service refused the request (it is wrong: asking again gets the same answer).
+    #[error("answered {0}")]
+    Refused(String),
+    /// The service failed while answering (it may not next time).
+    #[error("answered {0}")]
+    Failed(String),
+    /// An answer that is not what the contract says.
+    #[error("answered something that is not the contract's JSON: {0}")]
+    BadReply(String),
+}
 
 /// First stage of the pipeline: turns the input into a [`ProcessResult`] and checks it.
 pub trait Processor {

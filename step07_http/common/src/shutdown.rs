@@ -1,5 +1,7 @@
-//! Waiting for the request to stop: Ctrl-C on every OS, and SIGTERM on Unix (what `kill`,
-//! `docker stop` and `docker compose down` send).
+//! Ctrl-C or SIGTERM lets the requests in flight finish. A service hands [`requested`] to
+//! `axum::serve(..).with_graceful_shutdown`: when it resolves, the server stops accepting
+//! connections, finishes what it has, and returns. The app waits on [`stop_requested`] too, to stop
+//! the services it started. SIGTERM is what `kill`, `docker stop` and `docker compose down` send.
 
 use std::fmt;
 
@@ -19,9 +21,8 @@ impl fmt::Display for StopSignal {
     }
 }
 
-/// Resolves when the process is asked to stop. If a handler cannot be installed, that signal is
-/// reported on stderr and never resolves: stopping at once would be worse than not stopping
-/// gracefully.
+/// Resolves when the process is asked to stop. A handler that cannot be installed is reported,
+/// and that signal never resolves: stopping at once would be worse than not stopping gracefully.
 pub async fn stop_requested() -> StopSignal {
     let ctrl_c = async {
         if let Err(error) = tokio::signal::ctrl_c().await {
@@ -50,4 +51,11 @@ pub async fn stop_requested() -> StopSignal {
         () = ctrl_c => StopSignal::CtrlC,
         () = terminate => StopSignal::Terminate,
     }
+}
+
+/// For `with_graceful_shutdown`: resolves on Ctrl-C or SIGTERM, and logs which one came.
+#[cfg(feature = "server")]
+pub async fn requested() {
+    let signal = stop_requested().await;
+    tracing::info!("{signal} received, finishing the requests in flight");
 }
