@@ -1,16 +1,16 @@
 //! Everything that can go wrong between the app and its services: each ends with exit status 1,
-//! one clear `app: ...` line naming the service and its URL, within the timeouts, and no process
+//! one clear `error: ...` line naming the service and its URL, within the timeouts, and no process
 //! left behind.
 
 use std::time::Duration;
 
 use crate::support::{RunningApp, TwoServices, closed_url, last_line, run_app, start_service};
 
-/// The app's error line: the last line of stderr, starting with `app: `.
+/// The app's error line: the last line of stderr, starting with `error: `.
 fn error_line(stderr: &str) -> &str {
     let line = last_line(stderr);
     assert!(
-        line.starts_with("app: "),
+        line.starts_with("error: "),
         "not an error line: {line:?}\nstderr:\n{stderr}"
     );
     line
@@ -105,7 +105,7 @@ async fn a_service_killed_mid_run_ends_the_run_with_a_clear_error() {
     let mut app = RunningApp::start(&["--repeat", "100000000", "--concurrency", "2"], &env);
     app.wait_for_line("Service2:");
     std::thread::sleep(Duration::from_millis(300));
-    services.service1.stop();
+    services.service1.stop().await;
     let run = app.finish();
 
     assert_eq!(run.code, Some(1));
@@ -121,7 +121,7 @@ fn an_unknown_flag_exits_1_with_one_line() {
     let run = run_app(&["--inptu", "3"], &[]);
     assert_eq!(run.code, Some(1));
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
-    assert!(error_line(&run.stderr).contains(r#"unknown argument "--inptu""#));
+    assert!(error_line(&run.stderr).contains("unexpected argument '--inptu'"));
 }
 
 #[cfg(unix)]

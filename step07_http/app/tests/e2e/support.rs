@@ -26,7 +26,7 @@ fn service_binaries() -> &'static [PathBuf] {
 /// Starts one service on a free port, its log discarded, with the extra environment `env`.
 pub async fn start_service(name: &'static str, env: &[(&str, &str)]) -> ChildService {
     let mut env = env.to_vec();
-    env.push(("REQUEST_LOG", "off"));
+    env.push(("RUST_LOG", "warn"));
     ChildService::start(name, service_binary(name), &env, Stdio::null())
         .await
         .unwrap()
@@ -34,7 +34,7 @@ pub async fn start_service(name: &'static str, env: &[(&str, &str)]) -> ChildSer
 
 /// Starts one service on a free port, writing its log, one line per request, into `log`.
 pub async fn start_service_logging_to(name: &'static str, log: File) -> ChildService {
-    let env = [("REQUEST_LOG", "on")];
+    let env = [("RUST_LOG", "info")];
     ChildService::start(name, service_binary(name), &env, Stdio::from(log))
         .await
         .unwrap()
@@ -110,10 +110,6 @@ impl RunningApp {
         }
     }
 
-    pub fn id(&self) -> u32 {
-        self.child.id()
-    }
-
     /// Waits for the first stdout line starting with `prefix` and returns it.
     pub fn wait_for_line(&mut self, prefix: &str) -> String {
         let deadline = Instant::now() + LIMIT;
@@ -163,7 +159,7 @@ impl RunningApp {
     #[cfg(unix)]
     pub fn terminate(&self) {
         let status = Command::new("kill")
-            .args(["-TERM", &self.id().to_string()])
+            .args(["-TERM", &self.child.id().to_string()])
             .status();
         assert!(status.unwrap().success());
     }
