@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
+use anyhow::{Context, bail};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
@@ -30,37 +31,9 @@ pub const STARTUP_TIMEOUT: Duration = Duration::from_secs(10);
 /// A service process this app started. Dropping it kills the process.
 #[derive(Debug)]
 pub struct ChildService {
-    name: &'static str,
+    pub name: &'static str,
+    pub url: String,
     child: Child,
-    url: String,
-}
-
-/// Why a service could not be started.
-#[derive(Debug, thiserror::Error)]
-pub enum StartError {
-    #[error(
-        "{name} is not built: {} does not exist; run `cargo build` in step07_http/, or set \
-         {}_URL to a running {name}", binary.display(), name.to_uppercase()
-    )]
-    NotBuilt { name: &'static str, binary: PathBuf },
-    #[error("cannot build the services: {0}")]
-    Build(String),
-    #[error("cannot start {name} from {}: {source}", binary.display())]
-    Spawn {
-        name: &'static str,
-        binary: PathBuf,
-        source: std::io::Error,
-    },
-    #[error(
-        "{name} did not say where it listens within {} s (see its log above)",
-        STARTUP_TIMEOUT.as_secs()
-    )]
-    Silent { name: &'static str },
-    #[error(
-        "{name} exited or wrote something unexpected instead of `{name} listening on http://...` \
-         (see its log above)"
-    )]
-    NoAnnouncement { name: &'static str },
 }
 
 impl ChildService {
@@ -73,7 +46,7 @@ impl ChildService {
         binary: &Path,
         env: &[(&str, &str)],
         log: Stdio,
-    ) -> Result<Self, StartError> {
+    ) -> anyhow::Result<Self> {
         let mut child = Command::new(binary)
             .env("PORT", "0")
             .env("BIND_ADDR", "127.0.0.1")
@@ -83,32 +56,25 @@ impl ChildService {
             .stderr(log)
             .kill_on_drop(true)
             .spawn()
-            .map_err(|source| StartError::Spawn {
-                name,
-                binary: binary.to_path_buf(),
-                source,
-            })?;
+            .with_context(|| format!("cannot start {name} from {}", binary.display()))?;
         // From here on, dropping `child` (an early return) kills the process.
         let stdout = child
             .stdout
             .take()
-            .ok_or(StartError::NoAnnouncement { name })?;
+            .context("no pipe to the child's stdout")?;
         let (mut stdout, mut line) = (BufReader::new(stdout), String::new());
-        match tokio::time::timeout(STARTUP_TIMEOUT, stdout.read_line(&mut line)).await {
-            Err(_) => return Err(StartError::Silent { name }),
-            Ok(Err(_)) => return Err(StartError::NoAnnouncement { name }),
-            Ok(Ok(_)) => {}
+        let read = tokio::time::timeout(STARTUP_TIMEOUT, stdout.read_line(&mut line)).await;
+        if read.is_err() {
+            let waited = STARTUP_TIMEOUT.as_secs();
+            bail!("{name} did not say where it listens within {waited} s (see its log above)");
         }
-        let url = parse_announcement(&line).ok_or(StartError::NoAnnouncement { name })?;
+        let Some(url) = parse_announcement(&line) else {
+            bail!(
+                "{name} exited or wrote something unexpected instead of `{name} listening on \
+                 http://...` (see its log above)"
+            );
+        };
         Ok(Self { name, child, url })
-    }
-
-    pub fn name(&self) -> &'static str {
-        self.name
-    }
-
-    pub fn url(&self) -> &str {
-        &self.url
     }
 
     /// Kills the process and waits for it to end. A kill, not a graceful stop: these services hold
@@ -118,35 +84,32 @@ impl ChildService {
     }
 }
 
-/// The URL of each service in `names`: the one `given`, or that of a child process started here
+/// The two services, in pipeline order.
+pub const SERVICES: [&str; 2] = ["service1", "service2"];
+
+/// The URL of each of the [`SERVICES`]: the one `given`, or that of a child process started here
 /// for each `None`. The children come back too: dropping them kills them. `quiet` starts them with
 /// `RUST_LOG=warn`, without a log line per request, for measurements.
 pub async fn start_missing(
-    names: [&'static str; 2],
     given: [Option<String>; 2],
     quiet: bool,
-) -> Result<([String; 2], Vec<ChildService>), StartError> {
-    let missing: Vec<&'static str> = (0..2)
-        .filter(|&i| given[i].is_none())
-        .map(|i| names[i])
-        .collect();
+) -> anyhow::Result<([String; 2], Vec<ChildService>)> {
+    let missing: Vec<usize> = (0..2).filter(|&i| given[i].is_none()).collect();
     let mut urls = given.map(Option::unwrap_or_default);
     let mut children = Vec::new();
     if missing.is_empty() {
         return Ok((urls, children));
     }
-    let dir = binaries_dir()?;
-    let to_build = missing.clone();
+    let names: Vec<_> = missing.iter().map(|&i| SERVICES[i]).collect();
     // Cargo may run for minutes: keep it off the async thread.
-    let built = tokio::task::spawn_blocking(move || locate_or_build(&dir, &to_build)).await;
-    let binaries = built.map_err(|error| StartError::Build(error.to_string()))??;
+    let binaries = tokio::task::spawn_blocking(move || locate_or_build(&names)).await??;
     let env: &[(&str, &str)] = if quiet { &[("RUST_LOG", "warn")] } else { &[] };
-    for (name, binary) in missing.into_iter().zip(binaries) {
+    for (i, binary) in missing.into_iter().zip(binaries) {
+        let name = SERVICES[i];
         let child = ChildService::start(name, &binary, env, Stdio::inherit()).await?;
         let variable = format!("{}_URL", name.to_uppercase());
         println!("Started {name} as a child process ({variable} is not set)");
-        let index = if name == names[0] { 0 } else { 1 };
-        urls[index] = child.url().to_string();
+        urls[i] = child.url.clone();
         children.push(child);
     }
     Ok((urls, children))
@@ -158,38 +121,36 @@ fn parse_announcement(line: &str) -> Option<String> {
     url.starts_with("http://").then(|| url.to_string())
 }
 
-/// Where the service binaries are: the directory of the running executable. A test binary runs
-/// from `target/debug/deps/`, one level below the binaries it needs.
-pub fn binaries_dir() -> Result<PathBuf, StartError> {
-    let exe = std::env::current_exe().map_err(|error| {
-        StartError::Build(format!("cannot tell where this program is: {error}"))
-    })?;
-    let mut dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
-    if dir.file_name().is_some_and(|name| name == "deps") {
-        dir.pop();
-    }
-    Ok(dir)
-}
-
 /// The path of the binary `name` in `dir`, with the platform's executable suffix.
 pub fn binary_path(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
 }
 
-/// Makes sure the binaries `names` exist in `dir`, building them first when Cargo started us (see
-/// the module documentation), and returns their paths in the same order. It blocks while Cargo
-/// runs (seconds to minutes): async code calls it through `tokio::task::spawn_blocking`.
-pub fn locate_or_build(dir: &Path, names: &[&'static str]) -> Result<Vec<PathBuf>, StartError> {
+/// Makes sure the binaries `names` exist, building them first when Cargo started us (see the
+/// module documentation), and returns their paths in the same order. They are looked for in the
+/// directory of the running executable; a test binary runs from `target/debug/deps/`, one level
+/// below. This blocks while Cargo runs (seconds to minutes).
+pub fn locate_or_build(names: &[&'static str]) -> anyhow::Result<Vec<PathBuf>> {
+    let exe = std::env::current_exe().context("cannot tell where this program is")?;
+    let mut dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    let dir = dir.as_path();
     if let Some(cargo) = std::env::var_os("CARGO") {
         build_with_cargo(Path::new(&cargo), dir, names)?;
     }
     let located = names.iter().map(|&name| {
         let binary = binary_path(dir, name);
-        if binary.is_file() {
-            Ok(binary)
-        } else {
-            Err(StartError::NotBuilt { name, binary })
+        if !binary.is_file() {
+            let variable = format!("{}_URL", name.to_uppercase());
+            bail!(
+                "{name} is not built: {} does not exist; run `cargo build` in step07_http/, or \
+                 set {variable} to a running {name}",
+                binary.display()
+            );
         }
+        Ok(binary)
     });
     located.collect()
 }
@@ -197,7 +158,7 @@ pub fn locate_or_build(dir: &Path, names: &[&'static str]) -> Result<Vec<PathBuf
 /// `cargo build --workspace --bin service1 --bin service2`, into the directory this app runs
 /// from. `--workspace` keeps the feature selection identical to the `cargo run` that started us,
 /// so the dependencies it already compiled are reused instead of compiled again.
-fn build_with_cargo(cargo: &Path, dir: &Path, names: &[&str]) -> Result<(), StartError> {
+fn build_with_cargo(cargo: &Path, dir: &Path, names: &[&str]) -> anyhow::Result<()> {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
     let missing = names.iter().any(|name| !binary_path(dir, name).is_file());
     // `target/debug` is the `dev` profile; `target/release` and custom profiles use their name.
@@ -228,11 +189,12 @@ fn build_with_cargo(cargo: &Path, dir: &Path, names: &[&str]) -> Result<(), Star
     }
     let status = command
         .status()
-        .map_err(|error| StartError::Build(format!("cannot run {}: {error}", cargo.display())))?;
+        .with_context(|| format!("cannot build the services: cannot run {}", cargo.display()))?;
     if !status.success() {
         let bins = names.join(" --bin ");
-        let detail = format!("`cargo build --bin {bins}` failed ({status}); its errors are above");
-        return Err(StartError::Build(detail));
+        bail!(
+            "cannot build the services: `cargo build --bin {bins}` failed ({status}); its errors are above"
+        );
     }
     Ok(())
 }

@@ -2,8 +2,6 @@
 //! are (`SERVICE1_URL`/`SERVICE2_URL`, or the flags of the same name), and the shared measurement
 //! flags `--repeat`, `--warmup`, `--concurrency` from the `measure` crate.
 
-use std::time::Duration;
-
 use clap::Parser;
 
 /// Step 07: the pipeline of steps 03 to 05, its two components reached over HTTP. A service whose
@@ -56,10 +54,6 @@ impl Cli {
     pub fn urls(&self) -> [Option<String>; 2] {
         [&self.service1_url, &self.service2_url].map(|url| url.clone().filter(|u| !u.is_empty()))
     }
-
-    pub fn timeout(&self) -> Duration {
-        Duration::from_millis(self.timeout_ms)
-    }
 }
 
 /// An `http://` URL. This app is built without TLS, so `https://` is refused here, before any
@@ -87,7 +81,7 @@ mod tests {
     fn the_defaults_run_42_once_with_a_5_s_timeout() {
         let cli = parse(&[]).unwrap();
         assert_eq!(cli.input, 42);
-        assert_eq!(cli.timeout(), Duration::from_secs(5));
+        assert_eq!(cli.timeout_ms, 5000);
         assert_eq!(cli.measure.run_args(), None);
     }
 

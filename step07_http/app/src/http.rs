@@ -49,8 +49,8 @@ pub fn client(timeout: Duration) -> reqwest::Result<reqwest::Client> {
 #[derive(Debug, Clone)]
 pub struct HttpService {
     client: reqwest::Client,
-    name: &'static str,
-    base_url: String,
+    pub name: &'static str,
+    pub base_url: String,
     /// The client's request timeout, to word the error when it fires.
     timeout: Duration,
 }
@@ -63,22 +63,13 @@ impl HttpService {
         base_url: &str,
         timeout: Duration,
     ) -> Self {
-        let base_url = base_url.trim_end_matches('/').to_string();
-        let client = client.clone();
+        let (client, base_url) = (client.clone(), base_url.trim_end_matches('/').into());
         Self {
             client,
             name,
             base_url,
             timeout,
         }
-    }
-
-    pub fn name(&self) -> &'static str {
-        self.name
-    }
-
-    pub fn base_url(&self) -> &str {
-        &self.base_url
     }
 
     /// `POST path` with `{"value": value}`, retried as the module documentation says.
@@ -192,11 +183,8 @@ fn worth_retrying(failure: &Failure) -> bool {
 /// reqwest's own message is "error sending request for url (...)"; the useful part, such as
 /// "Connection refused (os error 111)", is at the bottom of the chain of sources.
 fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut current = error;
-    while let Some(source) = current.source() {
-        current = source;
-    }
-    current.to_string()
+    let causes = std::iter::successors(Some(error), |error| error.source());
+    causes.last().map(ToString::to_string).unwrap_or_default()
 }
 
 /// The [`Processor`] of steps 03 to 05, now a client of service1's `POST /process`.
@@ -259,7 +247,7 @@ mod tests {
         let timeout = Duration::from_secs(5);
         let client = client(timeout).unwrap();
         let service = HttpService::new(&client, "unused", "http://127.0.0.1:9/", timeout);
-        assert_eq!(service.base_url(), "http://127.0.0.1:9");
+        assert_eq!(service.base_url, "http://127.0.0.1:9");
         let processor = HttpProcessor(service.clone());
         assert!(processor.validate(&ProcessResult {
             value: 84,

@@ -12,16 +12,14 @@
 //! Flags: `cargo run -- --help`.
 
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use app::child::{self, ChildService};
+use app::child::{self, ChildService, SERVICES};
 use app::cli::Cli;
 use app::http::{self, HttpProcessor, HttpService, HttpTransformer};
 use app::pipeline::run_pipeline;
 use common::shutdown::stop_requested;
-
-const SERVICES: [&str; 2] = ["service1", "service2"];
 
 // One thread is plenty for a client: while a call waits on its socket, the thread runs the others.
 #[tokio::main(flavor = "current_thread")]
@@ -51,14 +49,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
     // Where each service is: the URL given, or a child process started here.
     let measuring = cli.measure.run_args();
-    let (urls, children) = child::start_missing(SERVICES, cli.urls(), measuring.is_some()).await?;
+    let (urls, children) = child::start_missing(cli.urls(), measuring.is_some()).await?;
 
-    let client = http::client(cli.timeout()).context("cannot set up the HTTP client")?;
+    let timeout = Duration::from_millis(cli.timeout_ms);
+    let client = http::client(timeout).context("cannot set up the HTTP client")?;
     let [service1, service2] =
-        [0, 1].map(|i| HttpService::new(&client, SERVICES[i], &urls[i], cli.timeout()));
+        [0, 1].map(|i| HttpService::new(&client, SERVICES[i], &urls[i], timeout));
     for (title, service) in [("Service1", &service1), ("Service2", &service2)] {
         let health = service.wait_until_healthy().await?;
-        let at = service.base_url();
+        let at = &service.base_url;
         println!("{title}: {} {} at {at}", health.name, health.version);
     }
     let processor = HttpProcessor(service1);
@@ -89,7 +88,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     tracing::info!(id = %request_id, input = cli.input, ok = report.is_ok(), latency_us, "pipeline finished");
     report?.print();
     if !children.is_empty() {
-        let names: Vec<_> = children.iter().map(ChildService::name).collect();
+        let names: Vec<_> = children.iter().map(|child| child.name).collect();
         let stopped = format!("\nStopped {}", names.join(" and "));
         stop(children).await;
         println!("{stopped}");

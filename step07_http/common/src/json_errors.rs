@@ -11,7 +11,6 @@ use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
 use crate::ErrorBody;
@@ -21,28 +20,12 @@ use crate::ErrorBody;
 pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// An error answered to a client: a status and a JSON body `{"error": "..."}`.
-#[derive(Debug)]
-pub struct ApiError {
-    pub status: StatusCode,
-    pub message: String,
-}
+pub type ApiError = (StatusCode, Json<ErrorBody>);
 
-impl ApiError {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            message: message.into(),
-        }
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = ErrorBody {
-            error: self.message,
-        };
-        (self.status, Json(body)).into_response()
-    }
+/// The [`ApiError`] with this status and message.
+pub fn api_error(status: StatusCode, message: impl Into<String>) -> ApiError {
+    let error = message.into();
+    (status, Json(ErrorBody { error }))
 }
 
 /// `axum::Json`, except that a body it refuses is answered with a JSON [`ErrorBody`] instead of
@@ -70,13 +53,13 @@ fn rejection_to_error(rejection: JsonRejection) -> ApiError {
         // serde's own words say what is wrong and where ("missing field `value` at line 1").
         _ => rejection.body_text(),
     };
-    ApiError::new(status, message)
+    api_error(status, message)
 }
 
 /// The answer to a path no route matches.
 pub async fn not_found(request: Request) -> ApiError {
     let (method, path) = (request.method(), request.uri().path());
-    ApiError::new(
+    api_error(
         StatusCode::NOT_FOUND,
         format!("no route for {method} {path}"),
     )
@@ -86,5 +69,5 @@ pub async fn not_found(request: Request) -> ApiError {
 pub async fn method_not_allowed(request: Request) -> ApiError {
     let (method, path) = (request.method(), request.uri().path());
     let message = format!("{method} is not allowed on {path}");
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, message)
+    api_error(StatusCode::METHOD_NOT_ALLOWED, message)
 }

@@ -78,8 +78,8 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
 /// A service's own routes, wrapped in what every service needs on a network. Each layer comes
 /// from the module that says what it handles. `layer` wraps everything added before it, so the
-/// last one is the outermost: the request id is set first, and the log line sees every answer,
-/// the timeout's 503 and the body limit's 413 included.
+/// later a layer, the earlier it sees a request: the request id and its log line come last, so
+/// the log sees every answer, the timeout's 503 and the body limit's 413 included.
 #[cfg(feature = "server")]
 pub fn harden(
     routes: axum::Router,
@@ -87,21 +87,14 @@ pub fn harden(
     request_timeout: std::time::Duration,
 ) -> axum::Router {
     use axum::extract::DefaultBodyLimit;
-    use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+    use axum::middleware::from_fn_with_state;
 
-    routes
+    let routes = routes
         .fallback(json_errors::not_found)
         .method_not_allowed_fallback(json_errors::method_not_allowed)
         .layer(DefaultBodyLimit::max(json_errors::BODY_LIMIT))
-        .layer(axum::middleware::from_fn_with_state(
-            request_timeout,
-            timeout::answer_within,
-        ))
-        .layer(request_id::trace_layer(service))
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(request_id::Numbered::new(
-            service,
-        )))
+        .layer(from_fn_with_state(request_timeout, timeout::answer_within));
+    request_id::around(routes, service)
 }
 
 #[cfg(test)]

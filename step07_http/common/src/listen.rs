@@ -15,12 +15,9 @@ use tokio::net::TcpListener;
 /// Why a service could not start listening.
 #[derive(Debug, thiserror::Error)]
 pub enum ListenError {
-    #[error("{name}={value:?} is not valid: expected {expected}")]
-    Config {
-        name: &'static str,
-        value: String,
-        expected: &'static str,
-    },
+    /// A variable, its value, what was expected.
+    #[error("{0}={1:?} is not valid: expected {2}")]
+    Config(&'static str, String, &'static str),
     #[error(
         "cannot listen on {addr}: {source}; stop whatever uses that port, or set PORT to another \
          one (PORT=0 picks a free one)"
@@ -43,9 +40,9 @@ pub async fn bind(service: &str, default_port: u16) -> Result<TcpListener, Liste
     let listener = TcpListener::bind(addr).await.map_err(bind_error)?;
     let local = listener.local_addr().map_err(bind_error)?;
 
-    let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{service} listening on http://{local}").map_err(ListenError::Announce)?;
-    stdout.flush().map_err(ListenError::Announce)?;
+    // Rust's stdout writes out each line as it ends, so the parent reads this one at once.
+    let announce = writeln!(std::io::stdout(), "{service} listening on http://{local}");
+    announce.map_err(ListenError::Announce)?;
     tracing::info!("{service} ready on http://{local} (Ctrl-C to stop)");
     Ok(listener)
 }
@@ -62,9 +59,6 @@ pub fn env_or<T: FromStr>(
         return Ok(default);
     };
     let value = raw.to_string_lossy().into_owned();
-    value.trim().parse().map_err(|_| ListenError::Config {
-        name,
-        value,
-        expected,
-    })
+    let parsed = value.trim().parse();
+    parsed.map_err(|_| ListenError::Config(name, value, expected))
 }

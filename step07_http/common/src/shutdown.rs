@@ -1,55 +1,27 @@
 //! Ctrl-C or SIGTERM lets the requests in flight finish. A service hands [`requested`] to
 //! `axum::serve(..).with_graceful_shutdown`: when it resolves, the server stops accepting
 //! connections, finishes what it has, and returns. The app waits on [`stop_requested`] too, to stop
-//! the services it started. SIGTERM is what `kill`, `docker stop` and `docker compose down` send.
+//! the services it started. SIGTERM is what `kill`, `docker stop` and `docker compose down` send;
+//! Windows has no such signal.
 
-use std::fmt;
-
-/// Which request to stop arrived.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StopSignal {
-    CtrlC,
-    Terminate,
-}
-
-impl fmt::Display for StopSignal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::CtrlC => "Ctrl-C",
-            Self::Terminate => "SIGTERM",
-        })
-    }
-}
-
-/// Resolves when the process is asked to stop. A handler that cannot be installed is reported,
-/// and that signal never resolves: stopping at once would be worse than not stopping gracefully.
-pub async fn stop_requested() -> StopSignal {
-    let ctrl_c = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            eprintln!("cannot listen for Ctrl-C ({error}); stop the process another way");
-            std::future::pending::<()>().await;
-        }
-    };
-
+/// Resolves when the process is asked to stop, with the name of the signal that asked. A handler
+/// that cannot be installed leaves its signal out: stopping at once would be worse than not
+/// stopping gracefully.
+pub async fn stop_requested() -> &'static str {
     #[cfg(unix)]
     let terminate = async {
         use tokio::signal::unix::{SignalKind, signal};
         match signal(SignalKind::terminate()) {
-            Ok(mut stream) => {
-                stream.recv().await;
-            }
-            Err(error) => {
-                eprintln!("cannot listen for SIGTERM ({error})");
-                std::future::pending::<()>().await;
-            }
+            Ok(mut stream) => stream.recv().await,
+            Err(_) => std::future::pending().await,
         }
     };
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
+    let terminate = std::future::pending::<Option<()>>();
 
     tokio::select! {
-        () = ctrl_c => StopSignal::CtrlC,
-        () = terminate => StopSignal::Terminate,
+        Ok(()) = tokio::signal::ctrl_c() => "Ctrl-C",
+        _ = terminate => "SIGTERM",
     }
 }
 

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::json_errors::ApiError;
+use crate::json_errors::api_error;
 
 /// How long a request may take inside a service before it is abandoned with a 503.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -25,11 +25,9 @@ pub async fn answer_within(
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {
-            let message = format!(
-                "the request took longer than {} ms and was abandoned",
-                limit.as_millis()
-            );
-            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, message).into_response()
+            let ms = limit.as_millis();
+            let message = format!("the request took longer than {ms} ms and was abandoned");
+            api_error(StatusCode::SERVICE_UNAVAILABLE, message).into_response()
         }
     }
 }

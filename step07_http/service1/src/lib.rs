@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use common::json_errors::{ApiError, JsonBody};
+use common::json_errors::{ApiError, JsonBody, api_error};
 use common::{Health, ProcessResult, ValueRequest};
 use component1::Component1;
 
@@ -37,7 +37,7 @@ async fn process(
     }
     match Component1::new().process(request.value) {
         Ok(result) => Ok(Json(result)),
-        Err(overflow) => Err(ApiError::new(
+        Err(overflow) => Err(api_error(
             StatusCode::UNPROCESSABLE_ENTITY,
             overflow.to_string(),
         )),

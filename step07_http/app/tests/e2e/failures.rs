@@ -22,7 +22,7 @@ async fn a_service_that_is_down_is_named_with_its_url() {
     let nobody = closed_url();
     let run = run_app(
         &[],
-        &[("SERVICE1_URL", &nobody), ("SERVICE2_URL", service2.url())],
+        &[("SERVICE1_URL", &nobody), ("SERVICE2_URL", &service2.url)],
     );
 
     assert_eq!(run.code, Some(1));
@@ -39,8 +39,8 @@ async fn a_url_that_points_at_the_wrong_service_is_refused() {
     let run = run_app(
         &[],
         &[
-            ("SERVICE1_URL", service2.url()),
-            ("SERVICE2_URL", service2.url()),
+            ("SERVICE1_URL", &service2.url),
+            ("SERVICE2_URL", &service2.url),
         ],
     );
 
@@ -91,7 +91,7 @@ async fn a_slow_service_times_out_with_a_clear_error() {
     let error = error_line(&run.stderr);
     let expected = format!(
         "service1 at {} did not answer within 300 ms",
-        services.service1.url()
+        services.service1.url
     );
     assert!(error.contains(&expected), "{error}");
 }
@@ -99,7 +99,7 @@ async fn a_slow_service_times_out_with_a_clear_error() {
 #[tokio::test]
 async fn a_service_killed_mid_run_ends_the_run_with_a_clear_error() {
     let services = TwoServices::start(&[]).await;
-    let url1 = services.service1.url().to_string();
+    let url1 = services.service1.url.to_string();
     let env = services.env();
     // Far more pipelines than can finish before the kill.
     let mut app = RunningApp::start(&["--repeat", "100000000", "--concurrency", "2"], &env);

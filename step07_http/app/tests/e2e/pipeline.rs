@@ -11,7 +11,7 @@ async fn with_urls_set_it_uses_those_services_and_starts_none() {
 
     assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
     assert!(!run.stdout.contains("Started"), "{}", run.stdout);
-    let at1 = format!("Service1: service1 0.1.0 at {}", services.service1.url());
+    let at1 = format!("Service1: service1 0.1.0 at {}", services.service1.url);
     assert!(run.stdout.lines().any(|line| line == at1), "{}", run.stdout);
     assert!(
         run.stdout
@@ -92,8 +92,8 @@ async fn warmup_pipelines_run_before_the_measured_ones_and_are_not_counted() {
     let service1 = start_service_logging_to("service1", log).await;
     let service2 = start_service("service2", &[]).await;
     let env = [
-        ("SERVICE1_URL", service1.url()),
-        ("SERVICE2_URL", service2.url()),
+        ("SERVICE1_URL", service1.url.as_str()),
+        ("SERVICE2_URL", service2.url.as_str()),
     ];
     let run = run_app(&["--repeat", "6", "--warmup", "4"], &env);
     // Each log line is written before its answer is sent, so the app's exit means all are there.

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use app::child::{ChildService, binaries_dir, locate_or_build};
+use app::child::{ChildService, locate_or_build};
 
 /// Long enough for a loaded 2-core CI machine, short enough that a hang fails the test.
 pub const LIMIT: Duration = Duration::from_secs(60);
@@ -18,8 +18,7 @@ pub const LIMIT: Duration = Duration::from_secs(60);
 fn service_binaries() -> &'static [PathBuf] {
     static BINARIES: OnceLock<Vec<PathBuf>> = OnceLock::new();
     BINARIES.get_or_init(|| {
-        let dir = binaries_dir().unwrap();
-        locate_or_build(&dir, &["service1", "service2"]).unwrap_or_else(|error| panic!("{error}"))
+        locate_or_build(&["service1", "service2"]).unwrap_or_else(|error| panic!("{error:#}"))
     })
 }
 
@@ -63,8 +62,8 @@ impl TwoServices {
     /// The environment that points the app at them.
     pub fn env(&self) -> [(&'static str, &str); 2] {
         [
-            ("SERVICE1_URL", self.service1.url()),
-            ("SERVICE2_URL", self.service2.url()),
+            ("SERVICE1_URL", &self.service1.url),
+            ("SERVICE2_URL", &self.service2.url),
         ]
     }
 }
