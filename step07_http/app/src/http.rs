@@ -14,8 +14,7 @@
 //!   timeout already waited as long as we were prepared to. Retrying is safe here because both
 //!   calls are idempotent: doing one twice changes nothing.
 //!
-//! The contract's error, [`CallError`], is the pipeline's; this file turns what went wrong on the
-//! wire into it ([`HttpService::failure`]).
+//! The error is the contract's [`CallError`]: [`HttpService::failure`] turns the wire's into it.
 
 use std::time::Duration;
 
@@ -31,8 +30,6 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 pub const MAX_ATTEMPTS: u32 = 3;
 /// Wait before the first retry; doubled before each next one (100 ms, then 200 ms).
 pub const FIRST_BACKOFF: Duration = Duration::from_millis(100);
-/// How long a service has to answer `/health` before the app gives up on it (it may be starting).
-pub const HEALTH_WAIT: Duration = Duration::from_secs(5);
 
 /// The one client the app uses for every call.
 pub fn client(timeout: Duration) -> reqwest::Result<reqwest::Client> {
@@ -56,14 +53,9 @@ pub struct HttpService {
 }
 
 impl HttpService {
-    /// `base_url` is the service's root, such as `http://127.0.0.1:3001`.
-    pub fn new(
-        client: &reqwest::Client,
-        name: &'static str,
-        base_url: &str,
-        timeout: Duration,
-    ) -> Self {
-        let (client, base_url) = (client.clone(), base_url.trim_end_matches('/').into());
+    /// `url` is the service's root, such as `http://127.0.0.1:3001`.
+    pub fn new(client: &reqwest::Client, name: &'static str, url: &str, timeout: Duration) -> Self {
+        let (client, base_url) = (client.clone(), url.trim_end_matches('/').to_string());
         Self {
             client,
             name,
@@ -113,13 +105,12 @@ impl HttpService {
                 // Not one of our services, or a proxy in between: show a bounded piece of it.
                 Err(_) => String::from_utf8_lossy(&body).chars().take(200).collect(),
             };
-            let answer = format!("{}: {message}", status.as_u16());
             let failure = if status.is_server_error() {
-                Failure::Failed(answer)
+                Failure::Failed
             } else {
-                Failure::Refused(answer)
+                Failure::Refused
             };
-            return Err(failure);
+            return Err(failure(format!("{}: {message}", status.as_u16())));
         }
         serde_json::from_slice(&body).map_err(|error| Failure::BadReply(error.to_string()))
     }
@@ -147,33 +138,17 @@ impl HttpService {
         }
     }
 
-    /// Asks `GET /health` until the service answers (it may still be starting), for up to
-    /// [`HEALTH_WAIT`], and checks that the service at that URL is the one we expect.
-    pub async fn wait_until_healthy(&self) -> anyhow::Result<Health> {
-        let deadline = tokio::time::Instant::now() + HEALTH_WAIT;
-        loop {
-            let request = self.client.get(format!("{}/health", self.base_url));
-            match self.send::<Health>(request).await {
-                Ok(health) if health.name == self.name => return Ok(health),
-                Ok(health) => anyhow::bail!(
-                    "{} at {} says it is {:?}: check {}_URL",
-                    self.name,
-                    self.base_url,
-                    health.name,
-                    self.name.to_uppercase()
-                ),
-                Err(failure) if tokio::time::Instant::now() >= deadline => {
-                    let waited = HEALTH_WAIT.as_secs();
-                    anyhow::bail!("{} (tried for {waited} s)", self.error(failure));
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-            }
-        }
+    /// `GET /health`, once: who answers at this URL. [`crate::health`] keeps asking.
+    pub async fn health(&self) -> Result<Health, CallError> {
+        let request = self.client.get(format!("{}/health", self.base_url));
+        self.send(request)
+            .await
+            .map_err(|failure| self.error(failure))
     }
 }
 
 /// Connection trouble and 5xx answers may go away on their own; everything else will not.
-fn worth_retrying(failure: &Failure) -> bool {
+pub fn worth_retrying(failure: &Failure) -> bool {
     match failure {
         Failure::Unreachable(_) | Failure::ConnectionLost(_) | Failure::Failed(_) => true,
         Failure::Refused(_) | Failure::TimedOut(_) | Failure::BadReply(_) => false,
@@ -212,63 +187,5 @@ impl Transformer for HttpTransformer {
 
     fn analyze(&self, data: &TransformResult) -> String {
         format!("Analysis: {} maps to {}", data.original, data.transformed)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_connection_trouble_and_5xx_are_retried() {
-        assert!(worth_retrying(&Failure::Unreachable("refused".into())));
-        assert!(worth_retrying(&Failure::ConnectionLost("reset".into())));
-        assert!(worth_retrying(&Failure::Failed("503: busy".into())));
-        assert!(!worth_retrying(&Failure::Refused("422: overflow".into())));
-        assert!(!worth_retrying(&Failure::TimedOut(Duration::from_secs(1))));
-        assert!(!worth_retrying(&Failure::BadReply("eof".into())));
-    }
-
-    #[test]
-    fn an_unreachable_service_is_named_with_its_url_and_cause() {
-        let error = CallError {
-            service: "service1",
-            at: "http://127.0.0.1:3001".to_string(),
-            failure: Failure::Unreachable("connection refused".into()),
-        };
-        assert_eq!(
-            error.to_string(),
-            "service1 at http://127.0.0.1:3001 is unreachable: connection refused"
-        );
-    }
-
-    #[test]
-    fn validate_and_analyze_stay_local_and_keep_their_step_03_rules() {
-        let timeout = Duration::from_secs(5);
-        let client = client(timeout).unwrap();
-        let service = HttpService::new(&client, "unused", "http://127.0.0.1:9/", timeout);
-        assert_eq!(service.base_url, "http://127.0.0.1:9");
-        let processor = HttpProcessor(service.clone());
-        assert!(processor.validate(&ProcessResult {
-            value: 84,
-            processed: true
-        }));
-        assert!(!processor.validate(&ProcessResult {
-            value: -2,
-            processed: true
-        }));
-        assert!(!processor.validate(&ProcessResult {
-            value: 84,
-            processed: false
-        }));
-        let transformer = HttpTransformer(service);
-        let data = TransformResult {
-            original: 84,
-            transformed: "Value-0084".into(),
-        };
-        assert_eq!(
-            transformer.analyze(&data),
-            "Analysis: 84 maps to Value-0084"
-        );
     }
 }

@@ -7,11 +7,13 @@
 //! - [`http`]: `HttpProcessor` and `HttpTransformer`, the HTTP implementations of that contract,
 //!   and the client settings (timeouts, status checks, retries).
 //! - [`child`]: starting service1 and service2 as child processes when no URL is given.
+//! - [`health`]: waiting until a service answers, as the service it should be.
 //! - [`cli`]: the flags.
 //!
 //! `src/main.rs` ties them together; `--repeat` measures through the shared `measure` crate.
 
 pub mod child;
 pub mod cli;
+pub mod health;
 pub mod http;
 pub mod pipeline;

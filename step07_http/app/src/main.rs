@@ -1,22 +1,17 @@
 //! Step 07: HTTP microservices. The components run in their own processes, behind HTTP (axum),
 //! and the app is their client (reqwest).
 //!
-//! `main` reads where the services are (`SERVICE1_URL`, `SERVICE2_URL`), starts the ones that
-//! have no URL as child processes, checks that each answers `/health`, then runs the same
-//! `run_pipeline` as steps 03 to 05. This is the first step whose parts can live on different
-//! machines: point the URLs elsewhere and nothing else changes.
-//!
-//! Run it with `cargo run` from `step07_http/` (one command: the app starts both services), or in
-//! three terminals: `cargo run -p service1`, `cargo run -p service2`, then
-//! `SERVICE1_URL=http://127.0.0.1:3001 SERVICE2_URL=http://127.0.0.1:3002 cargo run -p app`.
-//! Flags: `cargo run -- --help`.
+//! `main` finds the services (`SERVICE1_URL`, `SERVICE2_URL`, or child processes it starts),
+//! checks that each answers `/health`, then runs the same `run_pipeline` as steps 03 to 05.
+//! Run it with `cargo run` from `step07_http/`; flags: `cargo run -- --help`.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use app::child::{self, ChildService, SERVICES};
+use app::child::{self, SERVICES};
 use app::cli::Cli;
+use app::health::wait_until_healthy;
 use app::http::{self, HttpProcessor, HttpService, HttpTransformer};
 use app::pipeline::run_pipeline;
 use common::shutdown::stop_requested;
@@ -56,7 +51,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let [service1, service2] =
         [0, 1].map(|i| HttpService::new(&client, SERVICES[i], &urls[i], timeout));
     for (title, service) in [("Service1", &service1), ("Service2", &service2)] {
-        let health = service.wait_until_healthy().await?;
+        let health = wait_until_healthy(service).await?;
         let at = &service.base_url;
         println!("{title}: {} {} at {at}", health.name, health.version);
     }
@@ -76,7 +71,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             })
             .await;
-        stop(children).await;
+        for child in children {
+            child.stop().await;
+        }
         println!("{summary}");
         return error.map_or(Ok(()), |error| Err(error.into()));
     }
@@ -90,15 +87,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     if !children.is_empty() {
         let names: Vec<_> = children.iter().map(|child| child.name).collect();
         let stopped = format!("\nStopped {}", names.join(" and "));
-        stop(children).await;
+        for child in children {
+            child.stop().await;
+        }
         println!("{stopped}");
     }
     println!("\nExecution complete");
     Ok(())
-}
-
-async fn stop(children: Vec<ChildService>) {
-    for child in children {
-        child.stop().await;
-    }
 }

@@ -36,10 +36,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(rejection_to_error(rejection)),
-        }
+        let parsed = Json::<T>::from_request(request, state).await;
+        let Json(value) = parsed.map_err(rejection_to_error)?;
+        Ok(Self(value))
     }
 }
 

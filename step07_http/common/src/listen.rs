@@ -19,13 +19,10 @@ pub enum ListenError {
     #[error("{0}={1:?} is not valid: expected {2}")]
     Config(&'static str, String, &'static str),
     #[error(
-        "cannot listen on {addr}: {source}; stop whatever uses that port, or set PORT to another \
-         one (PORT=0 picks a free one)"
+        "cannot listen on {0}: {1}; stop whatever uses that port, or set PORT to another one \
+         (PORT=0 picks a free one)"
     )]
-    Bind {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
+    Bind(SocketAddr, #[source] std::io::Error),
     #[error("cannot write the listening address to stdout: {0}")]
     Announce(std::io::Error),
 }
@@ -36,7 +33,7 @@ pub async fn bind(service: &str, default_port: u16) -> Result<TcpListener, Liste
     let ip = env_or("BIND_ADDR", localhost, "an IP address such as 127.0.0.1")?;
     let port = env_or("PORT", default_port, "a port number from 0 to 65535")?;
     let addr = SocketAddr::new(ip, port);
-    let bind_error = |source| ListenError::Bind { addr, source };
+    let bind_error = |source| ListenError::Bind(addr, source);
     let listener = TcpListener::bind(addr).await.map_err(bind_error)?;
     let local = listener.local_addr().map_err(bind_error)?;
 
