@@ -1,18 +1,13 @@
 //! The HTTP side of the contract: [`HttpProcessor`] and [`HttpTransformer`] implement the
-//! pipeline's traits by calling service1 and service2.
+//! pipeline's traits by calling service1 and service2. What makes it a good client:
 //!
-//! What makes this a good client rather than a `reqwest::get` in a loop:
-//!
-//! - **one [`reqwest::Client`]** for both services, built once ([`client`]): it keeps connections
-//!   open between requests (keep-alive), so a pipeline does not pay a TCP handshake per call;
-//! - **a connect timeout and a request timeout**: a service that is down or stuck costs a bounded
-//!   wait, never a hang;
-//! - **statuses checked**: a 4xx or 5xx answer becomes a [`CallError`] carrying the service's own
-//!   JSON error message, instead of a body decoded as if it were a result;
-//! - **a bounded retry with backoff**, only where retrying can help: when the connection failed
-//!   or the service answered 5xx. A 4xx will be the same next time (the request is wrong), and a
-//!   timeout already waited as long as we were prepared to. Retrying is safe here because both
-//!   calls are idempotent: doing one twice changes nothing.
+//! - **one [`reqwest::Client`]** for both services ([`client`]): connections stay open between
+//!   requests (keep-alive), so a pipeline does not pay a TCP handshake per call;
+//! - **a connect timeout and a request timeout**: a service down or stuck costs a bounded wait;
+//! - **statuses checked**: a 4xx or 5xx answer becomes a [`CallError`] with the service's message;
+//! - **a bounded retry with backoff**, only for a failed connection or a 5xx: a 4xx will be the
+//!   same next time, and a timeout already waited as long as we were prepared to. Retrying is
+//!   safe because both calls are idempotent.
 //!
 //! The error is the contract's [`CallError`]: [`HttpService::failure`] turns the wire's into it.
 
