@@ -60,6 +60,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
     // One id per pipeline, sent to both services: grep the three logs for it to follow one run.
     let app_id = format!("app-{}", std::process::id());
+    // `--repeat`: the shared `measure` crate runs the pipelines and prints the `summary:` line.
     if let Some(args) = measuring {
         let (summary, error) =
             measure::repeat_concurrently(args, cli.measure.concurrency, |which| {
@@ -82,7 +83,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let started = Instant::now();
     let report = run_pipeline(&processor, &transformer, cli.input, &request_id).await;
     let latency_us = started.elapsed().as_micros() as u64;
-    tracing::info!(id = %request_id, input = cli.input, ok = report.is_ok(), latency_us, "pipeline finished");
+    let (input, ok) = (cli.input, report.is_ok());
+    tracing::info!(id = %request_id, input, ok, latency_us, "pipeline finished");
     report?.print();
     if !children.is_empty() {
         let names: Vec<_> = children.iter().map(|child| child.name).collect();

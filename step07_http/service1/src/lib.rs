@@ -2,8 +2,7 @@
 //!
 //! `POST /process` with `{"value": 42}` answers `{"value":84,"processed":true}`; a value whose
 //! doubling overflows answers 422 with `{"error": "overflow: ..."}`. `GET /health` says who it is.
-//! [`app`] builds the router, so the tests in `tests/routes.rs` drive it without a socket;
-//! `src/main.rs` serves it.
+//! [`app`] builds the router, so `tests/routes.rs` drives it without a socket; `main.rs` serves it.
 
 use std::time::Duration;
 
@@ -31,8 +30,7 @@ async fn process(
 ) -> Result<Json<ProcessResult>, ApiError> {
     if !work.is_zero() {
         tracing::info!("working for {} ms (WORK_MS)", work.as_millis());
-        // An async sleep: the thread serves other requests meanwhile, as it would while waiting
-        // on a database.
+        // An async sleep: the thread serves other requests meanwhile, as while awaiting a database.
         tokio::time::sleep(work).await;
     }
     match Component1::new().process(request.value) {
