@@ -9,7 +9,7 @@
 //!   same next time, and a timeout already waited as long as we were prepared to. Retrying is
 //!   safe because both calls are idempotent.
 //!
-//! The error is the contract's [`CallError`]: [`HttpService::failure`] turns the wire's into it.
+//! The error is the contract's [`CallError`]: `HttpService::failure` turns the wire's into it.
 
 use std::time::Duration;
 
