@@ -9,30 +9,31 @@
 //!    services (nothing in `app` depends on them: they are reached over HTTP). Cargo sets the
 //!    `CARGO` environment variable for the programs it runs, so when it is set the app asks that
 //!    same Cargo to build the service binaries, with the same profile and target directory. On the
-//!    first run this compiles them (axum and its friends); on later runs it is a no-op that also
-//!    rebuilds a service whose code you just changed, so you never run a stale one. Outside Cargo
-//!    (a deployed app), nothing is built: a missing binary is an error that says what to run.
+//!    first run this compiles them; on later runs it is a no-op that also rebuilds a service whose
+//!    code you just changed, so you never run a stale one. Outside Cargo (a deployed app), nothing
+//!    is built: a missing binary is an error that says what to run.
 //! 3. **Start it on port 0** (`PORT=0`): the OS picks a free port, and the service reports it as
-//!    its one line on stdout, `service1 listening on http://127.0.0.1:PORT`. Guessing a free port
-//!    ourselves would race with every other program on the machine.
-//! 4. **Stop it**: [`ChildService`] kills and reaps its process when dropped, so an error, a
-//!    panic or Ctrl-C in the app never leaves a service running.
+//!    its one line on stdout, `service1 listening on http://127.0.0.1:PORT`.
+//! 4. **Stop it**: the process is started with `kill_on_drop`, so an error, a panic or Ctrl-C in
+//!    the app never leaves a service running; [`ChildService::stop`] kills it and waits for it.
 
-use std::fmt;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
+
+use anyhow::{Context, bail};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
 
 /// How long a freshly started service has to say where it listens.
 pub const STARTUP_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A service process this app started. Dropping it stops the process and waits for it to end.
+/// A service process this app started. Dropping it kills the process.
 #[derive(Debug)]
 pub struct ChildService {
-    name: &'static str,
+    pub name: &'static str,
+    pub url: String,
     child: Child,
-    url: String,
 }
 
 impl ChildService {
@@ -45,66 +46,73 @@ impl ChildService {
         binary: &Path,
         env: &[(&str, &str)],
         log: Stdio,
-    ) -> Result<Self, StartError> {
-        let mut command = Command::new(binary);
-        command
+    ) -> anyhow::Result<Self> {
+        let mut child = Command::new(binary)
             .env("PORT", "0")
             .env("BIND_ADDR", "127.0.0.1")
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(log);
-        let mut child = command.spawn().map_err(|source| StartError::Spawn {
-            name,
-            binary: binary.to_path_buf(),
-            source,
-        })?;
-        let stdout = child.stdout.take();
-        // From here on, `Drop` stops the child whatever happens next.
-        let mut service = Self {
-            name,
-            child,
-            url: String::new(),
+            .stderr(log)
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("cannot start {name} from {}", binary.display()))?;
+        // From here on, dropping `child` (an early return) kills the process.
+        let stdout = child
+            .stdout
+            .take()
+            .context("no pipe to the child's stdout")?;
+        let (mut stdout, mut line) = (BufReader::new(stdout), String::new());
+        let read = tokio::time::timeout(STARTUP_TIMEOUT, stdout.read_line(&mut line)).await;
+        if read.is_err() {
+            let waited = STARTUP_TIMEOUT.as_secs();
+            bail!("{name} did not say where it listens within {waited} s (see its log above)");
+        }
+        let Some(url) = parse_announcement(&line) else {
+            bail!(
+                "{name} exited or wrote something unexpected instead of `{name} listening on \
+                 http://...` (see its log above)"
+            );
         };
-
-        let Some(stdout) = stdout else {
-            return Err(StartError::NoAnnouncement { name });
-        };
-        // Reading a pipe blocks, so it runs on tokio's blocking pool; if the child never writes,
-        // the timeout gives up, and `Drop` kills the child, which ends the read with EOF.
-        let reader = tokio::task::spawn_blocking(move || {
-            let mut line = String::new();
-            BufReader::new(stdout).read_line(&mut line).map(|_| line)
-        });
-        let line = match tokio::time::timeout(STARTUP_TIMEOUT, reader).await {
-            Err(_) => return Err(StartError::Silent { name }),
-            Ok(Err(_)) | Ok(Ok(Err(_))) => return Err(StartError::NoAnnouncement { name }),
-            Ok(Ok(Ok(line))) => line,
-        };
-        service.url = parse_announcement(&line).ok_or(StartError::NoAnnouncement { name })?;
-        Ok(service)
+        Ok(Self { name, child, url })
     }
 
-    pub fn name(&self) -> &'static str {
-        self.name
+    /// Kills the process and waits for it to end. A kill, not a graceful stop: these services hold
+    /// no state to save. The error would only say it is gone already, which is what we want.
+    pub async fn stop(mut self) {
+        let _ = self.child.kill().await;
     }
-
-    pub fn url(&self) -> &str {
-        &self.url
-    }
-
-    /// Stops the process now (the same as dropping it, but readable at the call site).
-    pub fn stop(self) {}
 }
 
-impl Drop for ChildService {
-    fn drop(&mut self) {
-        // A kill, not a graceful stop: std can only send SIGKILL (TerminateProcess on Windows),
-        // and these services hold no state to save. `wait` reaps the process so that no zombie
-        // stays behind; both calls fail only if the child is already gone, which is what we want.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+/// The two services, in pipeline order.
+pub const SERVICES: [&str; 2] = ["service1", "service2"];
+
+/// The URL of each of the [`SERVICES`]: the one `given`, or that of a child process started here
+/// for each `None`. The children come back too: dropping them kills them. `quiet` starts them with
+/// `RUST_LOG=warn`, without a log line per request, for measurements.
+pub async fn start_missing(
+    given: [Option<String>; 2],
+    quiet: bool,
+) -> anyhow::Result<([String; 2], Vec<ChildService>)> {
+    let missing: Vec<usize> = (0..2).filter(|&i| given[i].is_none()).collect();
+    let mut urls = given.map(Option::unwrap_or_default);
+    let mut children = Vec::new();
+    if missing.is_empty() {
+        return Ok((urls, children));
     }
+    let names: Vec<_> = missing.iter().map(|&i| SERVICES[i]).collect();
+    // Cargo may run for minutes: keep it off the async thread.
+    let binaries = tokio::task::spawn_blocking(move || locate_or_build(&names)).await??;
+    let env: &[(&str, &str)] = if quiet { &[("RUST_LOG", "warn")] } else { &[] };
+    for (i, binary) in missing.into_iter().zip(binaries) {
+        let name = SERVICES[i];
+        let child = ChildService::start(name, &binary, env, Stdio::inherit()).await?;
+        let variable = format!("{}_URL", name.to_uppercase());
+        println!("Started {name} as a child process ({variable} is not set)");
+        urls[i] = child.url.clone();
+        children.push(child);
+    }
+    Ok((urls, children))
 }
 
 /// `service1 listening on http://127.0.0.1:40123` gives `http://127.0.0.1:40123`.
@@ -113,127 +121,59 @@ fn parse_announcement(line: &str) -> Option<String> {
     url.starts_with("http://").then(|| url.to_string())
 }
 
-/// Why a service could not be started.
-#[derive(Debug)]
-pub enum StartError {
-    NotBuilt {
-        name: &'static str,
-        binary: PathBuf,
-    },
-    Build {
-        detail: String,
-    },
-    Spawn {
-        name: &'static str,
-        binary: PathBuf,
-        source: std::io::Error,
-    },
-    Silent {
-        name: &'static str,
-    },
-    NoAnnouncement {
-        name: &'static str,
-    },
-}
-
-impl fmt::Display for StartError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::NotBuilt { name, binary } => write!(
-                f,
-                "{name} is not built: {} does not exist; run `cargo build` in step07_http/, or set \
-                 {}_URL to a running {name}",
-                binary.display(),
-                name.to_uppercase()
-            ),
-            Self::Build { detail } => write!(f, "cannot build the services: {detail}"),
-            Self::Spawn {
-                name,
-                binary,
-                source,
-            } => {
-                write!(f, "cannot start {name} from {}: {source}", binary.display())
-            }
-            Self::Silent { name } => write!(
-                f,
-                "{name} did not say where it listens within {} s (see its log above)",
-                STARTUP_TIMEOUT.as_secs()
-            ),
-            Self::NoAnnouncement { name } => write!(
-                f,
-                "{name} exited or wrote something unexpected instead of `{name} listening on \
-                 http://...` (see its log above)"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for StartError {}
-
-/// Where the service binaries are: the directory of the running executable. A test binary runs
-/// from `target/debug/deps/`, one level below the binaries it needs.
-pub fn binaries_dir() -> Result<PathBuf, StartError> {
-    let exe = std::env::current_exe().map_err(|error| StartError::Build {
-        detail: format!("cannot tell where this program is: {error}"),
-    })?;
-    let mut dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
-    if dir.file_name().is_some_and(|name| name == "deps") {
-        dir.pop();
-    }
-    Ok(dir)
-}
-
 /// The path of the binary `name` in `dir`, with the platform's executable suffix.
 pub fn binary_path(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
 }
 
-/// Makes sure the binaries `names` exist in `dir`, building them first when Cargo started us (see
-/// the module documentation), and returns their paths in the same order. It blocks while Cargo
-/// runs (seconds to minutes): async code calls it through `tokio::task::spawn_blocking`.
-pub fn locate_or_build(dir: &Path, names: &[&'static str]) -> Result<Vec<PathBuf>, StartError> {
+/// Makes sure the binaries `names` exist, building them first when Cargo started us (see the
+/// module documentation), and returns their paths in the same order. They are looked for in the
+/// directory of the running executable; a test binary runs from `target/debug/deps/`, one level
+/// below. This blocks while Cargo runs (seconds to minutes).
+pub fn locate_or_build(names: &[&'static str]) -> anyhow::Result<Vec<PathBuf>> {
+    let exe = std::env::current_exe().context("cannot tell where this program is")?;
+    let mut dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    let dir = dir.as_path();
     if let Some(cargo) = std::env::var_os("CARGO") {
         build_with_cargo(Path::new(&cargo), dir, names)?;
     }
-    names
-        .iter()
-        .map(|name| {
-            let binary = binary_path(dir, name);
-            if binary.is_file() {
-                Ok(binary)
-            } else {
-                Err(StartError::NotBuilt { name, binary })
-            }
-        })
-        .collect()
+    let located = names.iter().map(|&name| {
+        let binary = binary_path(dir, name);
+        if !binary.is_file() {
+            let variable = format!("{}_URL", name.to_uppercase());
+            bail!(
+                "{name} is not built: {} does not exist; run `cargo build` in step07_http/, or \
+                 set {variable} to a running {name}",
+                binary.display()
+            );
+        }
+        Ok(binary)
+    });
+    located.collect()
 }
 
 /// `cargo build --workspace --bin service1 --bin service2`, into the directory this app runs
 /// from. `--workspace` keeps the feature selection identical to the `cargo run` that started us,
 /// so the dependencies it already compiled are reused instead of compiled again.
-fn build_with_cargo(cargo: &Path, dir: &Path, names: &[&str]) -> Result<(), StartError> {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("Cargo.toml");
+fn build_with_cargo(cargo: &Path, dir: &Path, names: &[&str]) -> anyhow::Result<()> {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
     let missing = names.iter().any(|name| !binary_path(dir, name).is_file());
     // `target/debug` is the `dev` profile; `target/release` and custom profiles use their name.
     let profile = match dir.file_name().and_then(|name| name.to_str()) {
         Some("debug") | None => "dev",
         Some(other) => other,
     };
-    let target_dir = dir.parent().unwrap_or(dir);
-
-    let mut command = Command::new(cargo);
+    let mut command = std::process::Command::new(cargo);
     command
-        .arg("build")
+        .args(["build", "--workspace", "--profile", profile])
         .arg("--manifest-path")
         .arg(&manifest)
-        .arg("--workspace")
-        .args(names.iter().flat_map(|name| ["--bin", name]))
-        .arg("--profile")
-        .arg(profile)
         .arg("--target-dir")
-        .arg(target_dir)
+        .arg(dir.parent().unwrap_or(dir))
+        .args(names.iter().flat_map(|name| ["--bin", name]))
         // A build target set for the app would nest the output one directory deeper.
         .env_remove("CARGO_BUILD_TARGET")
         .stdin(Stdio::null())
@@ -247,19 +187,16 @@ fn build_with_cargo(cargo: &Path, dir: &Path, names: &[&str]) -> Result<(), Star
         // Already built: stay quiet unless something needs recompiling and has something to say.
         command.arg("--quiet");
     }
-    let status = command.status().map_err(|error| StartError::Build {
-        detail: format!("cannot run {}: {error}", cargo.display()),
-    })?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(StartError::Build {
-            detail: format!(
-                "`cargo build --bin {}` failed ({status}); its errors are above",
-                names.join(" --bin ")
-            ),
-        })
+    let status = command
+        .status()
+        .with_context(|| format!("cannot build the services: cannot run {}", cargo.display()))?;
+    if !status.success() {
+        let bins = names.join(" --bin ");
+        bail!(
+            "cannot build the services: `cargo build --bin {bins}` failed ({status}); its errors are above"
+        );
     }
+    Ok(())
 }
 
 #[cfg(test)]

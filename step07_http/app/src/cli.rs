@@ -1,182 +1,108 @@
-//! The app's flags: `--input N`, `--repeat N`, `--warmup N`, `--concurrency C`, `--timeout-ms MS`.
-//!
-//! Parsed by hand: five flags do not earn a dependency, and every mistake gets one line that
-//! names the flag and the value.
+//! The app's command line, declared with `clap`: `--input`, `--timeout-ms`, where the services
+//! are (`SERVICE1_URL`/`SERVICE2_URL`, or the flags of the same name), and the shared measurement
+//! flags `--repeat`, `--warmup`, `--concurrency` from the `measure` crate.
 
-use std::time::Duration;
+use clap::Parser;
 
-use crate::http::DEFAULT_REQUEST_TIMEOUT;
-
-pub const USAGE: &str = "\
-usage: app [--input N] [--repeat N [--warmup N] [--concurrency C]] [--timeout-ms MS]
-
-  --input N         the value to send through the pipeline (default 42)
-  --repeat N        run the pipeline N times, print only a `summary:` line of latencies
-  --warmup N        with --repeat, first run N pipelines that are not measured nor counted
-                    (default 0): connections get opened, caches warm up
-  --concurrency C   with --repeat, keep C pipelines in flight at once (default 1)
-  --timeout-ms MS   give up on a call after MS milliseconds (default 5000)
-
-environment: SERVICE1_URL and SERVICE2_URL (for example http://127.0.0.1:3001); a service
-whose URL is unset is started here as a child process.";
-
-/// What the command line asks for.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Command {
-    Run(Args),
-    Help,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Args {
+/// Step 07: the pipeline of steps 03 to 05, its two components reached over HTTP. A service whose
+/// URL is not given is started here as a child process, and stopped at the end.
+#[derive(Parser, Debug)]
+#[command(version)]
+pub struct Cli {
+    /// The value sent through the pipeline
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 42,
+        allow_negative_numbers = true
+    )]
     pub input: i32,
-    pub repeat: Option<u32>,
-    /// Pipelines run before the measured ones, not counted in the summary.
-    pub warmup: u32,
-    pub concurrency: u32,
-    pub request_timeout: Duration,
+
+    /// Give up on a call after MS milliseconds
+    #[arg(long, value_name = "MS", default_value_t = 5000,
+          value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
+    pub timeout_ms: u64,
+
+    /// Where service1 runs, e.g. http://127.0.0.1:3001 (unset: start one here)
+    #[arg(long, env = "SERVICE1_URL", value_name = "URL", value_parser = http_url)]
+    pub service1_url: Option<String>,
+
+    /// Where service2 runs, e.g. http://127.0.0.1:3002 (unset: start one here)
+    #[arg(long, env = "SERVICE2_URL", value_name = "URL", value_parser = http_url)]
+    pub service2_url: Option<String>,
+
+    #[command(flatten)]
+    pub measure: measure::ConcurrentRepeatArgs,
 }
 
-impl Default for Args {
-    fn default() -> Self {
-        Self {
-            input: 42,
-            repeat: None,
-            warmup: 0,
-            concurrency: 1,
-            request_timeout: DEFAULT_REQUEST_TIMEOUT,
-        }
-    }
-}
-
-/// The most pipelines `--concurrency` may keep in flight: enough to load two services on one
-/// machine, few enough that a typo cannot open thousands of sockets.
-pub const MAX_CONCURRENCY: u32 = 256;
-
-/// Parses the arguments after the program name. Both `--flag value` and `--flag=value` work.
-pub fn parse(arguments: impl IntoIterator<Item = String>) -> Result<Command, String> {
-    let mut args = Args::default();
-    let mut arguments = arguments.into_iter();
-    while let Some(argument) = arguments.next() {
-        let (flag, inline_value) = match argument.split_once('=') {
-            Some((flag, value)) => (flag.to_string(), Some(value.to_string())),
-            None => (argument, None),
-        };
-        if flag == "--help" || flag == "-h" {
-            return Ok(Command::Help);
-        }
-        if !matches!(
-            flag.as_str(),
-            "--input" | "--repeat" | "--warmup" | "--concurrency" | "--timeout-ms"
-        ) {
-            return Err(format!("unknown argument {flag:?}; see --help"));
-        }
-        let value = inline_value
-            .or_else(|| arguments.next())
-            .ok_or_else(|| format!("{flag} needs a value; see --help"))?;
-        match flag.as_str() {
-            "--input" => args.input = number(&flag, &value, i32::MIN, i32::MAX)?,
-            "--repeat" => args.repeat = Some(number(&flag, &value, 1, u32::MAX)?),
-            "--warmup" => args.warmup = number(&flag, &value, 0, u32::MAX)?,
-            "--concurrency" => args.concurrency = number(&flag, &value, 1, MAX_CONCURRENCY)?,
-            _ => {
-                let ms = number(&flag, &value, 1, 3_600_000)?;
-                args.request_timeout = Duration::from_millis(ms);
+impl Cli {
+    /// Parses the command line. `--help` and `--version` print and exit 0; a mistake prints one
+    /// line, `error: ...`, and exits 1, like every other error of this app.
+    pub fn parse_or_exit() -> Self {
+        match Self::try_parse() {
+            Ok(cli) => cli,
+            Err(error) if !error.use_stderr() => error.exit(),
+            Err(error) => {
+                let text = error.to_string();
+                eprintln!("{}", text.lines().next().unwrap_or("error: bad arguments"));
+                std::process::exit(1);
             }
         }
     }
-    Ok(Command::Run(args))
+
+    /// The URLs given for service1 and service2; `None` (also for an empty one): start it here.
+    pub fn urls(&self) -> [Option<String>; 2] {
+        [&self.service1_url, &self.service2_url].map(|url| url.clone().filter(|u| !u.is_empty()))
+    }
 }
 
-fn number<T>(flag: &str, value: &str, min: T, max: T) -> Result<T, String>
-where
-    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
-{
-    match value.trim().parse::<T>() {
-        Ok(number) if number >= min && number <= max => Ok(number),
-        _ => Err(format!(
-            "{flag} expects a whole number from {min} to {max}, got {value:?}"
-        )),
+/// An `http://` URL. This app is built without TLS, so `https://` is refused here, before any
+/// call, rather than failing on the first one. An empty value stays empty: it means "unset".
+fn http_url(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Ok(String::new());
     }
+    let url = reqwest::Url::parse(text.trim()).map_err(|error| format!("not a URL ({error})"))?;
+    if url.scheme() != "http" {
+        return Err("only http:// URLs work here (this app is built without TLS)".into());
+    }
+    Ok(text.trim().to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn parse_str(line: &str) -> Result<Command, String> {
-        parse(line.split_whitespace().map(String::from))
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("app").chain(args.iter().copied()))
     }
 
     #[test]
-    fn no_flags_means_input_42_once() {
-        assert_eq!(parse_str(""), Ok(Command::Run(Args::default())));
+    fn the_defaults_run_42_once_with_a_5_s_timeout() {
+        let cli = parse(&[]).unwrap();
+        assert_eq!(cli.input, 42);
+        assert_eq!(cli.timeout_ms, 5000);
+        assert_eq!(cli.measure.run_args(), None);
     }
 
     #[test]
-    fn every_flag_is_read_in_both_spellings() {
-        let expected = Args {
-            input: -5,
-            repeat: Some(100),
-            warmup: 10,
-            concurrency: 8,
-            request_timeout: Duration::from_millis(250),
-        };
-        let spaced =
-            parse_str("--input -5 --repeat 100 --warmup 10 --concurrency 8 --timeout-ms 250");
-        assert_eq!(spaced, Ok(Command::Run(expected.clone())));
-        let joined =
-            parse_str("--input=-5 --repeat=100 --warmup=10 --concurrency=8 --timeout-ms=250");
-        assert_eq!(joined, Ok(Command::Run(expected)));
+    fn a_negative_input_is_a_value_not_a_flag() {
+        assert_eq!(parse(&["--input", "-7"]).unwrap().input, -7);
     }
 
     #[test]
-    fn warmup_defaults_to_none_and_may_be_zero() {
-        let Ok(Command::Run(args)) = parse_str("--repeat 5") else {
-            panic!("--repeat 5 must parse");
-        };
-        assert_eq!(args.warmup, 0);
-        let Ok(Command::Run(args)) = parse_str("--repeat 5 --warmup 0") else {
-            panic!("--warmup 0 must parse");
-        };
-        assert_eq!(args.warmup, 0);
-        let error = parse_str("--repeat 5 --warmup -1").unwrap_err();
-        assert!(
-            error.contains("--warmup") && error.contains("\"-1\""),
-            "{error}"
-        );
+    fn only_http_urls_are_taken() {
+        let cli = parse(&["--service1-url", "http://127.0.0.1:3001"]).unwrap();
+        assert_eq!(cli.service1_url.as_deref(), Some("http://127.0.0.1:3001"));
+        let error = parse(&["--service1-url", "https://example.invalid"]).unwrap_err();
+        assert!(error.to_string().contains("only http:// URLs"), "{error}");
+        assert!(parse(&["--service2-url", "x"]).is_err());
+        assert_eq!(parse(&["--service2-url", ""]).unwrap().urls()[1], None);
     }
 
     #[test]
-    fn the_largest_i32_is_a_valid_input() {
-        let Ok(Command::Run(args)) = parse_str("--input 2147483647") else {
-            panic!("the largest i32 must parse");
-        };
-        assert_eq!(args.input, i32::MAX);
-    }
-
-    #[test]
-    fn bad_values_name_the_flag_and_the_value() {
-        let error = parse_str("--input abc").unwrap_err();
-        assert!(
-            error.contains("--input") && error.contains("\"abc\""),
-            "{error}"
-        );
-        assert!(parse_str("--input 2147483648").is_err());
-        assert!(parse_str("--repeat 0").is_err());
-        assert!(parse_str("--concurrency 0").is_err());
-        assert!(parse_str("--concurrency 100000").is_err());
-        assert!(parse_str("--timeout-ms 0").is_err());
-        assert!(parse_str("--repeat").unwrap_err().contains("needs a value"));
-        assert!(
-            parse_str("--frobnicate")
-                .unwrap_err()
-                .contains("unknown argument")
-        );
-    }
-
-    #[test]
-    fn help_wins() {
-        assert_eq!(parse_str("--input 1 --help"), Ok(Command::Help));
+    fn a_zero_timeout_and_a_word_are_refused() {
+        assert!(parse(&["--timeout-ms", "0"]).is_err());
+        assert!(parse(&["--input", "ten"]).is_err());
     }
 }

@@ -2,18 +2,18 @@
 //!
 //! # Layout
 //!
-//! - [`pipeline`]: the `Processor`/`Transformer` contract, now async and fallible, and
-//!   `run_pipeline`. The lesson of the step is in its documentation.
+//! - [`pipeline`]: the `Processor`/`Transformer` contract, now async and fallible, its error
+//!   type, and `run_pipeline`. The lesson of the step is in its documentation.
 //! - [`http`]: `HttpProcessor` and `HttpTransformer`, the HTTP implementations of that contract,
 //!   and the client settings (timeouts, status checks, retries).
 //! - [`child`]: starting service1 and service2 as child processes when no URL is given.
-//! - [`repeat`]: `--repeat` and `--concurrency`, and the `summary:` line.
+//! - [`health`]: waiting until a service answers, as the service it should be.
 //! - [`cli`]: the flags.
 //!
-//! `src/main.rs` ties them together.
+//! `src/main.rs` ties them together; `--repeat` measures through the shared `measure` crate.
 
 pub mod child;
 pub mod cli;
+pub mod health;
 pub mod http;
 pub mod pipeline;
-pub mod repeat;

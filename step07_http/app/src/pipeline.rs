@@ -10,21 +10,56 @@
 //!
 //! - **async**: a call now waits on a socket; while it waits, the thread can run other pipelines
 //!   (that is what `--concurrency` uses).
-//! - **fallible**: a service can be down, slow, or answer an error. `Result` makes every caller
-//!   say what happens then; the compiler will not let one forget.
+//! - **fallible**: a service can be down, slow, or answer an error, and `Result` makes every
+//!   caller say what happens then. [`CallError`] is the contract's own error, in words that fit
+//!   any transport: `http.rs` turns the wire's errors into it; nothing here knows HTTP.
 //! - **a request id**: one pipeline now runs in three processes, and the id is what joins their
 //!   three logs.
 //!
-//! `validate` and `analyze` did not change: they only read a result the app already holds, so
-//! they stay local, synchronous and infallible. Asking a service to check its own answer would
-//! cost a round trip and prove nothing; the app checking what came over the wire is the check
-//! that matters.
+//! `validate` and `analyze` did not change: they read a result the app already holds, so they
+//! stay local and synchronous; checking what came over the wire is where `validate` earns its keep.
+//!
+//! In steps 03 to 05 the contract lived in the `traits` crate, shared by the app and the
+//! components. It moved here: the components no longer implement it (they are plain logic inside
+//! the services), and its new shape, async and fallible, is the app's business alone. The
+//! services' side of the agreement is the JSON bodies in `common`.
 
 use std::future::Future;
+use std::time::Duration;
 
 use common::{ProcessResult, TransformResult};
 
-use crate::http::CallError;
+/// Why a call to a stage failed: which service, where it is (its URL), and what happened.
+#[derive(Debug, thiserror::Error)]
+#[error("{service} at {at} {failure}")]
+pub struct CallError {
+    pub service: &'static str,
+    pub at: String,
+    pub failure: Failure,
+}
+
+/// What went wrong in a call, as a caller needs to tell it apart.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Failure {
+    /// No connection could be made: nothing listens there, or the host cannot be reached.
+    #[error("is unreachable: {0}")]
+    Unreachable(String),
+    /// The connection broke during the call (the service died or was restarted).
+    #[error("dropped the connection: {0}")]
+    ConnectionLost(String),
+    /// No complete answer within the time the caller was prepared to wait.
+    #[error("did not answer within {} ms (raise it with --timeout-ms)", .0.as_millis())]
+    TimedOut(Duration),
+    /// The service refused the request (it is wrong: asking again gets the same answer).
+    #[error("answered {0}")]
+    Refused(String),
+    /// The service failed while answering (it may not next time).
+    #[error("answered {0}")]
+    Failed(String),
+    /// An answer that is not what the contract says.
+    #[error("answered something that is not the contract's JSON: {0}")]
+    BadReply(String),
+}
 
 /// First stage of the pipeline: turns the input into a [`ProcessResult`] and checks it.
 pub trait Processor {
@@ -56,13 +91,9 @@ pub struct PipelineReport {
     pub analysis: String,
 }
 
-/// Step 03's pipeline, with `.await?` after each remote call.
-///
-/// Two more changes, both forced by the lesson: it takes `&impl Processor` instead of
-/// `&dyn Processor`, because a trait whose methods return `impl Future` cannot be a `dyn` object
-/// (the `async-trait` crate would box every future to allow it; the app knows its types at compile
-/// time, so it does not need to); and it returns what it found instead of printing it, because
-/// with `--concurrency 8` eight pipelines printing at once would interleave their lines.
+/// Step 03's pipeline, with `.await?` after each remote call. It takes `&impl Processor`, not
+/// `&dyn Processor`: a trait whose methods return `impl Future` cannot be a `dyn` object. And it
+/// returns what it found instead of printing it: eight pipelines in flight would mix their lines.
 pub async fn run_pipeline(
     processor: &impl Processor,
     transformer: &impl Transformer,
@@ -89,11 +120,9 @@ impl PipelineReport {
     pub fn print(&self) {
         println!("\n--- Processing Pipeline ---");
         println!("Input value: {}", self.input);
-        println!(
-            "Component1 result: {:?}, Valid: {}",
-            self.data1, self.is_valid
-        );
-        println!("Component2 result: {:?}", self.data2);
+        let (data1, is_valid, data2) = (&self.data1, self.is_valid, &self.data2);
+        println!("Component1 result: {data1:?}, Valid: {is_valid}");
+        println!("Component2 result: {data2:?}");
         println!("{}", self.analysis);
     }
 }

@@ -1,4 +1,4 @@
-//! The HTTP contract of step 07: every body that crosses the wire, in one place.
+//! What the app and the services agree on, and what both services do the same way.
 //!
 //! In step 03 the `traits` crate held what the app and the components agreed on. Now the app and
 //! the components live in different processes, maybe on different machines, and what they agree
@@ -8,21 +8,32 @@
 //!
 //! # Layout
 //!
-//! - This file: the bodies, plain `serde` types with no HTTP in them.
-//! - [`server`] (feature `server`, turned on by the two services only): what every service does
-//!   the same way: bad requests answered with a JSON error, request ids, the request timeout, the
-//!   body limit, `/health`, configuration from `PORT`/`BIND_ADDR`, and graceful shutdown.
-//! - [`signal`] (feature `signal`, used by the services and the app): waiting for Ctrl-C or
-//!   SIGTERM, the two ways a process is asked to stop.
+//! - This file: the bodies, plain `serde` types with no HTTP in them; and [`harden`] (feature
+//!   `server`), which wraps a service's routes in the layers below.
+//! - [`json_errors`]: every bad request is answered with a JSON error, never axum's plain text.
+//! - [`timeout`]: a stuck handler cannot hold a client forever.
+//! - [`request_id`]: one pipeline is followed across three logs by its `x-request-id`.
+//! - [`listen`]: where a service listens (`PORT`, `BIND_ADDR`), announced on stdout.
+//! - [`shutdown`] (feature `shutdown`, the app uses it too): Ctrl-C or SIGTERM lets the requests in
+//!   flight finish.
+//! - [`logs`] (feature `logs`): `tracing` to stderr, filtered by `RUST_LOG`.
 //!
 //! Test it with `cargo test -p common`.
 
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "server")]
-pub mod server;
-#[cfg(feature = "signal")]
-pub mod signal;
+pub mod json_errors;
+#[cfg(feature = "server")]
+pub mod listen;
+#[cfg(feature = "logs")]
+pub mod logs;
+#[cfg(feature = "server")]
+pub mod request_id;
+#[cfg(feature = "shutdown")]
+pub mod shutdown;
+#[cfg(feature = "server")]
+pub mod timeout;
 
 /// The body of `POST /process` and `POST /transform`: `{"value": 42}`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -64,6 +75,27 @@ pub struct Health {
 /// The header that carries one pipeline's id from the app to both services and back, so the
 /// three logs can be joined on it.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// A service's own routes, wrapped in what every service needs on a network. Each layer comes
+/// from the module that says what it handles. `layer` wraps everything added before it, so the
+/// later a layer, the earlier it sees a request: the request id and its log line come last, so
+/// the log sees every answer, the timeout's 503 and the body limit's 413 included.
+#[cfg(feature = "server")]
+pub fn harden(
+    routes: axum::Router,
+    service: &'static str,
+    request_timeout: std::time::Duration,
+) -> axum::Router {
+    use axum::extract::DefaultBodyLimit;
+    use axum::middleware::from_fn_with_state;
+
+    let routes = routes
+        .fallback(json_errors::not_found)
+        .method_not_allowed_fallback(json_errors::method_not_allowed)
+        .layer(DefaultBodyLimit::max(json_errors::BODY_LIMIT))
+        .layer(from_fn_with_state(request_timeout, timeout::answer_within));
+    request_id::around(routes, service)
+}
 
 #[cfg(test)]
 mod tests {

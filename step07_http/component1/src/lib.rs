@@ -1,8 +1,11 @@
 //! Component1: doubles a value. The business logic of service1, and nothing else.
 //!
 //! In steps 03 to 05 this crate implemented the `Processor` trait and the app called it directly.
-//! Now service1 calls it and the app reaches it over HTTP, so it no longer knows about any trait:
-//! it is plain logic that a test can call without a network. Two things changed on the way:
+//! From step 06 on, service1 calls it and the app reaches service1 across a boundary (pipes in
+//! step 06, HTTP in step 07, a broker in step 08), so it no longer knows about any trait: it is
+//! plain logic that a test can call without a process, a network or a broker. This file is the
+//! same in steps 06, 07 and 08: only the transport around it changes. Two things changed on the
+//! way here from step 05:
 //!
 //! - the doubling is checked: `i32::MAX * 2` is an error value here, not a panic that would take
 //!   the service (and every request in flight) down with it;
@@ -30,7 +33,7 @@ impl fmt::Display for Overflow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "doubling {} would overflow an i32 (inputs from {} to {} work)",
+            "overflow: doubling {} does not fit in an i32 (inputs from {} to {} work)",
             self.value,
             i32::MIN / 2,
             i32::MAX / 2
@@ -48,7 +51,7 @@ impl Component1 {
         Self
     }
 
-    /// Doubles `value`, or says why it cannot.
+    /// Doubles `value`: `42` gives `ProcessResult { value: 84, processed: true }`.
     pub fn process(&self, value: i32) -> Result<ProcessResult, Overflow> {
         let doubled = value.checked_mul(2).ok_or(Overflow { value })?;
         Ok(ProcessResult {
@@ -83,7 +86,7 @@ mod tests {
     fn doubling_past_i32_max_is_an_overflow_error() {
         let error = Component1::new().process(i32::MAX).unwrap_err();
         assert_eq!(error, Overflow { value: i32::MAX });
-        assert!(error.to_string().contains("overflow"), "{error}");
+        assert!(error.to_string().starts_with("overflow"), "{error}");
     }
 
     #[test]

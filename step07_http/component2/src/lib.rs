@@ -1,9 +1,10 @@
-//! Component2: formats a value. The business logic of service2, and nothing else.
+//! Component2: formats a value as `Value-0084`. The business logic of service2, and nothing else.
 //!
 //! In steps 03 to 05 this crate implemented the `Transformer` trait and the app called it
-//! directly. Now service2 calls it and the app reaches it over HTTP, so it no longer knows about
-//! any trait. `analyze` moved to the app: it only formats a result the app already holds, and a
-//! network round trip to format a string would cost far more than the formatting.
+//! directly. From step 06 on, service2 calls it and the app reaches service2 across a boundary,
+//! so it no longer knows about any trait. This file is the same in steps 06, 07 and 08. `analyze`
+//! moved to the app: it only formats a result the app already holds, and a round trip to another
+//! process to format a string would cost far more than the formatting.
 //!
 //! Test it with `cargo test -p component2`.
 
@@ -22,8 +23,8 @@ impl Component2 {
         Self
     }
 
-    /// Writes `value` as `Value-` and at least four digits. Every `i32` has a text form, so this
-    /// one cannot fail.
+    /// Writes `value` as `Value-` and at least four digits: `84` gives `Value-0084`. Every `i32`
+    /// has a text form, so this one cannot fail.
     pub fn transform(&self, value: i32) -> TransformResult {
         TransformResult {
             original: value,

@@ -99,7 +99,7 @@ fn run_to_failure(env: &[(&str, &str)]) -> (Option<i32>, String) {
 
 #[test]
 fn port_0_is_announced_on_stdout_and_the_service_answers_there() {
-    let (_service, address) = Running::start(&[("REQUEST_LOG", "off")]);
+    let (_service, address) = Running::start(&[("RUST_LOG", "warn")]);
     let health = http(&address, "GET /health", "");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(health.contains(r#""name":"service1""#), "{health}");
@@ -144,7 +144,7 @@ fn a_bind_address_that_is_not_an_ip_stops_the_service_with_a_clear_error() {
 #[cfg(unix)]
 #[test]
 fn sigterm_lets_the_request_in_flight_finish_then_exits_0() {
-    let (mut service, address) = Running::start(&[("WORK_MS", "1500"), ("REQUEST_LOG", "on")]);
+    let (mut service, address) = Running::start(&[("WORK_MS", "1500"), ("RUST_LOG", "info")]);
     let mut log = BufReader::new(service.0.stderr.take().unwrap());
 
     let in_flight = std::thread::spawn(move || http(&address, "POST /process", r#"{"value":42}"#));

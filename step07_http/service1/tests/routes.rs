@@ -7,21 +7,13 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode, header};
-use common::server::{BODY_LIMIT, DEFAULT_REQUEST_TIMEOUT, ServerConfig};
+use common::json_errors::BODY_LIMIT;
+use common::timeout::DEFAULT_REQUEST_TIMEOUT;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-fn config(request_timeout: Duration) -> ServerConfig {
-    ServerConfig {
-        bind_addr: [127, 0, 0, 1].into(),
-        port: 0,
-        request_timeout,
-        log_requests: false,
-    }
-}
-
 fn router() -> Router {
-    service1::router(&config(DEFAULT_REQUEST_TIMEOUT), Duration::ZERO)
+    service1::app(Duration::ZERO, DEFAULT_REQUEST_TIMEOUT)
 }
 
 /// Sends `request` through `router`; returns the status, the `x-request-id` answered, and the body
@@ -165,7 +157,7 @@ async fn health_answers_the_name_and_version() {
 #[tokio::test]
 async fn a_request_slower_than_the_timeout_gets_a_503() {
     // 5 s of simulated work against a 50 ms limit: the timeout answers long before the work ends.
-    let slow = service1::router(&config(Duration::from_millis(50)), Duration::from_secs(5));
+    let slow = service1::app(Duration::from_secs(5), Duration::from_millis(50));
     let (status, _, body) = send(slow, post_json(r#"{"value": 42}"#)).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(error_message(&body).contains("50 ms"), "{body}");

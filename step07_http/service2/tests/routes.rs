@@ -1,22 +1,17 @@
 //! Service2's router, driven without a socket (`tower::ServiceExt::oneshot`). The answers to bad
-//! requests come from `common::server`, tested in full through service1; these tests check that
+//! requests come from `common` (`harden`), tested in full through service1; these tests check that
 //! service2 is wired to them too.
 
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode, header};
-use common::server::{DEFAULT_REQUEST_TIMEOUT, ServerConfig};
+use common::timeout::DEFAULT_REQUEST_TIMEOUT;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
 /// Sends `request` through service2's real router; returns the status and the JSON body.
 async fn send(request: Request<Body>) -> (StatusCode, Value) {
-    let config = ServerConfig {
-        bind_addr: [127, 0, 0, 1].into(),
-        port: 0,
-        request_timeout: DEFAULT_REQUEST_TIMEOUT,
-        log_requests: false,
-    };
-    let response = service2::router(&config).oneshot(request).await.unwrap();
+    let router = service2::app(DEFAULT_REQUEST_TIMEOUT);
+    let response = router.oneshot(request).await.unwrap();
     let status = response.status();
     let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
     (status, serde_json::from_slice(&body).unwrap())

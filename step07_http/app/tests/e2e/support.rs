@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use app::child::{ChildService, binaries_dir, locate_or_build};
+use app::child::{ChildService, locate_or_build};
 
 /// Long enough for a loaded 2-core CI machine, short enough that a hang fails the test.
 pub const LIMIT: Duration = Duration::from_secs(60);
@@ -18,15 +18,14 @@ pub const LIMIT: Duration = Duration::from_secs(60);
 fn service_binaries() -> &'static [PathBuf] {
     static BINARIES: OnceLock<Vec<PathBuf>> = OnceLock::new();
     BINARIES.get_or_init(|| {
-        let dir = binaries_dir().unwrap();
-        locate_or_build(&dir, &["service1", "service2"]).unwrap_or_else(|error| panic!("{error}"))
+        locate_or_build(&["service1", "service2"]).unwrap_or_else(|error| panic!("{error:#}"))
     })
 }
 
 /// Starts one service on a free port, its log discarded, with the extra environment `env`.
 pub async fn start_service(name: &'static str, env: &[(&str, &str)]) -> ChildService {
     let mut env = env.to_vec();
-    env.push(("REQUEST_LOG", "off"));
+    env.push(("RUST_LOG", "warn"));
     ChildService::start(name, service_binary(name), &env, Stdio::null())
         .await
         .unwrap()
@@ -34,7 +33,7 @@ pub async fn start_service(name: &'static str, env: &[(&str, &str)]) -> ChildSer
 
 /// Starts one service on a free port, writing its log, one line per request, into `log`.
 pub async fn start_service_logging_to(name: &'static str, log: File) -> ChildService {
-    let env = [("REQUEST_LOG", "on")];
+    let env = [("RUST_LOG", "info")];
     ChildService::start(name, service_binary(name), &env, Stdio::from(log))
         .await
         .unwrap()
@@ -63,8 +62,8 @@ impl TwoServices {
     /// The environment that points the app at them.
     pub fn env(&self) -> [(&'static str, &str); 2] {
         [
-            ("SERVICE1_URL", self.service1.url()),
-            ("SERVICE2_URL", self.service2.url()),
+            ("SERVICE1_URL", &self.service1.url),
+            ("SERVICE2_URL", &self.service2.url),
         ]
     }
 }
@@ -108,10 +107,6 @@ impl RunningApp {
             stderr,
             stdout_seen: Vec::new(),
         }
-    }
-
-    pub fn id(&self) -> u32 {
-        self.child.id()
     }
 
     /// Waits for the first stdout line starting with `prefix` and returns it.
@@ -163,7 +158,7 @@ impl RunningApp {
     #[cfg(unix)]
     pub fn terminate(&self) {
         let status = Command::new("kill")
-            .args(["-TERM", &self.id().to_string()])
+            .args(["-TERM", &self.child.id().to_string()])
             .status();
         assert!(status.unwrap().success());
     }
