@@ -4,6 +4,8 @@
 //!   printed the journey's two invariant lines, and ends with a table of what happened.
 //! - `cargo xtask test` runs `cargo test` in every step (and this crate's own tests), streaming
 //!   the output, then prints a summary table; it exits with status 1 if anything failed.
+//! - `cargo xtask compose` runs step 08 as containers with the committed `docker-compose.yml`:
+//!   the pipeline, scaling, a killed worker, a restarted broker, and `down -v` (needs Docker).
 //! - `cargo xtask bench` measures what each boundary costs (release builds) and writes the
 //!   report shown in the root README; `--smoke` runs it in miniature to prove it still works.
 //!
@@ -17,6 +19,7 @@
 //! - `bench`: `cargo xtask bench`, with its report.
 //! - `journey`: `cargo xtask journey`.
 //! - `test_all`: `cargo xtask test`.
+//! - `compose`: `cargo xtask compose`.
 //! - `child`: runs a command with a time limit while streaming its standard output.
 //! - `broker`: whether RabbitMQ is reachable (step 08 needs it).
 //! - `table`: the summary tables both commands print.
@@ -25,6 +28,7 @@
 mod bench;
 mod broker;
 mod child;
+mod compose;
 #[cfg(test)]
 mod conventions;
 mod journey;
@@ -42,6 +46,8 @@ Commands:
   test      run `cargo test` in every step, show a summary table; exit status 1 if any failed
   bench     measure what each boundary costs (release builds); write bench/results/ and the
             README's results block. `bench --smoke`: a few pipelines per row, debug builds
+  compose   run step 08 as containers with docker-compose.yml: the pipeline, scaling, a killed
+            worker, a restarted broker, `down -v` (needs a Docker engine and Compose)
   help      show this message
 ";
 
@@ -51,6 +57,7 @@ fn main() -> ExitCode {
         Some("journey") => journey::run(),
         Some("bench") => bench::command(&args[1..]),
         Some("test") => test_all::run(),
+        Some("compose") => compose::run(),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             ExitCode::SUCCESS
