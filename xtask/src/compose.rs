@@ -14,7 +14,8 @@
 //! It runs under a project name of its own (`-p`), so nothing of a reader's `docker compose up`
 //! is touched; publishes the management UI on a free port (`RABBITMQ_UI_PORT`), so a RabbitMQ on
 //! this machine keeps 5672 and 15672; sets a password full of URI-special characters, which must
-//! work; and removes the images it built at the end. It uses `docker compose` (Compose v2) where
+//! work, and a simulated work time for service1 (`WORK_MS`); and removes the images it built at
+//! the end. It uses `docker compose` (Compose v2) where
 //! that plugin is installed, else `docker-compose` (v1).
 //!
 //! The base images are the engine's: pulled where a registry answers (GitHub), seeded by
@@ -40,6 +41,9 @@ const POLL: Duration = Duration::from_millis(200);
 /// Pipelines in the run during which a service1 container is killed: enough that the run is
 /// still going when the kill lands.
 const FAULT_RUN: usize = 400;
+/// service1's simulated work per message: long enough that a killed service1 dies holding
+/// messages it has not acknowledged, which the broker must then hand to another one.
+const WORK_MS: &str = "20";
 /// Each of `@ / : % # ?` would cut an `amqp://user:password@host` address in the wrong place if
 /// it were not percent-encoded.
 const PASSWORD: &str = "p@ss/w:rd%#?";
@@ -371,7 +375,8 @@ impl Compose {
             .args(args)
             .current_dir(steps::repo_root())
             .env("RABBITMQ_UI_PORT", self.ui_port.to_string())
-            .env("RABBITMQ_PASSWORD", PASSWORD);
+            .env("RABBITMQ_PASSWORD", PASSWORD)
+            .env("WORK_MS", WORK_MS);
         command
     }
 
