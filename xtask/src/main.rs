@@ -4,6 +4,8 @@
 //!   printed the journey's two invariant lines, and ends with a table of what happened.
 //! - `cargo xtask test` runs `cargo test` in every step (and this crate's own tests), streaming
 //!   the output, then prints a summary table; it exits with status 1 if anything failed.
+//! - `cargo xtask compose` runs step 08 as containers with the committed `docker-compose.yml`:
+//!   the pipeline, scaling, a killed worker, a restarted broker, and `down -v` (needs Docker).
 //! - `cargo xtask bench` measures what each boundary costs (release builds) and writes the
 //!   report shown in the root README; `--smoke` runs it in miniature to prove it still works.
 //! - `cargo xtask wine` builds steps 00 to 07 for Windows and runs them under Wine (Linux), to
@@ -24,6 +26,7 @@
 //! - `wine`: `cargo xtask wine`.
 //! - `cargo`: starts Cargo in a workspace, building into that workspace's own `target/`.
 //! - `test_all`: `cargo xtask test`.
+//! - `compose`: `cargo xtask compose`.
 //! - `child`: runs a command with a time limit while streaming its standard output.
 //! - `broker`: whether RabbitMQ is reachable (step 08 needs it).
 //! - `table`: the summary tables both commands print.
@@ -35,6 +38,7 @@ mod bench;
 mod broker;
 mod cargo;
 mod child;
+mod compose;
 #[cfg(test)]
 mod conventions;
 mod faults;
@@ -62,6 +66,8 @@ Commands:
             needs wine and x86_64-w64-mingw32-gcc (Linux)
   faults    throw the same faults (crash, hang, upgrade) at every step's programs; write
             bench/results/faults.md and the README's fault block. `faults --smoke`: short runs
+  compose   run step 08 as containers with docker-compose.yml: the pipeline, scaling, a killed
+            worker, a restarted broker, `down -v` (needs a Docker engine and Compose)
   help      show this message
 ";
 
@@ -73,6 +79,7 @@ fn main() -> ExitCode {
         Some("faults") => faults::command(&args[1..]),
         Some("test") => test_all::run(),
         Some("wine") => wine::run(),
+        Some("compose") => compose::run(),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             ExitCode::SUCCESS
