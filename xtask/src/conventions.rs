@@ -160,6 +160,9 @@ fn root_readme_lists_every_step_and_every_xtask_command() {
         "cargo xtask journey",
         "cargo xtask test",
         "cargo xtask bench",
+        "cargo xtask faults",
+        "cargo xtask wine",
+        "cargo xtask compose",
     ] {
         assert!(
             readme.contains(command),
