@@ -181,7 +181,8 @@ impl Processor for PluginProcessor<'_> {
 
     fn validate(&self, data: &ProcessResult) -> Result<bool, ComponentError> {
         let (plugin, instance) = (self.instance.plugin, self.instance.pointer);
-        let (input, mut is_valid) = (FfiProcessResult::from(data), false);
+        let input = FfiProcessResult::from(data);
+        let mut is_valid = false;
         // SAFETY: a live instance, a valid input for the call and a valid place for the answer.
         let status = unsafe { (self.table.validate)(instance, &input, &mut is_valid) };
         plugin.check(status, || format!("validate({data:?})"))?;
