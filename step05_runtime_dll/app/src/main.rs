@@ -43,6 +43,8 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         let transformer = PluginTransformer::create(&transformer_plugin, quiet)?;
 
         // 3. Step 04's pipeline, through the plugins: once, or `--repeat N` times to time it.
+        // `once_or_repeated` (in `pipeline.rs`) says whether to print (`narration`), and returns
+        // the `summary:` line of a `--repeat` run.
         once_or_repeated(&cli.measure, |narration| {
             run_pipeline(&processor, &transformer, cli.input, narration)
         })?

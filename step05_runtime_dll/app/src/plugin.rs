@@ -1,23 +1,26 @@
 //! The app's side of the plugin boundary: open a file, check its declaration, call through it.
 //! (The app is the *host*: the program that loads the plugins.)
 //!
-//! Top to bottom: load and handshake, an instance's life, calls through the table, `check`.
+//! Top to bottom: load and handshake, an instance's life, calls through the table. A call's
+//! status becomes a `Result` in `check` (in `plugin/error.rs`).
 //! `plugin/transformer.rs` does for `Transformer` what `PluginProcessor` does here.
 
 mod chatter;
 mod error;
 mod transformer;
 
-use std::ffi::{CStr, c_char, c_void};
+use std::ffi::c_void;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use libloading::{Library, library_filename};
 use plugin_interface::{
     ABI_VERSION, CallStatus, DECLARATION_SYMBOL, FfiProcessResult, FreeStringFn, LogFn,
-    PluginDeclaration, ProcessorTable, StatusCode, TransformerTable,
+    PluginDeclaration, ProcessorTable, TransformerTable,
 };
 use traits::{ComponentError, ProcessResult, Processor};
+
+use chatter::print_chatter;
 
 pub use transformer::PluginTransformer;
 
@@ -84,10 +87,12 @@ impl PluginLibrary {
             path,
             library,
         };
-        // A plugin without the table of the role it was loaded for is refused now, not at use.
-        match role {
-            Role::Processor => plugin.table(plugin.processor, role).map(drop)?,
-            Role::Transformer => plugin.table(plugin.transformer, role).map(drop)?,
+        // A plugin without the table of the role it was loaded for is refused now, not at use:
+        // `table` (in `plugin/error.rs`) returns that table, or an error naming the role.
+        if role == Role::Processor {
+            plugin.table(plugin.processor, role)?;
+        } else {
+            plugin.table(plugin.transformer, role)?;
         }
         Ok(plugin)
     }
@@ -118,9 +123,9 @@ impl<'lib> PluginInstance<'lib> {
         destroy: unsafe extern "C" fn(*mut c_void) -> CallStatus,
         quiet: bool,
     ) -> Result<Self, ComponentError> {
-        // A plugin does not print: it hands each line to this callback of the app's, which
-        // prints it. A quiet instance gets none (`None` crosses as a null pointer).
-        let log = (!quiet).then_some(chatter::print_chatter as LogFn);
+        // A plugin does not print: it calls back `print_chatter`, a function of the app's, with
+        // each line. A quiet instance gets none (`None` crosses as a null pointer).
+        let log: Option<LogFn> = if quiet { None } else { Some(print_chatter) };
         let mut pointer = std::ptr::null_mut();
         // SAFETY: `create` comes from a plugin that passed the handshake, and writes the new
         // instance's address into `pointer`.
@@ -176,45 +181,11 @@ impl Processor for PluginProcessor<'_> {
 
     fn validate(&self, data: &ProcessResult) -> Result<bool, ComponentError> {
         let (plugin, instance) = (self.instance.plugin, self.instance.pointer);
+        let input = FfiProcessResult::from(data);
         let mut is_valid = false;
         // SAFETY: a live instance, a valid input for the call and a valid place for the answer.
-        let status = unsafe { (self.table.validate)(instance, &data.into(), &mut is_valid) };
+        let status = unsafe { (self.table.validate)(instance, &input, &mut is_valid) };
         plugin.check(status, || format!("validate({data:?})"))?;
         Ok(is_valid)
-    }
-}
-
-impl PluginLibrary {
-    /// Turns what a plugin call returned into a `Result`. `call` names the call (`process(42)`)
-    /// for the error, which also names the plugin; a panic caught in the plugin says so.
-    fn check(
-        &self,
-        status: CallStatus,
-        call: impl FnOnce() -> String,
-    ) -> Result<(), ComponentError> {
-        // SAFETY: a non-null message is a string this plugin allocated for us, freed only here.
-        let message = unsafe { self.take_string(status.message) };
-        match status.code {
-            StatusCode::OK => Ok(()),
-            // `REJECTED`, `PANICKED`, or a code from a newer plugin: an error naming both the
-            // plugin and the call, with the plugin's message.
-            code => Err(self.call_failed(code, call(), message.unwrap_or_default())),
-        }
-    }
-
-    /// Copies a string the plugin handed out, then gives it back to the plugin to free: the
-    /// plugin allocated it, and its allocator may not be ours. `text` must be null or such a
-    /// string, not freed yet.
-    unsafe fn take_string(&self, text: *mut c_char) -> Option<String> {
-        if text.is_null() {
-            return None;
-        }
-        // SAFETY: per this function's contract.
-        let copy = unsafe { CStr::from_ptr(text) }
-            .to_string_lossy()
-            .into_owned();
-        // SAFETY: per this function's contract; `text` is not used after this.
-        unsafe { (self.free_string)(text) };
-        Some(copy)
     }
 }

@@ -2,8 +2,8 @@
 //!
 //! Step 04's logic, with two changes. An overflow is an error value, not a panic. And the
 //! component does not `println!`: a `cdylib` has its own copy of the standard library, with its
-//! own stdout, so its lines go to the app (the host) through [`Chatter`], and the app prints
-//! them. New at the bottom: [`PLUGIN_DECLARATION`], what the app looks up in this file.
+//! own stdout buffer and lock, so its lines go to the app (the host) through [`Chatter`], and the
+//! app prints them. New at the bottom: [`PLUGIN_DECLARATION`], what the app looks up in this file.
 //! Build it with `cargo build -p component1`, test it with `cargo test -p component1`.
 
 use plugin_interface::PluginDeclaration;

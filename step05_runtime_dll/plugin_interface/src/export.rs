@@ -148,14 +148,17 @@ fn guard(call: impl FnOnce() -> Result<(), ComponentError>) -> CallStatus {
     // Inside the call, a panic prints nothing of its own: the host reports it, on one line.
     silence_panics_inside_calls();
     let was_inside = INSIDE_CALL.replace(true);
-    // `catch_unwind` stops a panic here, on the plugin's side, and returns it as an `Err`.
+    // `catch_unwind` runs `call` and stops a panic here, on the plugin's side: `Ok(what call
+    // returned)`, or `Err(the panic's payload)`, a `Box`; `&*payload` borrows what it holds.
+    // `AssertUnwindSafe` is our promise that nothing half-updated is used after a panic.
     let outcome = panic::catch_unwind(AssertUnwindSafe(call));
     INSIDE_CALL.set(was_inside);
     let (code, message) = match outcome {
-        Ok(Ok(())) => return CALL_OK,
+        Ok(Ok(())) => return CALL_OK, // no panic, and the call returned `Ok(())`
         Ok(Err(error)) => (StatusCode::REJECTED, error.to_string()),
         Err(payload) => (StatusCode::PANICKED, panic_message(&*payload).to_string()),
     };
+    // Hand the string to the host; it gives it back through `free_string`.
     let message = c_string(&message).into_raw();
     CallStatus { code, message }
 }

@@ -33,6 +33,7 @@ pub use transformer::{FfiTransformResult, TransformerTable};
 pub const ABI_VERSION: u32 = 1;
 
 /// The one symbol the host looks up in a plugin file: a [`PluginDeclaration`] static.
+/// `c"..."` is a C string literal: a `&CStr`, which ends with a NUL byte.
 pub const DECLARATION_SYMBOL: &CStr = c"PLUGIN_DECLARATION";
 
 /// What a plugin says about itself: each plugin exports one `static PLUGIN_DECLARATION`. It plays

@@ -2,15 +2,17 @@
 //! becomes one error that names the file and says what to do, never a crash.
 //!
 //! Loading errors are `anyhow` errors (the app only prints them); a failed call is a
-//! [`ComponentError`], the contract's own error type. Also here: how the app names a plugin,
-//! `libcomponent1.so: component1 0.1.0, as the processor`.
+//! [`ComponentError`], the contract's own error type: `check` turns a call's status into one,
+//! and `take_string` copies a string the plugin returned, then hands it back to the plugin to
+//! free. Also here: how the app names a plugin, `libcomponent1.so: component1 0.1.0, as the
+//! processor`.
 
 use std::ffi::{CStr, c_char};
 use std::fmt;
 use std::path::Path;
 
 use anyhow::anyhow;
-use plugin_interface::{ABI_VERSION, StatusCode};
+use plugin_interface::{ABI_VERSION, CallStatus, StatusCode};
 use traits::ComponentError;
 
 use super::{PluginLibrary, Role};
@@ -76,14 +78,42 @@ impl PluginLibrary {
         })
     }
 
+    /// Turns what a plugin call returned into a `Result`. `call` names the call (`process(42)`)
+    /// for the error, which also names the plugin; a panic caught in the plugin says so.
+    pub(super) fn check(
+        &self,
+        status: CallStatus,
+        call: impl FnOnce() -> String,
+    ) -> Result<(), ComponentError> {
+        // SAFETY: a non-null message is a string this plugin allocated for us, freed only here.
+        let message = unsafe { self.take_string(status.message) };
+        match status.code {
+            StatusCode::OK => Ok(()),
+            // `REJECTED`, `PANICKED`, or a code from a newer plugin: an error naming both the
+            // plugin and the call, with the plugin's message.
+            code => Err(self.call_failed(code, call(), message.unwrap_or_default())),
+        }
+    }
+
+    /// Copies a string the plugin handed out, then gives it back to the plugin to free: the
+    /// plugin allocated it, and its allocator may not be ours. `text` must be null or such a
+    /// string, not freed yet.
+    pub(super) unsafe fn take_string(&self, text: *mut c_char) -> Option<String> {
+        if text.is_null() {
+            return None;
+        }
+        // SAFETY: per this function's contract.
+        let copy = unsafe { CStr::from_ptr(text) }
+            .to_string_lossy()
+            .into_owned();
+        // SAFETY: per this function's contract; `text` is not used after this.
+        unsafe { (self.free_string)(text) };
+        Some(copy)
+    }
+
     /// The error for a call that returned `code`, which is not `OK`: `message` is what the
     /// plugin said, `call` which call it was.
-    pub(super) fn call_failed(
-        &self,
-        code: StatusCode,
-        call: String,
-        message: String,
-    ) -> ComponentError {
+    fn call_failed(&self, code: StatusCode, call: String, message: String) -> ComponentError {
         let (component, reason) = (self.describe(), format!("{call}: {message}"));
         match code {
             StatusCode::PANICKED => {
