@@ -17,11 +17,6 @@ use lapin::options::{ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptio
 use lapin::types::{AMQPValue, FieldTable, ShortString};
 use lapin::{Channel, ExchangeKind};
 
-/// Environment variable that puts a prefix on every name below, so that several runs (tests, a
-/// reader's experiments, the journey) can share one broker without ever seeing each other's
-/// messages.
-pub const QUEUE_PREFIX_ENV: &str = "QUEUE_PREFIX";
-
 /// The two work queues of the pipeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WorkQueue {
@@ -49,7 +44,7 @@ impl QueueNames {
         // refuse them here, where the error can still say which setting is wrong.
         if prefix.len() > 200 {
             return Err(format!(
-                "{QUEUE_PREFIX_ENV} is {} bytes long; keep it under 200",
+                "QUEUE_PREFIX is {} bytes long; keep it under 200",
                 prefix.len()
             ));
         }
@@ -59,11 +54,6 @@ impl QueueNames {
             dead_letters: format!("{prefix}dead_letters"),
             dead_letter_exchange: format!("{prefix}dead_letters"),
         })
-    }
-
-    /// The names for this process: `QUEUE_PREFIX` if it is set, the defaults otherwise.
-    pub fn from_env() -> Result<Self, String> {
-        Self::with_prefix(&std::env::var(QUEUE_PREFIX_ENV).unwrap_or_default())
     }
 
     /// The name of one work queue.
