@@ -1,10 +1,9 @@
 //! The app's command line. Every flag can also come from the environment variable that
 //! `--help` names (`AMQP_ADDR`, `QUEUE_PREFIX`, `WORKERS`, ...).
 
-use clap::{CommandFactory, Parser, ValueEnum};
+use clap::{Parser, ValueEnum};
 use common::connect::BrokerArgs;
 use std::num::NonZeroUsize;
-use std::time::Duration;
 
 /// Step 08: the pipeline through workers behind RabbitMQ.
 #[derive(Parser, Debug)]
@@ -18,8 +17,8 @@ pub struct Cli {
     #[arg(long, value_enum, env = "WORKERS", default_value_t = Workers::Local)]
     pub workers: Workers,
 
-    /// With local workers: start N service1 workers instead of one
-    #[arg(long, value_name = "N")]
+    /// Start N service1 workers instead of one (local workers only)
+    #[arg(long, value_name = "N", conflicts_with = "workers")]
     pub service1_workers: Option<NonZeroUsize>,
 
     /// How long one call may wait for its reply, in milliseconds
@@ -43,43 +42,12 @@ pub enum Workers {
     External,
 }
 
-impl Cli {
-    /// Parses the command line; a wrong one ends the process with clap's message and status 2.
-    pub fn parse_checked() -> Self {
-        let cli = Self::parse();
-        if let Err(error) = cli.check() {
-            error.exit();
-        }
-        cli
-    }
-
-    fn check(&self) -> Result<(), clap::Error> {
-        if self.workers == Workers::External && self.service1_workers.is_some() {
-            return Err(Self::command().error(
-                clap::error::ErrorKind::ArgumentConflict,
-                "--service1-workers starts local workers, so it cannot go with external \
-                 workers: start more `cargo run -p service1` instead",
-            ));
-        }
-        Ok(())
-    }
-
-    pub fn timeout(&self) -> Duration {
-        Duration::from_millis(self.timeout_ms)
-    }
-
-    pub fn service1_workers(&self) -> usize {
-        self.service1_workers.map_or(1, NonZeroUsize::get)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
-        let cli = Cli::try_parse_from(std::iter::once("app").chain(args.iter().copied()))?;
-        cli.check().map(|()| cli)
+        Cli::try_parse_from(std::iter::once("app").chain(args.iter().copied()))
     }
 
     #[test]
@@ -87,8 +55,8 @@ mod tests {
         let cli = parse(&[]).unwrap();
         assert_eq!((cli.input, cli.workers), (42, Workers::Local));
         assert_eq!(cli.measure.run_args(), None);
-        assert_eq!(cli.timeout(), Duration::from_secs(30));
-        assert_eq!(cli.service1_workers(), 1);
+        assert_eq!(cli.timeout_ms, 30_000);
+        assert_eq!(cli.service1_workers, None);
     }
 
     #[test]
@@ -114,8 +82,8 @@ mod tests {
             Some((500, 50))
         );
         assert_eq!(cli.measure.concurrency, 20);
-        assert_eq!(cli.timeout(), Duration::from_secs(3));
-        assert_eq!(cli.service1_workers(), 4);
+        assert_eq!(cli.timeout_ms, 3000);
+        assert_eq!(cli.service1_workers, NonZeroUsize::new(4));
         let external = parse(&["--workers", "external"]).unwrap();
         assert_eq!(external.workers, Workers::External);
     }

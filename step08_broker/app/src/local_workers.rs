@@ -25,7 +25,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const WORKERS: [&str; 2] = ["service1", "service2"];
 /// How long the workers may take to start consuming, and to stop.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 const STOP_TIMEOUT: Duration = Duration::from_secs(5);
@@ -44,58 +43,47 @@ impl LocalWorkers {
         service1_count: usize,
         quiet: bool,
     ) -> anyhow::Result<Self> {
-        let dir = std::env::current_exe()
-            .context("cannot find the app's own executable")?
+        let exe = std::env::current_exe().context("cannot find the app's own executable")?;
+        let dir = exe
             .parent()
-            .map(Path::to_path_buf)
-            .context("the app's executable has no directory")?;
+            .context("the app's executable has no directory")?
+            .to_owned();
         // Cargo blocks for as long as it builds: off the async threads.
         let paths = tokio::task::spawn_blocking(move || build_if_cargo(&dir)).await??;
 
-        let mut workers = Self {
-            children: Vec::new(),
-        };
-        let counts = [service1_count, 1];
-        for ((name, path), count) in WORKERS.into_iter().zip(&paths).zip(counts) {
+        let mut workers = Self { children: vec![] };
+        for (name, path, count) in [
+            ("service1", &paths[0], service1_count),
+            ("service2", &paths[1], 1),
+        ] {
             for _ in 0..count {
                 let mut command = Command::new(path);
+                // Its stdin is its lifeline; its stdout is unused; its log shares our stderr.
                 command
                     .arg("--stop-when-stdin-closes")
                     .stdin(Stdio::piped())
-                    // The app's stdout is the pipeline's output; the workers log to stderr.
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::inherit());
+                    .stdout(Stdio::null());
                 if quiet && std::env::var_os("RUST_LOG").is_none() {
                     command.env("RUST_LOG", "warn");
                 }
                 // On error, `workers` is dropped here and stops the ones already started.
                 let child = command
                     .spawn()
-                    .with_context(|| format!("cannot start {name} from {}", path.display()))?;
+                    .with_context(|| format!("cannot start {}", path.display()))?;
                 workers.children.push((name, child));
             }
         }
-        workers.wait_until_consuming(client, service1_count).await?;
-        Ok(workers)
-    }
-
-    /// Waits (bounded) until every worker consumes its queue, failing early if one exits.
-    async fn wait_until_consuming(
-        &mut self,
-        client: &RpcClient,
-        service1_count: usize,
-    ) -> anyhow::Result<()> {
+        // Wait (bounded) until every worker consumes its queue, failing early if one exits.
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
-            for (name, child) in &mut self.children {
+            for (name, child) in &mut workers.children {
                 if let Some(status) = child.try_wait()? {
                     bail!("{name} exited ({status}) before it consumed; its error is above");
                 }
             }
-            let process = client.consumer_count(WorkQueue::Process).await?;
-            let transform = client.consumer_count(WorkQueue::Transform).await?;
-            if process as usize >= service1_count && transform > 0 {
-                return Ok(());
+            let process = client.consumer_count(WorkQueue::Process).await? as usize;
+            if process >= service1_count && client.consumer_count(WorkQueue::Transform).await? > 0 {
+                return Ok(workers);
             }
             if Instant::now() >= deadline {
                 bail!("the local workers did not start consuming within {START_TIMEOUT:?}");
@@ -103,31 +91,20 @@ impl LocalWorkers {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
+}
 
-    /// Asks every worker to stop (closes its stdin), waits a bounded time for it to finish its
-    /// current message and close its connection, and kills it if it does not.
-    pub fn stop(mut self) {
+impl Drop for LocalWorkers {
+    /// Asks every worker to stop (closes its stdin), gives it a bounded time to finish its current
+    /// message and close its connection, then kills it. Waiting reaps it: no zombie is left.
+    fn drop(&mut self) {
         for (_, child) in &mut self.children {
             drop(child.stdin.take());
         }
         let deadline = Instant::now() + STOP_TIMEOUT;
-        for (name, child) in &mut self.children {
-            while matches!(child.try_wait(), Ok(None)) {
-                if Instant::now() >= deadline {
-                    tracing::warn!("{name} did not stop within {STOP_TIMEOUT:?}; killing it");
-                    let _ = child.kill();
-                }
+        for (_, child) in &mut self.children {
+            while matches!(child.try_wait(), Ok(None)) && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(20));
             }
-        }
-    }
-}
-
-impl Drop for LocalWorkers {
-    fn drop(&mut self) {
-        for (_, child) in &mut self.children {
-            // Kill, then wait: waiting reaps the child, so no zombie is left behind. Both fail
-            // harmlessly on a child that already exited.
             let _ = child.kill();
             let _ = child.wait();
         }
@@ -136,11 +113,8 @@ impl Drop for LocalWorkers {
 
 /// When Cargo started us, `cargo build` of both workers into `dir`; then their paths, which
 /// must exist.
-fn build_if_cargo(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let paths: Vec<PathBuf> = WORKERS
-        .iter()
-        .map(|name| dir.join(format!("{name}{EXE_SUFFIX}")))
-        .collect();
+fn build_if_cargo(dir: &Path) -> anyhow::Result<[PathBuf; 2]> {
+    let paths = ["service1", "service2"].map(|name| dir.join(format!("{name}{EXE_SUFFIX}")));
     if let Some(cargo) = std::env::var_os("CARGO") {
         // `target/debug` is the `dev` profile; `target/release` and custom profiles their name.
         let profile = match dir.file_name().and_then(|name| name.to_str()) {
@@ -155,15 +129,8 @@ fn build_if_cargo(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
             tracing::info!("building the workers with cargo (the first time takes a while)");
         }
         let status = command
-            .args([
-                "build",
-                "--workspace",
-                "--bin",
-                "service1",
-                "--bin",
-                "service2",
-            ])
-            .args(["--profile", profile])
+            .args(["build", "--workspace", "--bin=service1", "--bin=service2"])
+            .arg(format!("--profile={profile}"))
             .arg("--manifest-path")
             .arg(manifest)
             .arg("--target-dir")

@@ -19,6 +19,7 @@ mod local_workers;
 mod pipeline;
 mod rpc;
 
+use clap::Parser;
 use cli::{Cli, Workers};
 use local_workers::LocalWorkers;
 use measure::Which;
@@ -27,10 +28,11 @@ use rpc::{BrokerProcessor, BrokerTransformer, RpcClient};
 use std::cell::Cell;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse_checked();
+    let cli = Cli::parse();
     common::init_logging();
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -47,81 +49,52 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     );
 
     // Connect first: if RabbitMQ is unreachable, that is the one line the reader sees.
-    let client = Arc::new(RpcClient::connect(&cli.broker, cli.timeout()).await?);
+    let timeout = Duration::from_millis(cli.timeout_ms);
     let measuring = cli.measure.run_args().is_some();
-    let workers = match cli.workers {
-        Workers::Local => {
-            Some(LocalWorkers::start(&client, cli.service1_workers(), measuring).await?)
-        }
-        Workers::External => {
-            client.say_if_no_worker().await?;
-            None
-        }
+    let client = Arc::new(RpcClient::connect(&cli.broker, timeout, !measuring).await?);
+    // Dropped when `run` returns, which stops them (see `LocalWorkers`'s `Drop`).
+    let service1_count = cli.service1_workers.map_or(1, usize::from);
+    let _workers = match cli.workers {
+        Workers::Local => Some(LocalWorkers::start(&client, service1_count, measuring).await?),
+        Workers::External => None, // a request waits in its queue until a worker takes it
     };
-    let processor = BrokerProcessor {
-        client: client.clone(),
-        chatter: !measuring,
-    };
-    let transformer = BrokerTransformer {
-        client: client.clone(),
-        chatter: !measuring,
-    };
-    // Each pipeline's request id starts the correlation ids of its two calls.
-    let id = format!("app-{}", std::process::id());
+    let processor = BrokerProcessor(client.clone());
+    let transformer = BrokerTransformer(client.clone());
 
-    let work = async {
-        match cli.measure.run_args() {
-            None => {
-                let mut stdout = std::io::stdout();
-                run_pipeline(
-                    &processor,
-                    &transformer,
-                    cli.input,
-                    &format!("{id}-1"),
-                    &mut stdout,
-                )
-                .await?;
-                println!("\nExecution complete");
-                Ok(())
-            }
-            Some(run) => {
-                let (processor, transformer) = (&processor, &transformer);
-                // Replies dropped during the warm-up are not the measured run's.
-                let dropped_before = Cell::new(0);
-                let (summary, error) =
-                    measure::repeat_concurrently(run, cli.measure.concurrency, |which| {
-                        if which == Which::Measured(1) {
-                            dropped_before.set(client.dropped_replies());
-                        }
-                        let request_id = format!("{id}-{which}");
-                        async move {
-                            let mut sink = std::io::sink();
-                            run_pipeline(processor, transformer, cli.input, &request_id, &mut sink)
-                                .await
-                        }
-                    })
-                    .await;
-                // Duplicates (at-least-once) and late replies, dropped by `rpc::route_replies`.
-                let dropped = client.dropped_replies() - dropped_before.get();
-                let summary = summary.with("dropped_replies", dropped);
-                if error.is_none() {
-                    println!("\nExecution complete");
-                }
-                println!("{summary}");
-                error.map_or(Ok(()), |error| Err(error.into()))
-            }
+    match cli.measure.run_args() {
+        None => {
+            let (id, mut stdout) = (format!("app-{}-1", std::process::id()), std::io::stdout());
+            run_pipeline(&processor, &transformer, cli.input, &id, &mut stdout).await?;
+            println!("\nExecution complete");
+            Ok(())
         }
-    };
-    let result = tokio::select! {
-        result = work => result,
-        reason = common::shutdown::requested(false) => {
-            Err(anyhow::anyhow!("{reason}: stopped before the pipeline finished"))
-        }
-    };
-
-    client.close().await;
-    if let Some(workers) = workers {
-        workers.stop();
+        Some(run) => repeat(&cli, run, &client, &processor, &transformer).await,
     }
-    result
+}
+
+/// `--repeat`: the pipeline without its output, measured by the shared `measure` crate; the
+/// `summary:` line adds the replies `rpc::route_replies` dropped (duplicates, late replies).
+async fn repeat(
+    cli: &Cli,
+    run: measure::RunArgs,
+    client: &RpcClient,
+    processor: &BrokerProcessor,
+    transformer: &BrokerTransformer,
+) -> anyhow::Result<()> {
+    let dropped_before_measuring = Cell::new(0);
+    let pipelines = measure::repeat_concurrently(run, cli.measure.concurrency, |which| {
+        if which == Which::Measured(1) {
+            dropped_before_measuring.set(client.dropped_replies());
+        }
+        // Each pipeline's request id starts the correlation ids of its two calls.
+        let id = format!("app-{}-{which}", std::process::id());
+        async move { run_pipeline(processor, transformer, cli.input, &id, &mut std::io::sink()).await }
+    });
+    let (summary, error) = pipelines.await;
+    let dropped = client.dropped_replies() - dropped_before_measuring.get();
+    if error.is_none() {
+        println!("\nExecution complete");
+    }
+    println!("{}", summary.with("dropped_replies", dropped));
+    error.map_or(Ok(()), |error| Err(error.into()))
 }

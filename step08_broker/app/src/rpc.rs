@@ -22,10 +22,10 @@ use lapin::types::{FieldTable, ShortString};
 use lapin::{BasicProperties, Channel, Connection, Consumer};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
-use tokio::sync::oneshot;
+use tokio::sync::{Mutex, oneshot};
 use tokio_stream::StreamExt;
 use tracing::Instrument;
 
@@ -40,116 +40,117 @@ type Pending = Arc<Mutex<HashMap<String, oneshot::Sender<Delivery>>>>;
 
 /// One connection and one channel to RabbitMQ, shared by every call of the app.
 pub struct RpcClient {
-    connection: Connection,
+    /// Held open while the app runs; closing it (on drop, or by the broker) ends the calls.
+    _connection: Connection,
     channel: Channel,
     queues: QueueNames,
     reply_queue: ShortString,
     pending: Pending,
-    /// Ends every correlation id, so two calls never share one.
-    next_call: AtomicU64,
     timeout: Duration,
     dropped_replies: Arc<AtomicU64>,
+    /// Print which worker answered each call (single runs only: `--repeat` stays quiet).
+    chatter: bool,
 }
 
 impl RpcClient {
     /// Connects (retrying for a bounded time), declares the queues and this app's reply queue,
     /// and starts the task that routes replies.
-    pub async fn connect(broker: &BrokerArgs, timeout: Duration) -> anyhow::Result<Self> {
-        let name = format!("app-{}", std::process::id());
-        let connection = connect::connect(broker, &name).await?;
-        let at = broker.display_addr();
-        let channel = connection
-            .create_channel()
+    pub async fn connect(
+        broker: &BrokerArgs,
+        timeout: Duration,
+        chatter: bool,
+    ) -> anyhow::Result<Self> {
+        let connection = connect::connect(broker, &format!("app-{}", std::process::id())).await?;
+        let (channel, reply_queue, replies) = open_channel(&connection, &broker.queues)
             .await
-            .context("cannot open a channel")?;
-        // Publisher confirms: a publish completes only when the broker has taken the message.
-        channel
-            .confirm_select(ConfirmSelectOptions::default())
-            .await
-            .context("cannot enable publisher confirms")?;
-        queues::declare(&channel, &broker.queues)
-            .await
-            .with_context(|| format!("cannot declare the queues on {at}"))?;
-
-        // The reply queue: named by the broker (`amq.gen-...`), private to this connection
-        // (`exclusive`) and deleted with it, so a crashed app leaves nothing behind.
-        let reply_queue = channel
-            .queue_declare(
-                "".into(),
-                QueueDeclareOptions::exclusive(),
-                FieldTable::default(),
-            )
-            .await
-            .context("cannot declare the reply queue")?
-            .name()
-            .clone();
-        // `no_ack`: a reply is only useful to this process, now; nobody wants it redelivered.
-        let no_ack = BasicConsumeOptions {
-            no_ack: true,
-            ..Default::default()
-        };
-        let replies = channel
-            .basic_consume(
-                reply_queue.clone(),
-                "".into(),
-                no_ack,
-                FieldTable::default(),
-            )
-            .await
-            .context("cannot consume the reply queue")?;
-
+            .context("cannot set up the app's queues on RabbitMQ")?;
         let pending = Pending::default();
         let dropped_replies = Arc::new(AtomicU64::new(0));
-        tokio::spawn(route_replies(
-            replies,
-            pending.clone(),
-            dropped_replies.clone(),
-        ));
+        let router = route_replies(replies, pending.clone(), dropped_replies.clone());
+        tokio::spawn(router);
+        let queues = broker.queues.clone();
         Ok(Self {
-            connection,
+            _connection: connection,
             channel,
-            queues: broker.queues.clone(),
+            queues,
             reply_queue,
             pending,
-            next_call: AtomicU64::new(1),
             timeout,
             dropped_replies,
+            chatter,
         })
     }
 
     /// Sends `request` to `queue` and waits for the reply, at most the configured timeout.
-    /// Returns the decoded result and the name of the worker that answered.
+    /// Returns the decoded result.
     pub async fn call<T: DeserializeOwned>(
         &self,
         queue: WorkQueue,
         request: &ValueRequest,
         request_id: &str,
-    ) -> Result<(T, String), PipelineError> {
-        let queue = self.queues.work_queue(queue);
+    ) -> Result<T, PipelineError> {
+        let (label, queue) = (queue.name(), self.queues.work_queue(queue));
         let stage = format!("the worker on queue \"{queue}\"");
-        let fail = |cause: Box<dyn std::error::Error + Send + Sync>| PipelineError::Failed {
+        let fail = |cause: &str| PipelineError::Failed {
             stage: stage.clone(),
-            cause,
+            cause: cause.into(),
         };
-        // Unique to this call, and it starts with the pipeline's id, which both workers log.
-        let n = self.next_call.fetch_add(1, Ordering::Relaxed);
-        let correlation_id = format!("{request_id}/{n}");
+        // Unique to this call (one per queue per pipeline), and both workers log it.
+        let correlation_id = format!("{request_id}/{label}");
         let span = tracing::debug_span!("call", correlation_id = %correlation_id);
-        let (sender, receiver) = oneshot::channel();
-        lock(&self.pending).insert(correlation_id.clone(), sender);
-        // However this call ends (error, timeout, the caller dropping it), its entry must go:
-        // a late reply then counts as dropped.
-        let _forget = Forget {
-            pending: &self.pending,
-            id: &correlation_id,
-        };
 
-        let body = serde_json::to_vec(request).map_err(|e| fail(e.into()))?;
+        let (sender, receiver) = oneshot::channel();
+        self.pending
+            .lock()
+            .await
+            .insert(correlation_id.clone(), sender);
+        let answer = self
+            .publish(&queue, request, &correlation_id, receiver)
+            .instrument(span)
+            .await;
+        // However the call ended, nobody waits for its reply now: a late one counts as dropped.
+        self.pending.lock().await.remove(&correlation_id);
+
+        let reply = match answer {
+            Ok(reply) => reply,
+            Err(None) => {
+                return Err(PipelineError::TimedOut {
+                    stage,
+                    waited: self.timeout,
+                });
+            }
+            Err(Some(cause)) => return Err(fail(&cause)),
+        };
+        if self.chatter {
+            let worker = reply.properties.app_id().clone().unwrap_or_default();
+            println!("        [RabbitMQ] {label} answered by {worker}");
+        }
+        match serde_json::from_slice::<Reply<T>>(&reply.data) {
+            Ok(Reply::Ok(result)) => Ok(result),
+            Ok(Reply::Err { error }) => Err(PipelineError::Rejected {
+                stage,
+                message: error,
+            }),
+            Err(error) => Err(fail(&format!("its reply is not valid: {error}"))),
+        }
+    }
+
+    /// Publishes the request and waits for the reply that `route_replies` hands over. `Err(None)`
+    /// means no reply came in time; `Err(Some(cause))`, that the broker side failed.
+    async fn publish(
+        &self,
+        queue: &str,
+        request: &ValueRequest,
+        correlation_id: &str,
+        reply: oneshot::Receiver<Delivery>,
+    ) -> Result<Delivery, Option<String>> {
+        let body = serde_json::to_vec(request).map_err(|e| Some(e.to_string()))?;
         let properties = BasicProperties::default()
             .with_delivery_mode(PERSISTENT)
             .with_content_type("application/json".into())
             .with_reply_to(self.reply_queue.clone())
-            .with_correlation_id(correlation_id.as_str().into());
+            .with_correlation_id(correlation_id.into());
+        let publisher_error = |e: lapin::Error| Some(format!("cannot publish the request: {e}"));
         let confirm = self
             .channel
             .basic_publish(
@@ -160,39 +161,17 @@ impl RpcClient {
                 properties,
             )
             .await
-            .map_err(|e| fail(e.into()))?
+            .map_err(publisher_error)?
             .await // the broker's confirm: the request is safe in the queue
-            .map_err(|e| fail(e.into()))?;
+            .map_err(publisher_error)?;
         if confirm.is_nack() {
-            return Err(fail("RabbitMQ refused the request (publisher nack)".into()));
+            return Err(Some("RabbitMQ refused the request (publisher nack)".into()));
         }
-
-        tracing::debug!(parent: &span, "published; waiting for the reply");
-        let reply = match tokio::time::timeout(self.timeout, receiver)
-            .instrument(span)
-            .await
-        {
-            Ok(Ok(reply)) => reply,
-            Ok(Err(_)) => return Err(fail("lost the connection to RabbitMQ".into())),
-            Err(_) => {
-                return Err(PipelineError::TimedOut {
-                    stage,
-                    waited: self.timeout,
-                });
-            }
-        };
-        let worker = reply
-            .properties
-            .app_id()
-            .as_ref()
-            .map_or("?", |id| id.as_str());
-        match serde_json::from_slice::<Reply<T>>(&reply.data) {
-            Ok(Reply::Ok(result)) => Ok((result, worker.to_string())),
-            Ok(Reply::Err { error }) => Err(PipelineError::Rejected {
-                stage,
-                message: error,
-            }),
-            Err(error) => Err(fail(error.into())),
+        tracing::debug!("published; waiting for the reply");
+        match tokio::time::timeout(self.timeout, reply).await {
+            Ok(Ok(reply)) => Ok(reply),
+            Ok(Err(_)) => Err(Some("lost the connection to RabbitMQ".into())),
+            Err(_) => Err(None),
         }
     }
 
@@ -201,38 +180,50 @@ impl RpcClient {
         self.dropped_replies.load(Ordering::Relaxed)
     }
 
-    /// How many workers consume `queue` right now.
+    /// How many workers consume `queue` right now. A passive declare only asks: it fails if the
+    /// queue is missing, and never creates or changes it.
     pub async fn consumer_count(&self, queue: WorkQueue) -> anyhow::Result<u32> {
         let name = self.queues.work_queue(queue);
-        queues::consumer_count(&self.channel, name)
-            .await
-            .with_context(|| format!("cannot inspect queue \"{name}\""))
+        let passive = QueueDeclareOptions::durable().passive();
+        let queue = self
+            .channel
+            .queue_declare(name.as_str().into(), passive, FieldTable::default())
+            .await;
+        Ok(queue
+            .with_context(|| format!("cannot inspect queue \"{name}\""))?
+            .consumer_count())
     }
+}
 
-    /// A request waits in its queue until a worker takes it, so an absent worker is not an
-    /// error; but the reader should know why nothing happens yet.
-    pub async fn say_if_no_worker(&self) -> anyhow::Result<()> {
-        for (queue, package) in [
-            (WorkQueue::Process, "service1"),
-            (WorkQueue::Transform, "service2"),
-        ] {
-            if self.consumer_count(queue).await? == 0 {
-                let name = self.queues.work_queue(queue);
-                tracing::warn!(
-                    "no worker consumes \"{name}\" yet: waiting for one (start it with \
-                     `cargo run -p {package}`); requests wait in the queue meanwhile"
-                );
-            }
-        }
-        Ok(())
-    }
-
-    /// Closes the channel and the connection (the reply queue goes with them), bounded in time.
-    pub async fn close(&self) {
-        let limit = Duration::from_secs(5);
-        let _ = tokio::time::timeout(limit, self.channel.close(200, "app done".into())).await;
-        let _ = tokio::time::timeout(limit, self.connection.close(200, "app done".into())).await;
-    }
+/// The channel every call publishes on, with publisher confirms; the private reply queue; and
+/// the consumer of that queue.
+async fn open_channel(
+    connection: &Connection,
+    queues: &QueueNames,
+) -> lapin::Result<(Channel, ShortString, Consumer)> {
+    let channel = connection.create_channel().await?;
+    // Publisher confirms: a publish completes only when the broker has taken the message.
+    channel
+        .confirm_select(ConfirmSelectOptions::default())
+        .await?;
+    queues::declare(&channel, queues).await?;
+    // The reply queue: named by the broker (`amq.gen-...`), private to this connection
+    // (`exclusive`) and deleted with it, so a crashed app leaves nothing behind.
+    let exclusive = QueueDeclareOptions::exclusive();
+    let declared = channel
+        .queue_declare("".into(), exclusive, FieldTable::default())
+        .await?;
+    let reply_queue = declared.name().clone();
+    // `no_ack`: a reply is only useful to this process, now; nobody wants it redelivered.
+    let no_ack = BasicConsumeOptions {
+        no_ack: true,
+        ..Default::default()
+    };
+    let (tag, arguments) = ("".into(), FieldTable::default());
+    let replies = channel
+        .basic_consume(reply_queue.clone(), tag, no_ack, arguments)
+        .await?;
+    Ok((channel, reply_queue, replies))
 }
 
 /// Reads the reply queue and hands each reply to the call waiting for its correlation id.
@@ -241,9 +232,10 @@ async fn route_replies(mut replies: Consumer, pending: Pending, dropped: Arc<Ato
         let id = reply
             .properties
             .correlation_id()
-            .as_ref()
-            .map(|id| id.to_string());
-        match id.and_then(|id| lock(&pending).remove(&id)) {
+            .clone()
+            .unwrap_or_default();
+        let waiting = pending.lock().await.remove(id.as_str());
+        match waiting {
             // The call may have timed out just now; then the reply is dropped with it.
             Some(call) => drop(call.send(reply)),
             // A duplicate (at-least-once) or a late reply: nobody waits for it.
@@ -252,45 +244,16 @@ async fn route_replies(mut replies: Consumer, pending: Pending, dropped: Arc<Ato
     }
     // The connection is gone: dropping every waiting sender wakes each call with an error
     // instead of leaving it to wait for its timeout.
-    lock(&pending).clear();
-}
-
-/// Removes a call's entry from the pending map when the call ends, however it ends.
-struct Forget<'a> {
-    pending: &'a Pending,
-    id: &'a str,
-}
-
-impl Drop for Forget<'_> {
-    fn drop(&mut self) {
-        lock(self.pending).remove(self.id);
-    }
-}
-
-/// A poisoned lock only means another task panicked while holding it; the map itself is still
-/// consistent (every operation on it is a single insert or remove), so keep going.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+    pending.lock().await.clear();
 }
 
 /// The [`Processor`] of the pipeline: the `process` queue and its `service1` workers.
-pub struct BrokerProcessor {
-    pub client: Arc<RpcClient>,
-    /// Print which worker answered (single runs only: `--repeat` stays quiet).
-    pub chatter: bool,
-}
+pub struct BrokerProcessor(pub Arc<RpcClient>);
 
 impl Processor for BrokerProcessor {
     async fn process(&self, value: i32, request_id: &str) -> Result<ProcessResult, PipelineError> {
         let request = ValueRequest { value };
-        let (result, worker) = self
-            .client
-            .call(WorkQueue::Process, &request, request_id)
-            .await?;
-        if self.chatter {
-            println!("        [RabbitMQ] process answered by {worker}");
-        }
-        Ok(result)
+        self.0.call(WorkQueue::Process, &request, request_id).await
     }
 
     fn validate(&self, data: &ProcessResult) -> bool {
@@ -299,26 +262,12 @@ impl Processor for BrokerProcessor {
 }
 
 /// The [`Transformer`] of the pipeline: the `transform` queue and its `service2` workers.
-pub struct BrokerTransformer {
-    pub client: Arc<RpcClient>,
-    pub chatter: bool,
-}
+pub struct BrokerTransformer(pub Arc<RpcClient>);
 
 impl Transformer for BrokerTransformer {
-    async fn transform(
-        &self,
-        value: i32,
-        request_id: &str,
-    ) -> Result<TransformResult, PipelineError> {
+    async fn transform(&self, value: i32, id: &str) -> Result<TransformResult, PipelineError> {
         let request = ValueRequest { value };
-        let (result, worker) = self
-            .client
-            .call(WorkQueue::Transform, &request, request_id)
-            .await?;
-        if self.chatter {
-            println!("        [RabbitMQ] transform answered by {worker}");
-        }
-        Ok(result)
+        self.0.call(WorkQueue::Transform, &request, id).await
     }
 
     fn analyze(&self, data: &TransformResult) -> String {

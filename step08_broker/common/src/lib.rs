@@ -64,27 +64,14 @@ pub enum Reply<T> {
     Err { error: String },
 }
 
-impl<T> Reply<T> {
-    /// A worker's result as the reply it sends: an error (an overflow) is an answer too.
-    pub fn from_result<E: std::fmt::Display>(result: Result<T, E>) -> Self {
-        match result {
-            Ok(value) => Reply::Ok(value),
-            Err(error) => Reply::Err {
-                error: error.to_string(),
-            },
-        }
-    }
-}
-
 /// Log lines go to stderr, filtered by `RUST_LOG` (default `info`): `RUST_LOG=warn` keeps only
 /// warnings, `RUST_LOG=debug` adds every call the app makes, with its correlation id.
 #[cfg(feature = "broker")]
 pub fn init_logging() {
     use std::io::IsTerminal;
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    use tracing_subscriber::EnvFilter;
     tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
@@ -116,15 +103,17 @@ mod tests {
 
     #[test]
     fn replies_use_the_same_json_as_step_07() {
-        let ok = Reply::<_>::from_result::<String>(Ok(ProcessResult {
+        let ok = Reply::Ok(ProcessResult {
             value: 84,
             processed: true,
-        }));
+        });
         assert_eq!(
             serde_json::to_string(&ok).unwrap(),
             r#"{"value":84,"processed":true}"#
         );
-        let err = Reply::<ProcessResult>::from_result(Err("overflow"));
+        let err = Reply::<ProcessResult>::Err {
+            error: "overflow".into(),
+        };
         assert_eq!(
             serde_json::to_string(&err).unwrap(),
             r#"{"error":"overflow"}"#

@@ -7,39 +7,21 @@
 //! stops cleanly on Ctrl-C, SIGTERM, or its parent closing its stdin. Why not lapin's own
 //! automatic recovery: see "Going further" in the step README.
 
-use crate::connect::{self, Unreachable};
+use crate::connect;
 use crate::shutdown;
 use crate::worker::{Stopped, Worker, WorkerArgs};
-use lapin::Connection;
+use anyhow::bail;
 use serde::Serialize;
 use std::pin::pin;
 use std::time::Duration;
 use tracing::{info, warn};
-
-/// Closing must not hang the exit if the broker is already gone.
-const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Why a worker stopped for good.
-#[derive(Debug, thiserror::Error)]
-pub enum WorkerError {
-    #[error(transparent)]
-    Unreachable(#[from] Unreachable),
-    /// An error on a live connection (say, a queue declared elsewhere with other arguments) would
-    /// come back on every reconnect, so it ends the worker.
-    #[error("cannot consume queue \"{queue}\": {source}")]
-    Setup {
-        queue: String,
-        #[source]
-        source: lapin::Error,
-    },
-}
 
 /// Connects, serves, and on a lost connection does it again, until asked to stop.
 pub async fn run<T: Serialize>(
     worker: &Worker<T>,
     args: &WorkerArgs,
     id: &str,
-) -> Result<(), WorkerError> {
+) -> anyhow::Result<()> {
     let mut stop = pin!(shutdown::requested(args.stop_when_stdin_closes));
     let queue = args.broker.queues.work_queue(worker.queue);
     loop {
@@ -50,29 +32,29 @@ pub async fn run<T: Serialize>(
                 return Ok(());
             }
         };
-        match worker.serve(args, &connection, id, stop.as_mut()).await {
-            Ok(Stopped::Requested(reason, channel)) => {
-                info!("{reason}: finished the current message, closing");
-                let _ = tokio::time::timeout(CLOSE_TIMEOUT, channel.close(200, "stopping".into()))
-                    .await;
-                close(&connection).await;
+        let served = worker.serve(args, &connection, id, stop.as_mut()).await;
+        // Closing must not hang the exit if the broker is already gone. On a lost consumer the
+        // connection may still be open (a deleted queue): close it so reconnecting leaks nothing.
+        let close = async {
+            if let Ok(Stopped::Requested(_, channel)) = &served {
+                let _ = channel.close(200, "stopping".into()).await;
+            }
+            let _ = connection.close(200, "stopping".into()).await;
+        };
+        let connected = connection.status().connected();
+        let _ = tokio::time::timeout(Duration::from_secs(5), close).await;
+        match served {
+            Ok(Stopped::Requested(reason, _)) => {
+                info!("{reason}: finished the current message, closed");
                 return Ok(());
             }
             Ok(Stopped::Lost(cause)) => {
-                // The connection may still be open (the broker only cancelled our consumer, as
-                // when the queue was deleted): close it so reconnecting does not leak it.
-                close(&connection).await;
                 warn!("lost RabbitMQ ({cause}); reconnecting and declaring \"{queue}\" again");
             }
-            Err(source) if connection.status().connected() => {
-                let queue = queue.to_string();
-                return Err(WorkerError::Setup { queue, source });
-            }
+            // On a live connection (say, a queue declared elsewhere with other arguments) the
+            // same error would come back on every reconnect: stop and say why.
+            Err(error) if connected => bail!("cannot consume queue \"{queue}\": {error}"),
             Err(error) => warn!("lost RabbitMQ while setting up ({error}); reconnecting"),
         }
     }
-}
-
-async fn close(connection: &Connection) {
-    let _ = tokio::time::timeout(CLOSE_TIMEOUT, connection.close(200, "stopping".into())).await;
 }

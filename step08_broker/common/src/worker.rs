@@ -17,12 +17,11 @@
 
 use crate::connect::BrokerArgs;
 use crate::queues::{self, WorkQueue};
-use crate::shutdown::StopReason;
 use crate::{Reply, ValueRequest};
 use lapin::message::Delivery;
 use lapin::options::{
-    BasicAckOptions, BasicCancelOptions, BasicConsumeOptions, BasicNackOptions,
-    BasicPublishOptions, BasicQosOptions, BasicRejectOptions, ConfirmSelectOptions,
+    BasicAckOptions, BasicConsumeOptions, BasicPublishOptions, BasicQosOptions, BasicRejectOptions,
+    ConfirmSelectOptions,
 };
 use lapin::types::FieldTable;
 use lapin::{BasicProperties, Channel, Connection};
@@ -34,16 +33,15 @@ use std::time::Duration;
 use tokio_stream::StreamExt;
 use tracing::{Instrument, info, info_span, warn};
 
+/// How many unacknowledged messages the broker may hand one worker at once. Without a limit, the
+/// first worker to connect would take the whole queue and the others would idle.
+const PREFETCH: u16 = 10;
+
 /// The settings both workers take (flags, or the environment variables named in `--help`).
 #[derive(clap::Args, Debug, Clone)]
 pub struct WorkerArgs {
     #[command(flatten)]
     pub broker: BrokerArgs,
-
-    /// How many unacknowledged messages the broker may hand this worker at once
-    #[arg(long, env = "PREFETCH", default_value_t = 10,
-          value_parser = clap::value_parser!(u16).range(1..))]
-    pub prefetch: u16,
 
     /// Stop when stdin reaches end of file (how the app stops the workers it started)
     #[arg(long)]
@@ -66,24 +64,19 @@ pub struct Worker<T> {
 /// Why [`Worker::serve`] returned.
 pub enum Stopped {
     /// Asked to stop: the channel is still open and must be closed.
-    Requested(StopReason, Channel),
+    Requested(&'static str, Channel),
     /// The connection, the channel or the consumer is gone: connect again.
     Lost(String),
 }
 
 impl<T: Serialize> Worker<T> {
     /// The whole `main` of a worker binary: logs on stderr (`RUST_LOG`, default `info`), then
-    /// consume until asked to stop. Any error ends as one line on stderr and exit status 1.
+    /// consume until asked to stop. An error ends as one line on stderr and exit status 1.
     pub async fn main(self, args: WorkerArgs) -> ExitCode {
         crate::init_logging();
         // `service1-4242`, plus `@host` in a container: tells replicas apart in the logs.
-        let host = std::env::var("HOSTNAME").map(|host| format!("@{host}"));
-        let id = format!(
-            "{}-{}{}",
-            self.name,
-            std::process::id(),
-            host.unwrap_or_default()
-        );
+        let host = std::env::var("HOSTNAME").map_or(String::new(), |host| format!("@{host}"));
+        let id = format!("{}-{}{host}", self.name, std::process::id());
         let span = info_span!("worker", id = %id);
         match crate::reconnect::run(&self, &args, &id)
             .instrument(span)
@@ -91,7 +84,7 @@ impl<T: Serialize> Worker<T> {
         {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
-                eprintln!("error: {id}: {error}");
+                eprintln!("error: {id}: {error:#}");
                 ExitCode::FAILURE
             }
         }
@@ -107,13 +100,13 @@ impl<T: Serialize> Worker<T> {
         args: &WorkerArgs,
         connection: &Connection,
         id: &str,
-        mut stop: Pin<&mut impl Future<Output = StopReason>>,
+        mut stop: Pin<&mut impl Future<Output = &'static str>>,
     ) -> lapin::Result<Stopped> {
         let queue = args.broker.queues.work_queue(self.queue);
         let channel = connection.create_channel().await?;
         // Prefetch: at most this many unacked messages at once, so workers share the queue.
         channel
-            .basic_qos(args.prefetch, BasicQosOptions::default())
+            .basic_qos(PREFETCH, BasicQosOptions::default())
             .await?;
         // Publisher confirms: each reply's publish resolves once the broker has taken it.
         channel
@@ -122,30 +115,21 @@ impl<T: Serialize> Worker<T> {
         queues::declare(&channel, &args.broker.queues).await?;
         let mut consumer = channel
             .basic_consume(
-                queue.into(),
+                queue.as_str().into(),
                 id.into(),
                 // `no_ack: false` (the default): the broker keeps each message until we ack it.
                 BasicConsumeOptions::default(),
                 FieldTable::default(),
             )
             .await?;
-        info!(
-            "{} {} consuming \"{queue}\" on {} (prefetch {})",
-            self.name,
-            self.version,
-            args.broker.display_addr(),
-            args.prefetch
-        );
+        let (name, version) = (self.name, self.version);
+        info!("{name} {version} consuming \"{queue}\" (prefetch {PREFETCH})");
 
         loop {
             let next = tokio::select! {
                 // `biased`: check for a stop request before taking the next message.
                 biased;
-                reason = stop.as_mut() => {
-                    let cancel = channel.basic_cancel(consumer.tag(), BasicCancelOptions::default());
-                    let _ = tokio::time::timeout(Duration::from_secs(5), cancel).await;
-                    return Ok(Stopped::Requested(reason, channel));
-                }
+                reason = stop.as_mut() => return Ok(Stopped::Requested(reason, channel)),
                 next = consumer.next() => next,
             };
             match next {
@@ -166,7 +150,7 @@ impl<T: Serialize> Worker<T> {
     }
 
     /// One message: read the request, compute, publish the reply and wait for its confirm, ack.
-    async fn handle(&self, channel: &Channel, delivery: Delivery, id: &str) -> lapin::Result<()> {
+    async fn handle(&self, channel: &Channel, delivery: Delivery, id: &str) -> anyhow::Result<()> {
         let properties = &delivery.properties;
         let (Some(reply_to), Some(correlation_id)) = (
             properties.reply_to().clone(),
@@ -186,6 +170,11 @@ impl<T: Serialize> Worker<T> {
         }
         let reply = (self.compute)(request);
         let body = serde_json::to_vec(&reply).expect("a reply of plain structs always serializes");
+        let (data, text) = (
+            String::from_utf8_lossy(&delivery.data),
+            String::from_utf8_lossy(&body),
+        );
+        info!(redelivered = delivery.redelivered, "{data} -> {text}");
 
         let confirm = channel
             .basic_publish(
@@ -201,19 +190,9 @@ impl<T: Serialize> Worker<T> {
             .await? // sent...
             .await?; // ...and confirmed: the broker holds the reply
         if confirm.is_nack() {
-            warn!("the broker refused the reply; requeueing the request");
-            let requeue = BasicNackOptions {
-                requeue: true,
-                ..Default::default()
-            };
-            delivery.nack(requeue).await?;
-            return Ok(());
+            // Not acked: when the channel closes, the broker delivers the request again.
+            anyhow::bail!("the broker refused a reply (publisher nack)");
         }
-        let (data, body) = (
-            String::from_utf8_lossy(&delivery.data),
-            String::from_utf8_lossy(&body),
-        );
-        info!(redelivered = delivery.redelivered, "{data} -> {body}");
         delivery.ack(BasicAckOptions::default()).await?; // only now may the broker forget it
         Ok(())
     }
@@ -221,7 +200,7 @@ impl<T: Serialize> Worker<T> {
 
 /// Rejects a message that can never be processed, without requeueing: the queue's dead-letter
 /// exchange moves it to `dead_letters`.
-async fn dead_letter(delivery: Delivery, reason: &str) -> lapin::Result<()> {
+async fn dead_letter(delivery: Delivery, reason: &str) -> anyhow::Result<()> {
     warn!("dead-lettering the message: {reason}");
     delivery
         .reject(BasicRejectOptions { requeue: false })

@@ -28,7 +28,12 @@ struct Cli {
 }
 
 fn compute(request: ValueRequest) -> Reply<ProcessResult> {
-    Reply::from_result(Component1::new().process(request.value))
+    match Component1::new().process(request.value) {
+        Ok(result) => Reply::Ok(result),
+        Err(overflow) => Reply::Err {
+            error: overflow.to_string(),
+        },
+    }
 }
 
 #[tokio::main]

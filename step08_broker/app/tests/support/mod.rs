@@ -28,7 +28,11 @@ pub fn broker_addr() -> String {
 
 /// The broker's settings for a test's own connections.
 pub fn broker(names: &QueueNames, connect_timeout_secs: u64) -> BrokerArgs {
-    BrokerArgs::new(&broker_addr(), names.clone(), connect_timeout_secs)
+    BrokerArgs {
+        amqp_addr: broker_addr(),
+        queues: names.clone(),
+        connect_timeout_secs,
+    }
 }
 
 /// Whether a missing broker (or management API) must fail the test rather than skip it.
@@ -133,14 +137,16 @@ impl Drop for Topology {
                     return;
                 };
                 if let Ok(channel) = connection.create_channel().await {
-                    for queue in [&names.process, &names.transform, &names.dead_letters] {
+                    let process = names.work_queue(common::queues::WorkQueue::Process);
+                    let transform = names.work_queue(common::queues::WorkQueue::Transform);
+                    for queue in [&process, &transform, &names.dead_letters()] {
                         let _ = channel
                             .queue_delete(queue.as_str().into(), QueueDeleteOptions::default())
                             .await;
                     }
                     let _ = channel
                         .exchange_delete(
-                            names.dead_letter_exchange.as_str().into(),
+                            names.dead_letters().as_str().into(),
                             ExchangeDeleteOptions::default(),
                         )
                         .await;
