@@ -17,7 +17,7 @@
 //! `--stop-when-stdin-closes`), which works the same on every OS and also happens when the app
 //! dies without cleaning up. A `Drop` guard kills and reaps whatever is still running.
 
-use crate::rpc::RpcClient;
+use crate::rpc_client::RpcClient;
 use anyhow::{Context, bail};
 use common::queues::WorkQueue;
 use std::env::consts::EXE_SUFFIX;

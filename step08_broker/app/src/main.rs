@@ -18,13 +18,15 @@ mod cli;
 mod local_workers;
 mod pipeline;
 mod rpc;
+mod rpc_client;
 
 use clap::Parser;
 use cli::{Cli, Workers};
 use local_workers::LocalWorkers;
 use measure::Which;
 use pipeline::run_pipeline;
-use rpc::{BrokerProcessor, BrokerTransformer, RpcClient};
+use rpc::{BrokerProcessor, BrokerTransformer};
+use rpc_client::RpcClient;
 use std::cell::Cell;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -96,5 +98,5 @@ async fn repeat(
         println!("\nExecution complete");
     }
     println!("{}", summary.with("dropped_replies", dropped));
-    error.map_or(Ok(()), |error| Err(error.into()))
+    error.map_or(Ok(()), Err)
 }

@@ -10,77 +10,26 @@
 //! also arrive after its call gave up waiting. Both are "a reply nobody waits for": the task
 //! counts it and drops it, and nothing else happens.
 
-use anyhow::Context;
-use common::connect::{self, BrokerArgs};
-use common::queues::{self, QueueNames, WorkQueue};
+use common::queues::WorkQueue;
 use common::{ProcessResult, Reply, TransformResult, ValueRequest};
 use lapin::message::Delivery;
-use lapin::options::{
-    BasicConsumeOptions, BasicPublishOptions, ConfirmSelectOptions, QueueDeclareOptions,
-};
-use lapin::types::{FieldTable, ShortString};
-use lapin::{BasicProperties, Channel, Connection, Consumer};
+use lapin::options::BasicPublishOptions;
+use lapin::{BasicProperties, Consumer};
 use serde::de::DeserializeOwned;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
-use tokio::sync::{Mutex, oneshot};
+use tokio::sync::oneshot;
 use tokio_stream::StreamExt;
 use tracing::Instrument;
 
 use crate::pipeline::{PipelineError, Processor, Transformer};
+use crate::rpc_client::{Pending, RpcClient};
 
 /// AMQP `delivery_mode` 2: the broker writes the message to disk, so a request waiting in a
 /// durable queue survives a broker restart.
 const PERSISTENT: u8 = 2;
 
-/// Calls waiting for their reply, by correlation id.
-type Pending = Arc<Mutex<HashMap<String, oneshot::Sender<Delivery>>>>;
-
-/// One connection and one channel to RabbitMQ, shared by every call of the app.
-pub struct RpcClient {
-    /// Held open while the app runs; closing it (on drop, or by the broker) ends the calls.
-    _connection: Connection,
-    channel: Channel,
-    queues: QueueNames,
-    reply_queue: ShortString,
-    pending: Pending,
-    timeout: Duration,
-    dropped_replies: Arc<AtomicU64>,
-    /// Print which worker answered each call (single runs only: `--repeat` stays quiet).
-    chatter: bool,
-}
-
 impl RpcClient {
-    /// Connects (retrying for a bounded time), declares the queues and this app's reply queue,
-    /// and starts the task that routes replies.
-    pub async fn connect(
-        broker: &BrokerArgs,
-        timeout: Duration,
-        chatter: bool,
-    ) -> anyhow::Result<Self> {
-        let connection = connect::connect(broker, &format!("app-{}", std::process::id())).await?;
-        let (channel, reply_queue, replies) = open_channel(&connection, &broker.queues)
-            .await
-            .context("cannot set up the app's queues on RabbitMQ")?;
-        let pending = Pending::default();
-        let dropped_replies = Arc::new(AtomicU64::new(0));
-        let router = route_replies(replies, pending.clone(), dropped_replies.clone());
-        tokio::spawn(router);
-        let queues = broker.queues.clone();
-        Ok(Self {
-            _connection: connection,
-            channel,
-            queues,
-            reply_queue,
-            pending,
-            timeout,
-            dropped_replies,
-            chatter,
-        })
-    }
-
     /// Sends `request` to `queue` and waits for the reply, at most the configured timeout.
     /// Returns the decoded result.
     pub async fn call<T: DeserializeOwned>(
@@ -174,60 +123,10 @@ impl RpcClient {
             Err(_) => Err(None),
         }
     }
-
-    /// Replies that arrived for no waiting call: duplicates (at-least-once) or late ones.
-    pub fn dropped_replies(&self) -> u64 {
-        self.dropped_replies.load(Ordering::Relaxed)
-    }
-
-    /// How many workers consume `queue` right now. A passive declare only asks: it fails if the
-    /// queue is missing, and never creates or changes it.
-    pub async fn consumer_count(&self, queue: WorkQueue) -> anyhow::Result<u32> {
-        let name = self.queues.work_queue(queue);
-        let passive = QueueDeclareOptions::durable().passive();
-        let queue = self
-            .channel
-            .queue_declare(name.as_str().into(), passive, FieldTable::default())
-            .await;
-        Ok(queue
-            .with_context(|| format!("cannot inspect queue \"{name}\""))?
-            .consumer_count())
-    }
-}
-
-/// The channel every call publishes on, with publisher confirms; the private reply queue; and
-/// the consumer of that queue.
-async fn open_channel(
-    connection: &Connection,
-    queues: &QueueNames,
-) -> lapin::Result<(Channel, ShortString, Consumer)> {
-    let channel = connection.create_channel().await?;
-    // Publisher confirms: a publish completes only when the broker has taken the message.
-    channel
-        .confirm_select(ConfirmSelectOptions::default())
-        .await?;
-    queues::declare(&channel, queues).await?;
-    // The reply queue: named by the broker (`amq.gen-...`), private to this connection
-    // (`exclusive`) and deleted with it, so a crashed app leaves nothing behind.
-    let exclusive = QueueDeclareOptions::exclusive();
-    let declared = channel
-        .queue_declare("".into(), exclusive, FieldTable::default())
-        .await?;
-    let reply_queue = declared.name().clone();
-    // `no_ack`: a reply is only useful to this process, now; nobody wants it redelivered.
-    let no_ack = BasicConsumeOptions {
-        no_ack: true,
-        ..Default::default()
-    };
-    let (tag, arguments) = ("".into(), FieldTable::default());
-    let replies = channel
-        .basic_consume(reply_queue.clone(), tag, no_ack, arguments)
-        .await?;
-    Ok((channel, reply_queue, replies))
 }
 
 /// Reads the reply queue and hands each reply to the call waiting for its correlation id.
-async fn route_replies(mut replies: Consumer, pending: Pending, dropped: Arc<AtomicU64>) {
+pub async fn route_replies(mut replies: Consumer, pending: Pending, dropped: Arc<AtomicU64>) {
     while let Some(Ok(reply)) = replies.next().await {
         let id = reply
             .properties

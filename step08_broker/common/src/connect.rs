@@ -33,12 +33,7 @@ pub struct BrokerArgs {
     pub queues: QueueNames,
 
     /// How long to keep retrying the first connection, in seconds
-    #[arg(
-        long,
-        env = "AMQP_CONNECT_TIMEOUT_SECS",
-        value_name = "SECONDS",
-        default_value_t = 30
-    )]
+    #[arg(long, env = "AMQP_CONNECT_TIMEOUT_SECS", default_value_t = 30)]
     pub connect_timeout_secs: u64,
 }
 
@@ -47,11 +42,8 @@ pub struct BrokerArgs {
 pub async fn connect(broker: &BrokerArgs, name: &str) -> anyhow::Result<Connection> {
     let deadline = Instant::now() + Duration::from_secs(broker.connect_timeout_secs);
     let addr = &broker.amqp_addr;
-    let unreachable = |cause: String| {
-        anyhow!(
-            "cannot reach RabbitMQ at {addr}: {cause} (is it running? `rabbitmq-diagnostics -q ping` checks it)"
-        )
-    };
+    let ping = "is it running? `rabbitmq-diagnostics -q ping` checks it";
+    let unreachable = |cause| anyhow!("cannot reach RabbitMQ at {addr}: {cause} ({ping})");
     let mut pause = FIRST_PAUSE;
     loop {
         let properties = ConnectionProperties::default().with_connection_name(name.into());

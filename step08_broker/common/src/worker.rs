@@ -12,41 +12,17 @@
 //! without requeueing: its queue's dead-letter exchange moves it to `dead_letters`, where a human
 //! can look at it, instead of it bouncing between workers forever.
 //!
-//! Reconnecting after a lost connection is not here: [`crate::reconnect`] calls [`Worker::serve`]
-//! again on a new connection.
+//! Setting up the channel and consuming, the worker's `main`, and reconnecting are in
+//! [`crate::reconnect`], which hands each message to [`Worker::handle`].
 
-use crate::connect::BrokerArgs;
-use crate::queues::{self, WorkQueue};
+use crate::queues::WorkQueue;
 use crate::{Reply, ValueRequest};
 use lapin::message::Delivery;
-use lapin::options::{
-    BasicAckOptions, BasicConsumeOptions, BasicPublishOptions, BasicQosOptions, BasicRejectOptions,
-    ConfirmSelectOptions,
-};
-use lapin::types::FieldTable;
-use lapin::{BasicProperties, Channel, Connection};
+use lapin::options::{BasicAckOptions, BasicPublishOptions, BasicRejectOptions};
+use lapin::{BasicProperties, Channel};
 use serde::Serialize;
-use std::future::Future;
-use std::pin::Pin;
-use std::process::ExitCode;
 use std::time::Duration;
-use tokio_stream::StreamExt;
-use tracing::{Instrument, info, info_span, warn};
-
-/// How many unacknowledged messages the broker may hand one worker at once. Without a limit, the
-/// first worker to connect would take the whole queue and the others would idle.
-const PREFETCH: u16 = 10;
-
-/// The settings both workers take (flags, or the environment variables named in `--help`).
-#[derive(clap::Args, Debug, Clone)]
-pub struct WorkerArgs {
-    #[command(flatten)]
-    pub broker: BrokerArgs,
-
-    /// Stop when stdin reaches end of file (how the app stops the workers it started)
-    #[arg(long)]
-    pub stop_when_stdin_closes: bool,
-}
+use tracing::{info, warn};
 
 /// What makes one worker binary different from the other.
 pub struct Worker<T> {
@@ -61,96 +37,14 @@ pub struct Worker<T> {
     pub work_time: Duration,
 }
 
-/// Why [`Worker::serve`] returned.
-pub enum Stopped {
-    /// Asked to stop: the channel is still open and must be closed.
-    Requested(&'static str, Channel),
-    /// The connection, the channel or the consumer is gone: connect again.
-    Lost(String),
-}
-
 impl<T: Serialize> Worker<T> {
-    /// The whole `main` of a worker binary: logs on stderr (`RUST_LOG`, default `info`), then
-    /// consume until asked to stop. An error ends as one line on stderr and exit status 1.
-    pub async fn main(self, args: WorkerArgs) -> ExitCode {
-        crate::init_logging();
-        // `service1-4242`, plus `@host` in a container: tells replicas apart in the logs.
-        let host = std::env::var("HOSTNAME").map_or(String::new(), |host| format!("@{host}"));
-        let id = format!("{}-{}{host}", self.name, std::process::id());
-        let span = info_span!("worker", id = %id);
-        match crate::reconnect::run(&self, &args, &id)
-            .instrument(span)
-            .await
-        {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("error: {id}: {error:#}");
-                ExitCode::FAILURE
-            }
-        }
-    }
-
-    /// Sets up one channel and consumes until asked to stop or until the connection is lost.
-    ///
-    /// Messages are handled one at a time, in order: "finish the current message" on shutdown
-    /// then has a clear meaning, and prefetched messages not yet started go back to the queue when
-    /// the channel closes. To use more cores, start more workers.
-    pub async fn serve(
-        &self,
-        args: &WorkerArgs,
-        connection: &Connection,
-        id: &str,
-        mut stop: Pin<&mut impl Future<Output = &'static str>>,
-    ) -> lapin::Result<Stopped> {
-        let queue = args.broker.queues.work_queue(self.queue);
-        let channel = connection.create_channel().await?;
-        // Prefetch: at most this many unacked messages at once, so workers share the queue.
-        channel
-            .basic_qos(PREFETCH, BasicQosOptions::default())
-            .await?;
-        // Publisher confirms: each reply's publish resolves once the broker has taken it.
-        channel
-            .confirm_select(ConfirmSelectOptions::default())
-            .await?;
-        queues::declare(&channel, &args.broker.queues).await?;
-        let mut consumer = channel
-            .basic_consume(
-                queue.as_str().into(),
-                id.into(),
-                // `no_ack: false` (the default): the broker keeps each message until we ack it.
-                BasicConsumeOptions::default(),
-                FieldTable::default(),
-            )
-            .await?;
-        let (name, version) = (self.name, self.version);
-        info!("{name} {version} consuming \"{queue}\" (prefetch {PREFETCH})");
-
-        loop {
-            let next = tokio::select! {
-                // `biased`: check for a stop request before taking the next message.
-                biased;
-                reason = stop.as_mut() => return Ok(Stopped::Requested(reason, channel)),
-                next = consumer.next() => next,
-            };
-            match next {
-                Some(Ok(delivery)) => {
-                    // Every log line about this message carries its correlation id.
-                    let correlation_id = delivery.properties.correlation_id().clone();
-                    let correlation_id = correlation_id.as_ref().map_or("none", |id| id.as_str());
-                    let span = info_span!("message", correlation_id = %correlation_id);
-                    let handled = self.handle(&channel, delivery, id).instrument(span).await;
-                    if let Err(error) = handled {
-                        return Ok(Stopped::Lost(error.to_string()));
-                    }
-                }
-                Some(Err(error)) => return Ok(Stopped::Lost(error.to_string())),
-                None => return Ok(Stopped::Lost("the broker cancelled the consumer".into())),
-            }
-        }
-    }
-
     /// One message: read the request, compute, publish the reply and wait for its confirm, ack.
-    async fn handle(&self, channel: &Channel, delivery: Delivery, id: &str) -> anyhow::Result<()> {
+    pub(crate) async fn handle(
+        &self,
+        channel: &Channel,
+        delivery: Delivery,
+        id: &str,
+    ) -> anyhow::Result<()> {
         let properties = &delivery.properties;
         let (Some(reply_to), Some(correlation_id)) = (
             properties.reply_to().clone(),

@@ -9,7 +9,8 @@
 
 use clap::Parser;
 use common::queues::WorkQueue;
-use common::worker::{Worker, WorkerArgs};
+use common::reconnect::WorkerArgs;
+use common::worker::Worker;
 use common::{ProcessResult, Reply, ValueRequest};
 use component1::Component1;
 use std::process::ExitCode;

@@ -8,7 +8,8 @@
 
 use clap::Parser;
 use common::queues::WorkQueue;
-use common::worker::{Worker, WorkerArgs};
+use common::reconnect::WorkerArgs;
+use common::worker::Worker;
 use common::{Reply, TransformResult, ValueRequest};
 use component2::Component2;
 use std::process::ExitCode;
