@@ -58,7 +58,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let service1_count = cli.service1_workers.map_or(1, usize::from);
     let _workers = match cli.workers {
         Workers::Local => Some(LocalWorkers::start(&client, service1_count, measuring).await?),
-        Workers::External => None, // a request waits in its queue until a worker takes it
+        Workers::External => {
+            tracing::info!("external workers: each request waits in its queue until one takes it");
+            None
+        }
     };
     let processor = BrokerProcessor(client.clone());
     let transformer = BrokerTransformer(client.clone());
