@@ -8,9 +8,10 @@
 //!
 //! # Layout
 //!
-//! - `main.rs` (this file): connect, get workers, run the pipeline (or measure it), clean up.
+//! - `main.rs` (this file): connect, get workers, run the pipeline (or measure it).
 //! - `pipeline.rs`: the `Processor` / `Transformer` contract and `run_pipeline`, as in step 07.
-//! - `rpc.rs`: request/reply over RabbitMQ, and the broker-backed processor and transformer.
+//! - `rpc.rs`: one call over RabbitMQ, the reply router, the broker-backed processor and
+//!   transformer; `rpc_client.rs`: the connection, channel and reply queue they use.
 //! - `local_workers.rs`: building and starting the worker processes for `--workers local`.
 //! - `cli.rs`: the command line.
 
