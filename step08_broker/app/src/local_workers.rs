@@ -4,21 +4,29 @@
 //! `cargo run` on a fresh clone must show the pipeline with no other command, so by default the
 //! app starts one `service1` (or `--service1-workers N` of them) and one `service2` itself, as
 //! child processes, from the directory that holds its own executable (where Cargo puts every
-//! binary of the workspace). If they are missing and the app was started by Cargo (which sets
-//! `CARGO`), the app asks Cargo to build them first: `cargo run` only builds the binary it
-//! runs, and one package cannot make Cargo build another package's binary before it.
+//! binary of the workspace).
 //!
-//! The children are stopped by closing their stdin (they run with `--stop-when-stdin-closes`),
-//! which works the same on every OS and also happens when the app dies without cleaning up. A
-//! `Drop` guard kills and reaps whatever is still running, so no worker outlives the app.
+//! **Never a stale worker.** `cargo run` builds only the `app` package: nothing in `app` depends
+//! on the workers (it reaches them through the broker). Cargo sets `CARGO` for the programs it
+//! runs, so when it is set the app always asks that same Cargo to build the workers, in the same
+//! profile and target directory, before starting them: a no-op when they are up to date, and a
+//! rebuild when you just edited `component1`. Steps 06 and 07 do the same. Outside Cargo (a
+//! deployed app), nothing is built: a missing binary is an error that says what to run.
+//!
+//! **Never an orphan.** The children are stopped by closing their stdin (they run with
+//! `--stop-when-stdin-closes`), which works the same on every OS and also happens when the app
+//! dies without cleaning up. A `Drop` guard kills and reaps whatever is still running.
 
-use common::worker::{STOP_WHEN_STDIN_CLOSES, WORKER_LOG_ENV};
+use crate::rpc_client::RpcClient;
+use anyhow::{Context, bail};
+use common::queues::WorkQueue;
 use std::env::consts::EXE_SUFFIX;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const WORKERS: [&str; 2] = ["service1", "service2"];
+/// How long the workers may take to start consuming, and to stop.
+const START_TIMEOUT: Duration = Duration::from_secs(60);
 const STOP_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The worker processes this app started.
@@ -27,146 +35,125 @@ pub struct LocalWorkers {
 }
 
 impl LocalWorkers {
-    /// Starts `service1_count` service1 workers and one service2. `quiet` turns off their
-    /// per-message log lines, unless `WORKER_LOG` is already set (then the children inherit it:
-    /// `WORKER_LOG=each app --repeat 10` shows which worker took which request).
-    pub fn start(quiet: bool, service1_count: usize) -> Result<Self, String> {
-        let dir = executable_dir()?;
-        let paths: Vec<PathBuf> = WORKERS
-            .iter()
-            .map(|name| dir.join(format!("{name}{EXE_SUFFIX}")))
-            .collect();
-        if paths.iter().any(|path| !path.is_file()) {
-            build_with_cargo(&paths)?;
-        }
+    /// Builds the workers if Cargo started us, starts `service1_count` service1 and one service2,
+    /// and waits until they all consume, so a measurement never starts with a worker missing.
+    /// `quiet` turns their per-message log lines off (`RUST_LOG=warn`) unless `RUST_LOG` is set.
+    pub async fn start(
+        client: &RpcClient,
+        service1_count: usize,
+        quiet: bool,
+    ) -> anyhow::Result<Self> {
+        let exe = std::env::current_exe().context("cannot find the app's own executable")?;
+        let dir = exe
+            .parent()
+            .context("the app's executable has no directory")?
+            .to_owned();
+        // Cargo blocks for as long as it builds: off the async threads.
+        let paths = tokio::task::spawn_blocking(move || build_if_cargo(&dir)).await??;
 
-        let mut workers = Self {
-            children: Vec::new(),
-        };
-        // service1 `service1_count` times, then service2 once.
-        let counts = [service1_count, 1];
-        let to_start = WORKERS
-            .iter()
-            .zip(&paths)
-            .zip(counts)
-            .flat_map(|(worker, count)| std::iter::repeat_n(worker, count));
-        for (name, path) in to_start {
-            let mut command = Command::new(path);
-            command
-                .arg(STOP_WHEN_STDIN_CLOSES)
-                .stdin(Stdio::piped())
-                // The app's stdout is the pipeline's output; the workers' logs go to stderr.
-                .stdout(Stdio::null())
-                .stderr(Stdio::inherit());
-            if quiet && std::env::var_os(WORKER_LOG_ENV).is_none() {
-                command.env(WORKER_LOG_ENV, "quiet");
-            }
-            // On error, `workers` is dropped here and stops the ones already started.
-            let child = command
-                .spawn()
-                .map_err(|e| format!("cannot start {name} from {}: {e}", path.display()))?;
-            workers.children.push((name, child));
-        }
-        Ok(workers)
-    }
-
-    /// Fails if a worker has already exited (it printed its own reason on stderr).
-    pub fn check_alive(&mut self) -> Result<(), String> {
-        for (name, child) in &mut self.children {
-            if let Ok(Some(status)) = child.try_wait() {
-                return Err(format!(
-                    "{name} exited ({status}) before the pipeline finished; its error is above"
-                ));
+        let mut workers = Self { children: vec![] };
+        for (name, path, count) in [
+            ("service1", &paths[0], service1_count),
+            ("service2", &paths[1], 1),
+        ] {
+            for _ in 0..count {
+                let mut command = Command::new(path);
+                // Its stdin is its lifeline; its stdout is unused; its log shares our stderr.
+                command
+                    .arg("--stop-when-stdin-closes")
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::null());
+                if quiet && std::env::var_os("RUST_LOG").is_none() {
+                    command.env("RUST_LOG", "warn");
+                }
+                // On error, `workers` is dropped here and stops the ones already started.
+                let child = command
+                    .spawn()
+                    .with_context(|| format!("cannot start {}", path.display()))?;
+                workers.children.push((name, child));
             }
         }
-        Ok(())
-    }
-
-    /// Asks every worker to stop (closes its stdin), waits a bounded time for it to finish its
-    /// current message and close its connection, and kills it if it does not.
-    pub fn stop(mut self) {
-        for (_, child) in &mut self.children {
-            drop(child.stdin.take());
-        }
-        let deadline = Instant::now() + STOP_TIMEOUT;
-        for (name, child) in &mut self.children {
-            loop {
-                match child.try_wait() {
-                    Ok(Some(_)) => break,
-                    Ok(None) if Instant::now() < deadline => {
-                        std::thread::sleep(Duration::from_millis(20));
-                    }
-                    _ => {
-                        eprintln!("[app] {name} did not stop within 5 s; killing it");
-                        let _ = child.kill();
-                        let _ = child.wait();
-                        break;
-                    }
+        // Wait (bounded) until every worker consumes its queue, failing early if one exits.
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            for (name, child) in &mut workers.children {
+                if let Some(status) = child.try_wait()? {
+                    bail!("{name} exited ({status}) before it consumed; its error is above");
                 }
             }
+            let process = client.consumer_count(WorkQueue::Process).await? as usize;
+            if process >= service1_count && client.consumer_count(WorkQueue::Transform).await? > 0 {
+                return Ok(workers);
+            }
+            if Instant::now() >= deadline {
+                bail!("the local workers did not start consuming within {START_TIMEOUT:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        self.children.clear();
     }
 }
 
 impl Drop for LocalWorkers {
+    /// Asks every worker to stop (closes its stdin), gives it a bounded time to finish its current
+    /// message and close its connection, then kills it. Waiting reaps it: no zombie is left.
     fn drop(&mut self) {
         for (_, child) in &mut self.children {
-            // Kill, then wait: waiting reaps the child, so no zombie is left behind.
+            drop(child.stdin.take());
+        }
+        let deadline = Instant::now() + STOP_TIMEOUT;
+        for (_, child) in &mut self.children {
+            while matches!(child.try_wait(), Ok(None)) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
             let _ = child.kill();
             let _ = child.wait();
         }
     }
 }
 
-fn executable_dir() -> Result<PathBuf, String> {
-    let exe = std::env::current_exe()
-        .map_err(|e| format!("cannot find the app's own executable: {e}"))?;
-    exe.parent()
-        .map(Path::to_path_buf)
-        .ok_or_else(|| format!("{} has no parent directory", exe.display()))
-}
-
-/// Builds both workers with the Cargo that started this app, in the same profile.
-fn build_with_cargo(paths: &[PathBuf]) -> Result<(), String> {
-    let missing = paths
-        .iter()
-        .find(|path| !path.is_file())
-        .map_or_else(String::new, |path| path.display().to_string());
-    let Some(cargo) = std::env::var_os("CARGO") else {
-        return Err(format!(
-            "worker binary {missing} not found: build the workers with `cargo build` in \
-             step08_broker, or start workers yourself and run the app with --workers external"
-        ));
-    };
-    // The workspace this binary was built from; `cargo run` also runs from inside it.
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
-    let mut command = Command::new(cargo);
-    command
-        .args(["build", "--quiet", "-p", "service1", "-p", "service2"])
-        .arg("--manifest-path")
-        .arg(&manifest)
-        // Cargo's own messages go to stderr with the rest of the logs.
-        .stdout(Stdio::null());
-    if !cfg!(debug_assertions) {
-        command.arg("--release");
+/// When Cargo started us, `cargo build` of both workers into `dir`; then their paths, which
+/// must exist.
+fn build_if_cargo(dir: &Path) -> anyhow::Result<[PathBuf; 2]> {
+    let paths = ["service1", "service2"].map(|name| dir.join(format!("{name}{EXE_SUFFIX}")));
+    if let Some(cargo) = std::env::var_os("CARGO") {
+        // `target/debug` is the `dev` profile; `target/release` and custom profiles their name.
+        let profile = match dir.file_name().and_then(|name| name.to_str()) {
+            Some("debug") | None => "dev",
+            Some(other) => other,
+        };
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
+        let mut command = Command::new(cargo);
+        if paths.iter().all(|path| path.is_file()) {
+            command.arg("--quiet"); // up to date, most likely: nothing to say
+        } else {
+            tracing::info!("building the workers with cargo (the first time takes a while)");
+        }
+        let status = command
+            .args(["build", "--workspace", "--bin=service1", "--bin=service2"])
+            .arg(format!("--profile={profile}"))
+            .arg("--manifest-path")
+            .arg(manifest)
+            .arg("--target-dir")
+            .arg(dir.parent().unwrap_or(dir))
+            // A build target set for the app would nest the output one directory deeper.
+            .env_remove("CARGO_BUILD_TARGET")
+            .stdin(Stdio::null())
+            // Cargo's messages (errors included) go to stderr with the rest of the logs.
+            .stdout(Stdio::null())
+            .status()
+            .context("cannot run cargo to build the workers")?;
+        if !status.success() {
+            bail!("cargo could not build the workers ({status}); its errors are above");
+        }
     }
-    eprintln!("[app] {missing} is missing; building the workers with cargo");
-    let status = command
-        .status()
-        .map_err(|e| format!("cannot run cargo to build the workers: {e}"))?;
-    if !status.success() {
-        return Err(format!(
-            "cargo could not build the workers ({status}); run `cargo build` in step08_broker \
-             to see why"
-        ));
+    for path in &paths {
+        if !path.is_file() {
+            bail!(
+                "worker binary {} not found: run `cargo build` in step08_broker, or start \
+                 workers yourself and run the app with --workers external",
+                path.display()
+            );
+        }
     }
-    match paths.iter().find(|path| !path.is_file()) {
-        None => Ok(()),
-        Some(path) => Err(format!(
-            "cargo built the workers but {} is still missing (a different --target-dir?): \
-             run `cargo build` in step08_broker, then run the app again",
-            path.display()
-        )),
-    }
+    Ok(paths)
 }

@@ -4,68 +4,71 @@
 //!
 //! ```text
 //! step 03: fn process(&self, value: i32) -> ProcessResult;
-//! step 08: fn process(&self, value: i32, request_id: &str)
-//!              -> impl Future<Output = Result<ProcessResult, PipelineError>> + Send;
+//! step 08: async fn process(&self, value: i32, request_id: &str)
+//!              -> Result<ProcessResult, PipelineError>;
 //! ```
 //!
-//! - **async**: a call now waits on a reply queue; while it waits, the thread can run other
-//!   pipelines (that is what `--concurrency` uses).
+//! - **async**: a call now waits for a reply; while it waits, the thread can run other pipelines
+//!   (that is what `--concurrency` uses).
 //! - **fallible**: the broker can be down, no worker may answer in time, or one answers an error.
-//!   `Result` makes every caller say what happens then; the compiler will not let one forget.
 //! - **a request id**: one pipeline now runs in three processes, and the id is what joins their
-//!   logs: it starts the AMQP `correlation_id` of both calls (`<request_id>/<n>`), which each
-//!   worker logs with every message it handles.
+//!   logs: it starts the `correlation_id` of both calls, which each worker logs.
 //!
-//! `validate` and `analyze` did not change: they only read a result the app already holds, so
-//! they stay local, synchronous and infallible. Asking a worker to check its own answer would
-//! cost a round trip and prove nothing; the app checking what came over the wire is the check
-//! that matters.
+//! The contract does not know its transport: nothing here names RabbitMQ. [`PipelineError`]
+//! says what went wrong in the pipeline's words, and `rpc.rs` turns broker failures into it, as
+//! step 03's traits let any implementation stand behind them.
+//!
+//! `validate` and `analyze` stay in the app: they only read a result the app already holds, so a
+//! round trip to a worker would cost time and prove nothing.
 
-use std::error::Error;
-use std::future::Future;
 use std::io::Write;
+use std::time::Duration;
 
 use common::{ProcessResult, TransformResult};
 
-use crate::rpc::PipelineError;
+/// Why one stage of the pipeline failed. `stage` names who was asked, for the human reading it.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// The stage answered with an error, such as an overflow.
+    #[error("{stage} answered: {message}")]
+    Rejected { stage: String, message: String },
+    /// No answer came within the time allowed.
+    #[error("no answer from {stage} within {waited:?}: is one running? (see --timeout-ms)")]
+    TimedOut { stage: String, waited: Duration },
+    /// The call could not be made, or its answer could not be read.
+    #[error("cannot call {stage}: {cause}")]
+    Failed { stage: String, cause: String },
+}
 
 /// First stage of the pipeline: turns the input into a [`ProcessResult`] and checks it.
 pub trait Processor {
-    fn process(
-        &self,
-        value: i32,
-        request_id: &str,
-    ) -> impl Future<Output = Result<ProcessResult, PipelineError>> + Send;
+    async fn process(&self, value: i32, request_id: &str) -> Result<ProcessResult, PipelineError>;
     fn validate(&self, data: &ProcessResult) -> bool;
 }
 
 /// Second stage of the pipeline: turns a value into a [`TransformResult`] and describes it.
 pub trait Transformer {
-    fn transform(
+    async fn transform(
         &self,
         value: i32,
         request_id: &str,
-    ) -> impl Future<Output = Result<TransformResult, PipelineError>> + Send;
+    ) -> Result<TransformResult, PipelineError>;
     fn analyze(&self, data: &TransformResult) -> String;
 }
 
 /// Step 03's pipeline, with `.await?` after each remote call.
 ///
-/// Two more changes, both forced by the lesson: it takes `&impl Processor` instead of
-/// `&dyn Processor`, because a trait whose methods return `impl Future` cannot be a `dyn` object
-/// (the `async-trait` crate would box every future to allow it; the app knows its types at compile
-/// time, so it does not need to); and it prints to `out` instead of stdout, because with
-/// `--concurrency 8` eight pipelines printing at once would interleave their lines (`--repeat`
-/// passes `std::io::sink()`). It prints as it goes rather than returning a report as step 07 does:
-/// in a single run the broker-backed stages print which worker answered each call, and those
-/// lines belong between the pipeline's own.
+/// It takes `&impl Processor` instead of `&dyn Processor`: a trait with `async fn` cannot be a
+/// `dyn` object, and the app knows its types at compile time. It prints to `out` as it goes, so
+/// in a single run the "answered by" lines land between its own, and `--repeat` passes
+/// `std::io::sink()`.
 pub async fn run_pipeline(
     processor: &impl Processor,
     transformer: &impl Transformer,
     input: i32,
     request_id: &str,
-    out: &mut (impl Write + Send),
-) -> Result<(), Box<dyn Error + Send + Sync>> {
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
     writeln!(out, "\n--- Processing Pipeline ---")?;
     writeln!(out, "Input value: {input}")?;
 

@@ -6,6 +6,7 @@
 
 mod support;
 
+use common::queues::WorkQueue;
 use lapin::BasicProperties;
 use lapin::options::{BasicGetOptions, BasicPublishOptions, QueueDeclareOptions};
 use lapin::types::FieldTable;
@@ -52,7 +53,7 @@ mod pipeline {
         );
         let last = stderr.lines().last().unwrap_or_default();
         assert!(
-            last.starts_with("app: ") && last.contains("overflow"),
+            last.starts_with("error: ") && last.contains("overflow: doubling 2147483647"),
             "{stderr}"
         );
         assert!(!stdout.contains("Execution complete"));
@@ -66,10 +67,26 @@ mod pipeline {
         }
         let topology = Topology::new("waiting");
         let mut app = App::start(&topology, &["--workers", "external"], &[]);
-        app.stderr.wait_for("the app to say it waits", |text| {
-            text.contains("waiting for one")
-        });
         // The request is published and waits in the durable queue; nobody has taken it.
+        let process = topology.names.work_queue(WorkQueue::Process);
+        let deadline = Instant::now() + WAIT;
+        runtime().block_on(async {
+            let (connection, channel) = topology.open().await;
+            let passive = QueueDeclareOptions::durable().passive();
+            loop {
+                let queue =
+                    channel.queue_declare(process.as_str().into(), passive, FieldTable::default());
+                if queue.await.unwrap().message_count() > 0 {
+                    break;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "the request never reached the queue"
+                );
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            let _ = connection.close(200, "done".into()).await;
+        });
         std::thread::sleep(Duration::from_millis(300));
         assert!(app.is_running(), "the app must wait, not fail");
 
@@ -90,12 +107,16 @@ mod pipeline {
             return;
         }
         let topology = Topology::new("timeout");
-        let (status, _, stderr) =
-            run_app(&topology, &["--workers", "external", "--timeout", "1"], &[]);
+        let (status, _, stderr) = run_app(
+            &topology,
+            &["--workers", "external", "--timeout-ms", "1000"],
+            &[],
+        );
 
         assert_eq!(status.code(), Some(1));
         assert!(
-            stderr.contains("app: no reply from queue") && stderr.contains("within 1 s"),
+            stderr.contains("error: no answer from the worker on queue")
+                && stderr.contains("within 1s"),
             "{stderr}"
         );
     }
@@ -115,11 +136,7 @@ mod pipeline {
             &[],
         );
 
-        assert!(
-            status.success(),
-            "stderr:
-{stderr}"
-        );
+        assert!(status.success(), "stderr:\n{stderr}");
         let summary = stdout.lines().last().unwrap_or_default();
         assert!(
             summary.starts_with("summary: requests=5 ok=5 failed=0 "),
@@ -142,8 +159,8 @@ mod scaling {
             return;
         }
         let topology = Topology::new("scaled");
-        // WORKER_LOG set: the local workers log every message even under --repeat, so the
-        // app's stderr says which worker answered which request.
+        // RUST_LOG set: the local workers log every message even under --repeat, so the app's
+        // stderr says which worker answered which request.
         let (status, stdout, stderr) = run_app(
             &topology,
             &[
@@ -154,7 +171,7 @@ mod scaling {
                 "--service1-workers",
                 "3",
             ],
-            &[("WORK_MS", "5"), ("WORKER_LOG", "each")],
+            &[("WORK_MS", "5"), ("RUST_LOG", "info")],
         );
 
         assert!(status.success(), "stderr:\n{stderr}");
@@ -162,21 +179,14 @@ mod scaling {
             stdout.contains("summary: requests=30 ok=30 failed=0 "),
             "{stdout}"
         );
-        // Three workers write to the one stderr at once, and a log line may reach it in several
-        // writes, so a line can be cut into by another worker's: count only well-formed
-        // `[service1-<pid>] ... -> ...` lines.
+        // Each answer is one line `INFO worker{id=service1-<pid>}:message{...}: ... -> ...`.
         let answered_by = |kind: &str| -> HashSet<String> {
             stderr
                 .lines()
                 .filter(|line| line.contains(" -> "))
-                .filter_map(|line| line.strip_prefix('[')?.split_once(']'))
-                .map(|(id, _)| id)
-                .filter(|id| {
-                    id.strip_prefix(kind)
-                        .and_then(|rest| rest.strip_prefix('-'))
-                        .is_some_and(|pid| pid.parse::<u32>().is_ok())
-                })
-                .map(str::to_string)
+                .filter_map(|line| line.split_once("worker{id=")?.1.split_once('}'))
+                .map(|(id, _)| id.to_string())
+                .filter(|id| id.starts_with(kind))
                 .collect()
         };
         assert_eq!(answered_by("service1").len(), 3, "{stderr}");
@@ -195,7 +205,7 @@ mod scaling {
 
         let (status, stdout, stderr) = run_app(
             &topology,
-            &["--workers", "external", "--timeout", "20"],
+            &["--workers", "external", "--timeout-ms", "20000"],
             &[],
         );
 
@@ -278,25 +288,27 @@ mod delivery {
         // Published and confirmed; the worker will not reply to it, since it is not a request.
         raw_request(
             &topology,
-            &topology.names.process,
+            &topology.names.work_queue(WorkQueue::Process),
             b"not json",
             Duration::ZERO,
         );
         let dead = runtime().block_on(async {
             let (connection, channel) = topology.open().await;
-            let dead = poll_get(&channel, &topology.names.dead_letters, WAIT).await;
+            let dead = poll_get(&channel, &topology.names.dead_letters(), WAIT).await;
             let _ = connection.close(200, "done".into()).await;
             dead
         });
         assert_eq!(dead.as_deref(), Some(&b"not json"[..]));
         service1.log.wait_for("the dead-letter log line", |log| {
-            log.contains("dead-lettering message raw-1")
+            log.lines().any(|line| {
+                line.contains("correlation_id=raw-1") && line.contains("dead-lettering")
+            })
         });
 
         // The same worker still answers a good request.
         let reply = raw_request(
             &topology,
-            &topology.names.process,
+            &topology.names.work_queue(WorkQueue::Process),
             br#"{"value": 21}"#,
             WAIT,
         );
@@ -316,7 +328,7 @@ mod delivery {
 
         let reply = raw_request(
             &topology,
-            &topology.names.process,
+            &topology.names.work_queue(WorkQueue::Process),
             br#"{"value": 2147483647}"#,
             WAIT,
         )
@@ -412,30 +424,35 @@ mod delivery {
         if skip_without_broker("a_worker_reconnects_after_the_broker_drops_its_connection") {
             return;
         }
-        let Some(rabbitmqctl) = rabbitmqctl() else {
-            return;
-        };
         let topology = Topology::new("reconnect");
         let service1 = Worker::start("service1", &topology, &[]);
         let _service2 = Worker::start("service2", &topology, &[]);
 
         // What a broker restart looks like to a client, without restarting the shared broker:
-        // the broker closes this worker's connection (found by its name, which has its pid).
-        let connections = command_output(
-            &rabbitmqctl,
-            &["list_connections", "--silent", "pid", "client_properties"],
-        );
+        // the broker closes this worker's connection, found by the name the worker gave it.
+        // The API lists a connection once its statistics are in (every 5 s by default).
         let needle = format!("service1-{}", service1.pid());
-        let connection = connections
-            .lines()
-            .find(|line| line.contains(&needle))
-            .and_then(|line| line.split('\t').next())
-            .unwrap_or_else(|| panic!("no connection named {needle} in:\n{connections}"))
-            .to_string();
-        command_output(
-            &rabbitmqctl,
-            &["close_connection", &connection, "test: broker restart"],
-        );
+        let deadline = Instant::now() + WAIT;
+        let connection = loop {
+            let Some(list) = management_or_skip("GET", "/api/connections") else {
+                return;
+            };
+            let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+            let named = |c: &&serde_json::Value| {
+                c["client_properties"]["connection_name"].as_str() == Some(needle.as_str())
+            };
+            let found = list.as_array().into_iter().flatten().find(named);
+            if let Some(name) = found.and_then(|c| c["name"].as_str()) {
+                break name.to_string();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no connection named {needle} in {list}"
+            );
+            std::thread::sleep(Duration::from_millis(500));
+        };
+        let path = format!("/api/connections/{}", support::url_encode(&connection));
+        support::management("DELETE", &path).unwrap();
 
         service1.log.wait_for("the worker to reconnect", |log| {
             log.contains("reconnecting") && log.matches(" consuming ").count() >= 2
@@ -445,35 +462,20 @@ mod delivery {
         assert!(stdout.contains("Analysis: 84 maps to Value-0084"));
     }
 
-    /// `rabbitmqctl`, or `None` (with a message) where it is not installed; required under CI.
-    fn rabbitmqctl() -> Option<String> {
-        let found = std::process::Command::new("rabbitmqctl")
-            .arg("--help")
-            .output()
-            .is_ok();
-        match found {
-            true => Some("rabbitmqctl".into()),
-            false if std::env::var("CI").as_deref() == Ok("true") => {
-                panic!("rabbitmqctl is not on PATH, and CI=true needs it")
-            }
-            false => {
-                eprintln!("SKIPPED reconnect test: rabbitmqctl is not on PATH");
+    /// The management API's answer, or `None` (with the reason) where it is not reachable:
+    /// `rabbitmq-plugins enable rabbitmq_management` turns it on. Under `CI=true` it must be.
+    fn management_or_skip(method: &str, path: &str) -> Option<String> {
+        match support::management(method, path) {
+            Ok(body) => Some(body),
+            Err(error) if support::in_ci() => panic!("{error}, and CI=true needs it"),
+            Err(error) => {
+                eprintln!(
+                    "SKIPPED reconnect test: {error} (enable it with \
+                     `rabbitmq-plugins enable rabbitmq_management`)"
+                );
                 None
             }
         }
-    }
-
-    fn command_output(program: &str, args: &[&str]) -> String {
-        let output = std::process::Command::new(program)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{program} {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).into_owned()
     }
 }
 
@@ -499,7 +501,7 @@ mod lifecycle {
         assert!(started.elapsed() < Duration::from_secs(20));
         let last = stderr.lines().last().unwrap_or_default();
         assert!(
-            last.starts_with("app: cannot reach RabbitMQ at amqp://127.0.0.1:1/%2f: "),
+            last.starts_with("error: cannot reach RabbitMQ at amqp://127.0.0.1:1/%2f: "),
             "{stderr}"
         );
         // The Drop of this fake topology would try to clean a broker that is not there: skip it.
@@ -531,7 +533,7 @@ mod lifecycle {
         worker.close_stdin();
         let status = worker.wait_exit();
         assert!(status.success(), "{}", worker.log.text());
-        assert!(worker.log.text().contains("closing"));
+        assert!(worker.log.text().contains("closed"));
     }
 
     #[cfg(unix)]

@@ -1,56 +1,51 @@
-//! The contract shared by the app and the workers of step 08, and the RabbitMQ plumbing they
-//! all need.
+//! What the app and the workers of step 08 share: the message bodies, and the RabbitMQ plumbing.
 //!
-//! In step 08 the components no longer answer calls: they take work from RabbitMQ queues. The app
-//! publishes a request (`{"value": 42}`) to the `process` queue, a `service1` worker takes it,
-//! computes, publishes the reply to the queue named in the request's `reply_to` property, and only
-//! then acknowledges the request. Everything both sides must agree on lives here, once.
+//! The app publishes a request (`{"value":42}`) to the `process` queue; a `service1` worker takes
+//! it, computes, publishes the reply to the queue named in the request's `reply_to` property, and
+//! only then acknowledges the request. Everything both sides must agree on lives here, once.
 //!
 //! # Layout
 //!
-//! - this file: the data types (`ProcessResult`, `TransformResult`) and the request and reply
-//!   bodies on the wire. No dependency but `serde`, so the component crates can use it cheaply.
-//!   The `Processor` / `Transformer` contract is not here: only the app uses it, so it lives in
-//!   `app/src/pipeline.rs`, as in step 07.
+//! - this file: the data types (`ProcessResult`, `TransformResult`) and the bodies on the wire.
+//!   No dependency but `serde`, so the component crates use it without lapin or tokio.
 //! - [`queues`] (feature `broker`): the queue and exchange names, and the one function that
 //!   declares them, so the app and the workers can never declare them differently.
 //! - [`connect`] (feature `broker`): `AMQP_ADDR`, connecting with a bounded retry, and the error
 //!   a human reads when RabbitMQ cannot be reached.
-//! - [`worker`] (feature `broker`): the consume / compute / reply / ack loop shared by `service1`
-//!   and `service2`, with reconnection and clean shutdown.
+//! - [`worker`] (feature `broker`): the consume / compute / reply / ack loop of both workers.
+//! - [`reconnect`] (feature `broker`): the loop that runs the worker again after a lost connection.
 //! - [`shutdown`] (feature `broker`): Ctrl-C, SIGTERM and "my parent went away" as one future.
 //!
 //! Test it with `cargo test -p common`.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 #[cfg(feature = "broker")]
 pub mod connect;
 #[cfg(feature = "broker")]
 pub mod queues;
 #[cfg(feature = "broker")]
+pub mod reconnect;
+#[cfg(feature = "broker")]
 pub mod shutdown;
 #[cfg(feature = "broker")]
 pub mod worker;
 
-/// What a processor hands back: the processed value and whether processing happened.
-/// On the wire: `{"value":84,"processed":true}`.
+/// What a processor hands back. On the wire: `{"value":84,"processed":true}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcessResult {
     pub value: i32,
     pub processed: bool,
 }
 
-/// What a transformer hands back: the value it was given and its text form.
-/// On the wire: `{"original":84,"transformed":"Value-0084"}`.
+/// What a transformer hands back. On the wire: `{"original":84,"transformed":"Value-0084"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TransformResult {
     pub original: i32,
     pub transformed: String,
 }
 
-/// The body of every request, on both work queues: `{"value": 42}`.
+/// The body of every request, on both work queues: `{"value":42}`.
 ///
 /// Unknown fields are refused: a message of another shape was meant for someone else, and
 /// guessing at it would hide the bug that sent it here.
@@ -60,44 +55,28 @@ pub struct ValueRequest {
     pub value: i32,
 }
 
-impl ValueRequest {
-    /// Reads a request body. The error says why the body is not a request; a worker puts that
-    /// reason in its log before it dead-letters the message.
-    pub fn parse(body: &[u8]) -> Result<Self, String> {
-        serde_json::from_slice(body).map_err(|e| format!("not a {{\"value\": <i32>}} request: {e}"))
-    }
-}
-
-/// The body of an error reply: `{"error": "..."}`, the same shape as step 07's error bodies.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ErrorReply {
-    pub error: String,
-}
-
-/// A reply on the wire is either the result or `{"error": ...}`. `untagged` lets serde tell them
-/// apart by their fields, so the JSON stays exactly what a reader would write by hand.
+/// A reply on the wire: the result, or `{"error":"..."}` (the shape of step 07's error bodies).
+/// `untagged` lets serde tell them apart by their fields, so the JSON is what a human would write.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Reply<T> {
     Ok(T),
-    Err(ErrorReply),
+    Err { error: String },
 }
 
-impl<T: Serialize> Reply<T> {
-    /// Turns a worker's result into the reply body it publishes.
-    pub fn body_from<E: fmt::Display>(result: Result<T, E>) -> Vec<u8> {
-        let reply = match result {
-            Ok(value) => Reply::Ok(value),
-            Err(e) => Reply::Err(ErrorReply {
-                error: e.to_string(),
-            }),
-        };
-        // Serializing these plain structs cannot fail (no maps with non-string keys, no
-        // custom `Serialize`); an empty body would be dead-lettered by nobody, so say so loudly.
-        serde_json::to_vec(&reply).unwrap_or_else(|e| {
-            format!(r#"{{"error":"the worker could not serialize its reply: {e}"}}"#).into_bytes()
-        })
-    }
+/// Log lines go to stderr, filtered by `RUST_LOG` (default `info`): `RUST_LOG=warn` keeps only
+/// warnings, `RUST_LOG=debug` adds every call the app makes, with its correlation id.
+#[cfg(feature = "broker")]
+pub fn init_logging() {
+    use std::io::IsTerminal;
+    use tracing_subscriber::EnvFilter;
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .without_time()
+        .init();
 }
 
 #[cfg(test)]
@@ -105,58 +84,53 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_request_parses_from_the_documented_json() {
-        assert_eq!(
-            ValueRequest::parse(br#"{"value": 42}"#),
-            Ok(ValueRequest { value: 42 })
-        );
+    fn a_request_is_the_documented_json() {
+        let body = serde_json::to_string(&ValueRequest { value: 42 }).unwrap();
+        assert_eq!(body, r#"{"value":42}"#);
     }
 
     #[test]
-    fn a_body_that_is_not_a_request_is_refused_with_a_reason() {
+    fn a_body_of_another_shape_is_not_a_request() {
         for body in [
             &b"not json"[..],
             br#"{"valeur": 42}"#,
             br#"{"value": 42, "extra": 1}"#,
             br#"{"value": 4294967296}"#,
         ] {
-            let error = ValueRequest::parse(body).expect_err("must be refused");
-            assert!(
-                error.starts_with("not a {\"value\": <i32>} request"),
-                "{error}"
-            );
+            assert!(serde_json::from_slice::<ValueRequest>(body).is_err());
         }
     }
 
     #[test]
     fn replies_use_the_same_json_as_step_07() {
-        let ok = Reply::body_from::<String>(Ok(ProcessResult {
+        let ok = Reply::Ok(ProcessResult {
             value: 84,
             processed: true,
-        }));
-        assert_eq!(ok, br#"{"value":84,"processed":true}"#);
-
-        let err = Reply::<ProcessResult>::body_from(Err("overflow"));
-        assert_eq!(err, br#"{"error":"overflow"}"#);
+        });
+        assert_eq!(
+            serde_json::to_string(&ok).unwrap(),
+            r#"{"value":84,"processed":true}"#
+        );
+        let err = Reply::<ProcessResult>::Err {
+            error: "overflow".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&err).unwrap(),
+            r#"{"error":"overflow"}"#
+        );
     }
 
     #[test]
     fn a_reply_reads_back_as_result_or_error() {
         let ok: Reply<TransformResult> =
-            serde_json::from_slice(br#"{"original":84,"transformed":"Value-0084"}"#).unwrap();
-        assert_eq!(
-            ok,
-            Reply::Ok(TransformResult {
-                original: 84,
-                transformed: "Value-0084".into()
-            })
-        );
-        let err: Reply<TransformResult> = serde_json::from_slice(br#"{"error":"boom"}"#).unwrap();
+            serde_json::from_str(r#"{"original":84,"transformed":"Value-0084"}"#).unwrap();
+        assert!(matches!(ok, Reply::Ok(result) if result.transformed == "Value-0084"));
+        let err: Reply<TransformResult> = serde_json::from_str(r#"{"error":"boom"}"#).unwrap();
         assert_eq!(
             err,
-            Reply::Err(ErrorReply {
+            Reply::Err {
                 error: "boom".into()
-            })
+            }
         );
     }
 }

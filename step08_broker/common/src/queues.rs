@@ -17,11 +17,6 @@ use lapin::options::{ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptio
 use lapin::types::{AMQPValue, FieldTable, ShortString};
 use lapin::{Channel, ExchangeKind};
 
-/// Environment variable that puts a prefix on every name below, so that several runs (tests, a
-/// reader's experiments, the journey) can share one broker without ever seeing each other's
-/// messages.
-pub const QUEUE_PREFIX_ENV: &str = "QUEUE_PREFIX";
-
 /// The two work queues of the pipeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WorkQueue {
@@ -31,15 +26,20 @@ pub enum WorkQueue {
     Transform,
 }
 
+impl WorkQueue {
+    /// The queue's name without a prefix: `process` or `transform`.
+    pub fn name(self) -> &'static str {
+        match self {
+            WorkQueue::Process => "process",
+            WorkQueue::Transform => "transform",
+        }
+    }
+}
+
 /// The names of everything step 08 declares on the broker, with the optional prefix applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueNames {
-    pub process: String,
-    pub transform: String,
-    /// Durable queue where messages that can never be processed end up, for a human to look at.
-    pub dead_letters: String,
-    /// Fanout exchange the work queues dead-letter into; it routes to `dead_letters`.
-    pub dead_letter_exchange: String,
+    prefix: String,
 }
 
 impl QueueNames {
@@ -47,31 +47,23 @@ impl QueueNames {
     pub fn with_prefix(prefix: &str) -> Result<Self, String> {
         // AMQP names are "short strings" of at most 255 bytes; lapin panics on longer ones, so
         // refuse them here, where the error can still say which setting is wrong.
-        if prefix.len() > 200 {
-            return Err(format!(
-                "{QUEUE_PREFIX_ENV} is {} bytes long; keep it under 200",
-                prefix.len()
-            ));
+        match prefix.len() {
+            0..=200 => Ok(Self {
+                prefix: prefix.into(),
+            }),
+            n => Err(format!("QUEUE_PREFIX is {n} bytes long; keep it under 200")),
         }
-        Ok(Self {
-            process: format!("{prefix}process"),
-            transform: format!("{prefix}transform"),
-            dead_letters: format!("{prefix}dead_letters"),
-            dead_letter_exchange: format!("{prefix}dead_letters"),
-        })
     }
 
-    /// The names for this process: `QUEUE_PREFIX` if it is set, the defaults otherwise.
-    pub fn from_env() -> Result<Self, String> {
-        Self::with_prefix(&std::env::var(QUEUE_PREFIX_ENV).unwrap_or_default())
+    /// The name of one work queue: `process` or `transform`, after the prefix.
+    pub fn work_queue(&self, queue: WorkQueue) -> String {
+        format!("{}{}", self.prefix, queue.name())
     }
 
-    /// The name of one work queue.
-    pub fn work_queue(&self, queue: WorkQueue) -> &str {
-        match queue {
-            WorkQueue::Process => &self.process,
-            WorkQueue::Transform => &self.transform,
-        }
+    /// The durable queue where messages that can never be processed end up, for a human to look
+    /// at, and the fanout exchange of the same name that the work queues dead-letter into.
+    pub fn dead_letters(&self) -> String {
+        format!("{}dead_letters", self.prefix)
     }
 }
 
@@ -81,46 +73,38 @@ impl QueueNames {
 /// inside it. A work queue's `x-dead-letter-exchange` argument is what turns a worker's
 /// "reject, do not requeue" into "move to `dead_letters`" instead of "drop".
 pub async fn declare(channel: &Channel, names: &QueueNames) -> lapin::Result<()> {
+    let dead_letters = names.dead_letters();
+    let dead_letters = dead_letters.as_str();
+    let durable = ExchangeDeclareOptions {
+        durable: true,
+        ..Default::default()
+    };
+    let none = FieldTable::default;
     channel
-        .exchange_declare(
-            names.dead_letter_exchange.as_str().into(),
-            ExchangeKind::Fanout,
-            ExchangeDeclareOptions {
-                durable: true,
-                ..ExchangeDeclareOptions::default()
-            },
-            FieldTable::default(),
-        )
+        .exchange_declare(dead_letters.into(), ExchangeKind::Fanout, durable, none())
         .await?;
+    let durable = QueueDeclareOptions::durable();
     channel
-        .queue_declare(
-            names.dead_letters.as_str().into(),
-            QueueDeclareOptions::durable(),
-            FieldTable::default(),
-        )
+        .queue_declare(dead_letters.into(), durable, none())
         .await?;
+    let bind = QueueBindOptions::default();
     channel
         .queue_bind(
-            names.dead_letters.as_str().into(),
-            names.dead_letter_exchange.as_str().into(),
+            dead_letters.into(),
+            dead_letters.into(),
             "".into(),
-            QueueBindOptions::default(),
-            FieldTable::default(),
+            bind,
+            none(),
         )
         .await?;
 
     let mut arguments = FieldTable::default();
-    arguments.insert(
-        "x-dead-letter-exchange".into(),
-        AMQPValue::LongString(names.dead_letter_exchange.as_str().into()),
-    );
-    for queue in [&names.process, &names.transform] {
+    let exchange = AMQPValue::LongString(dead_letters.into());
+    arguments.insert("x-dead-letter-exchange".into(), exchange);
+    for queue in [WorkQueue::Process, WorkQueue::Transform] {
+        let queue = names.work_queue(queue);
         channel
-            .queue_declare(
-                queue.as_str().into(),
-                QueueDeclareOptions::durable(),
-                arguments.clone(),
-            )
+            .queue_declare(queue.as_str().into(), durable, arguments.clone())
             .await?;
     }
     Ok(())
@@ -147,17 +131,16 @@ mod tests {
     #[test]
     fn default_names_are_the_documented_ones() {
         let names = QueueNames::with_prefix("").unwrap();
-        assert_eq!(names.process, "process");
-        assert_eq!(names.transform, "transform");
-        assert_eq!(names.dead_letters, "dead_letters");
+        assert_eq!(names.work_queue(WorkQueue::Process), "process");
         assert_eq!(names.work_queue(WorkQueue::Transform), "transform");
+        assert_eq!(names.dead_letters(), "dead_letters");
     }
 
     #[test]
     fn a_prefix_goes_in_front_of_every_name() {
         let names = QueueNames::with_prefix("t1.").unwrap();
-        assert_eq!(names.process, "t1.process");
-        assert_eq!(names.dead_letter_exchange, "t1.dead_letters");
+        assert_eq!(names.work_queue(WorkQueue::Process), "t1.process");
+        assert_eq!(names.dead_letters(), "t1.dead_letters");
     }
 
     #[test]

@@ -1,22 +1,30 @@
-//! Component1: doubles a value. The business logic of `service1`, and nothing else.
+//! Component1: doubles a value. The business logic of service1, and nothing else.
 //!
-//! Compared with step 04 two things changed. The crate no longer prints: it runs inside a worker
-//! process whose stdout nobody reads, so the worker logs instead. And overflow is an error value
-//! instead of a panic: `i32::MAX * 2` does not fit in an `i32`, and a worker that panicked on it
-//! would die and leave the request to be redelivered, forever, to every worker in turn.
+//! In steps 03 to 05 this crate implemented the `Processor` trait and the app called it directly.
+//! From step 06 on, service1 calls it and the app reaches service1 across a boundary (pipes in
+//! step 06, HTTP in step 07, a broker in step 08), so it no longer knows about any trait: it is
+//! plain logic that a test can call without a process, a network or a broker. This file is the
+//! same in steps 06, 07 and 08: only the transport around it changes. Two things changed on the
+//! way here from step 05:
+//!
+//! - the doubling is checked: `i32::MAX * 2` is an error value here, not a panic that would take
+//!   the service (and every request in flight) down with it;
+//! - `validate` moved to the app: the app now checks a result that came over the wire from
+//!   another process, which is where a check earns its keep.
 //!
 //! Test it with `cargo test -p component1`.
 
-use common::ProcessResult;
 use std::fmt;
 
-/// The crate's version, from its own `Cargo.toml`.
+use common::ProcessResult;
+
+/// The crate's version, from its own `Cargo.toml` (Cargo sets `CARGO_PKG_VERSION` at build time).
 pub fn get_version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
 
 /// Doubling `value` does not fit in an `i32`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Overflow {
     pub value: i32,
 }
@@ -25,8 +33,9 @@ impl fmt::Display for Overflow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "overflow: {} * 2 does not fit in an i32 (largest accepted input: {})",
+            "overflow: doubling {} does not fit in an i32 (inputs from {} to {} work)",
             self.value,
+            i32::MIN / 2,
             i32::MAX / 2
         )
     }
@@ -57,21 +66,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn process_doubles_the_value() {
+    fn test_process() {
+        let data = Component1::new().process(42).unwrap();
         assert_eq!(
-            Component1::new().process(42),
-            Ok(ProcessResult {
+            data,
+            ProcessResult {
                 value: 84,
                 processed: true
-            })
+            }
         );
     }
 
     #[test]
-    fn doubling_past_i32_max_is_an_overflow_error_not_a_panic() {
+    fn negative_numbers_are_doubled_too() {
+        assert_eq!(Component1::new().process(-21).unwrap().value, -42);
+    }
+
+    #[test]
+    fn doubling_past_i32_max_is_an_overflow_error() {
         let error = Component1::new().process(i32::MAX).unwrap_err();
+        assert_eq!(error, Overflow { value: i32::MAX });
         assert!(error.to_string().starts_with("overflow"), "{error}");
-        assert!(Component1::new().process(i32::MIN).is_err());
-        assert!(Component1::new().process(i32::MAX / 2).is_ok());
+    }
+
+    #[test]
+    fn the_largest_values_that_fit_still_work() {
+        let component = Component1::new();
+        assert_eq!(component.process(i32::MAX / 2).unwrap().value, i32::MAX - 1);
+        assert_eq!(component.process(i32::MIN / 2).unwrap().value, i32::MIN);
+        assert!(component.process(i32::MIN / 2 - 1).is_err());
     }
 }

@@ -1,13 +1,16 @@
-//! Component2: formats a value as `Value-0084`. The business logic of `service2`, and nothing else.
+//! Component2: formats a value as `Value-0084`. The business logic of service2, and nothing else.
 //!
-//! Compared with step 04 the crate no longer prints: it runs inside a worker process, which logs.
-//! Formatting an `i32` cannot fail, so `transform` still returns its result directly.
+//! In steps 03 to 05 this crate implemented the `Transformer` trait and the app called it
+//! directly. From step 06 on, service2 calls it and the app reaches service2 across a boundary,
+//! so it no longer knows about any trait. This file is the same in steps 06, 07 and 08. `analyze`
+//! moved to the app: it only formats a result the app already holds, and a round trip to another
+//! process to format a string would cost far more than the formatting.
 //!
 //! Test it with `cargo test -p component2`.
 
 use common::TransformResult;
 
-/// The crate's version, from its own `Cargo.toml`.
+/// The crate's version, from its own `Cargo.toml` (Cargo sets `CARGO_PKG_VERSION` at build time).
 pub fn get_version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
@@ -20,7 +23,8 @@ impl Component2 {
         Self
     }
 
-    /// `84` gives `TransformResult { original: 84, transformed: "Value-0084" }`.
+    /// Writes `value` as `Value-` and at least four digits: `84` gives `Value-0084`. Every `i32`
+    /// has a text form, so this one cannot fail.
     pub fn transform(&self, value: i32) -> TransformResult {
         TransformResult {
             original: value,

@@ -1,4 +1,4 @@
-//! Component2 tested through its public API only, as in step 02.
+//! Component2 seen from outside, through its public API only (as in step 02).
 
 use common::TransformResult;
 use component2::Component2;
@@ -9,13 +9,16 @@ fn test_transform() {
         Component2::new().transform(84),
         TransformResult {
             original: 84,
-            transformed: "Value-0084".into()
+            transformed: "Value-0084".to_string()
         }
     );
 }
 
 #[test]
-fn small_and_negative_values_are_padded_to_four_characters() {
-    assert_eq!(Component2::new().transform(7).transformed, "Value-0007");
+fn values_wider_than_four_digits_are_not_cut() {
+    assert_eq!(
+        Component2::new().transform(123_456).transformed,
+        "Value-123456"
+    );
     assert_eq!(Component2::new().transform(-7).transformed, "Value--007");
 }

@@ -1,35 +1,53 @@
 //! `service1`: a worker that takes requests from the `process` queue and doubles their value.
 //!
-//! Each request is `{"value": 42}` with `reply_to` and `correlation_id` properties; the worker
-//! publishes `{"value":84,"processed":true}` (or `{"error": "overflow: ..."}`) to the `reply_to`
-//! queue and only then acknowledges the request. The loop itself (reconnecting, dead-lettering,
-//! clean shutdown) is shared with `service2`, in `common::worker`.
+//! Each request is `{"value":42}` with `reply_to` and `correlation_id` properties; the worker
+//! publishes `{"value":84,"processed":true}` (or `{"error":"overflow: ..."}`) to the `reply_to`
+//! queue and only then acknowledges the request. The loop itself (reply-then-ack, dead letters,
+//! reconnecting, clean shutdown) is shared with `service2`, in `common::worker`.
 //!
 //! Run one (or several, in several terminals) with `cargo run -p service1`; RabbitMQ must be up.
 
-use common::ValueRequest;
+use clap::Parser;
 use common::queues::WorkQueue;
-use common::worker::{self, Handled, WorkerSpec};
+use common::reconnect::WorkerArgs;
+use common::worker::Worker;
+use common::{ProcessResult, Reply, ValueRequest};
 use component1::Component1;
 use std::process::ExitCode;
+use std::time::Duration;
 
-fn main() -> ExitCode {
-    worker::main(WorkerSpec {
+/// A worker of the `process` queue: doubles each value (component1).
+#[derive(Parser, Debug)]
+#[command(version)]
+struct Cli {
+    #[command(flatten)]
+    worker: WorkerArgs,
+
+    /// Simulated work per message, in milliseconds (shows how workers share a queue)
+    #[arg(long, env = "WORK_MS", value_name = "MS", default_value_t = 0)]
+    work_ms: u64,
+}
+
+fn compute(request: ValueRequest) -> Reply<ProcessResult> {
+    match Component1::new().process(request.value) {
+        Ok(result) => Reply::Ok(result),
+        Err(overflow) => Reply::Err {
+            error: overflow.to_string(),
+        },
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let worker = Worker {
         name: "service1",
         version: component1::get_version(),
         queue: WorkQueue::Process,
-        handle,
-        simulates_work: true,
-    })
-}
-
-fn handle(body: &[u8]) -> Handled {
-    match ValueRequest::parse(body) {
-        Ok(request) => Handled::Reply(common::Reply::body_from(
-            Component1::new().process(request.value),
-        )),
-        Err(reason) => Handled::Malformed(reason),
-    }
+        compute,
+        work_time: Duration::from_millis(cli.work_ms),
+    };
+    worker.main(cli.worker).await
 }
 
 #[cfg(test)]
@@ -38,23 +56,21 @@ mod tests {
 
     #[test]
     fn a_request_gets_the_doubled_value() {
+        let reply = compute(ValueRequest { value: 42 });
         assert_eq!(
-            handle(br#"{"value": 42}"#),
-            Handled::Reply(br#"{"value":84,"processed":true}"#.to_vec())
+            reply,
+            Reply::Ok(ProcessResult {
+                value: 84,
+                processed: true
+            })
         );
     }
 
     #[test]
-    fn an_overflowing_value_gets_an_error_reply() {
-        let Handled::Reply(body) = handle(br#"{"value": 2147483647}"#) else {
-            panic!("an overflow is an answer, not a malformed message");
+    fn an_overflowing_value_gets_an_overflow_reply() {
+        let Reply::Err { error } = compute(ValueRequest { value: i32::MAX }) else {
+            panic!("an overflow is an error reply");
         };
-        let reply: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        assert!(reply["error"].as_str().unwrap().starts_with("overflow"));
-    }
-
-    #[test]
-    fn a_body_that_is_not_a_request_is_malformed() {
-        assert!(matches!(handle(b"hello"), Handled::Malformed(_)));
+        assert!(error.starts_with("overflow: doubling "), "{error}");
     }
 }

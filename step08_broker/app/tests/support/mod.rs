@@ -7,7 +7,7 @@
 
 #![allow(dead_code)] // each test binary uses a different part of this module
 
-use common::connect::{self, BrokerConfig};
+use common::connect::{self, BrokerArgs};
 use common::queues::QueueNames;
 use lapin::options::{ExchangeDeleteOptions, QueueDeleteOptions};
 use lapin::{Channel, Connection};
@@ -23,7 +23,21 @@ use std::time::{Duration, Instant};
 pub const WAIT: Duration = Duration::from_secs(60);
 
 pub fn broker_addr() -> String {
-    std::env::var(connect::AMQP_ADDR_ENV).unwrap_or_else(|_| connect::DEFAULT_AMQP_ADDR.into())
+    std::env::var("AMQP_ADDR").unwrap_or_else(|_| connect::DEFAULT_AMQP_ADDR.into())
+}
+
+/// The broker's settings for a test's own connections.
+pub fn broker(names: &QueueNames, connect_timeout_secs: u64) -> BrokerArgs {
+    BrokerArgs {
+        amqp_addr: broker_addr(),
+        queues: names.clone(),
+        connect_timeout_secs,
+    }
+}
+
+/// Whether a missing broker (or management API) must fail the test rather than skip it.
+pub fn in_ci() -> bool {
+    std::env::var("CI").as_deref() == Ok("true")
 }
 
 /// True when the test must not run: RabbitMQ is unreachable and this is not CI. Under
@@ -32,13 +46,9 @@ pub fn broker_addr() -> String {
 pub fn skip_without_broker(test: &str) -> bool {
     static UP: OnceLock<Result<(), String>> = OnceLock::new();
     let up = UP.get_or_init(|| {
-        let config = BrokerConfig {
-            addr: broker_addr(),
-            connect_timeout: Duration::from_secs(2),
-            queues: QueueNames::with_prefix("").unwrap(),
-        };
+        let broker = broker(&QueueNames::with_prefix("").unwrap(), 2);
         runtime().block_on(async {
-            let connection = connect::connect(&config, "step08-test-probe")
+            let connection = connect::connect(&broker, "step08-test-probe")
                 .await
                 .map_err(|e| e.to_string())?;
             let _ = connection.close(200, "probe".into()).await;
@@ -47,7 +57,7 @@ pub fn skip_without_broker(test: &str) -> bool {
     });
     match up {
         Ok(()) => false,
-        Err(error) if std::env::var("CI").as_deref() == Ok("true") => {
+        Err(error) if in_ci() => {
             panic!(
                 "{error}\nCI=true, so a missing broker is a failure: start it with `rabbitmq-server -detached`"
             )
@@ -98,12 +108,8 @@ impl Topology {
 
     /// A plain connection and channel for the test itself to publish and inspect with.
     pub async fn open(&self) -> (Connection, Channel) {
-        let config = BrokerConfig {
-            addr: broker_addr(),
-            connect_timeout: Duration::from_secs(10),
-            queues: self.names.clone(),
-        };
-        let connection = connect::connect(&config, &format!("{}tester", self.prefix))
+        let broker = broker(&self.names, 10);
+        let connection = connect::connect(&broker, &format!("{}tester", self.prefix))
             .await
             .unwrap();
         let channel = connection.create_channel().await.unwrap();
@@ -125,24 +131,22 @@ impl Drop for Topology {
         // A fresh thread: this may run while a test's own runtime is still alive.
         let _ = std::thread::spawn(move || {
             runtime().block_on(async {
-                let config = BrokerConfig {
-                    addr: broker_addr(),
-                    connect_timeout: Duration::from_secs(2),
-                    queues: names.clone(),
-                };
-                let Ok(connection) = connect::connect(&config, &format!("{prefix}cleanup")).await
+                let broker = broker(&names, 2);
+                let Ok(connection) = connect::connect(&broker, &format!("{prefix}cleanup")).await
                 else {
                     return;
                 };
                 if let Ok(channel) = connection.create_channel().await {
-                    for queue in [&names.process, &names.transform, &names.dead_letters] {
+                    let process = names.work_queue(common::queues::WorkQueue::Process);
+                    let transform = names.work_queue(common::queues::WorkQueue::Transform);
+                    for queue in [&process, &transform, &names.dead_letters()] {
                         let _ = channel
                             .queue_delete(queue.as_str().into(), QueueDeleteOptions::default())
                             .await;
                     }
                     let _ = channel
                         .exchange_delete(
-                            names.dead_letter_exchange.as_str().into(),
+                            names.dead_letters().as_str().into(),
                             ExchangeDeleteOptions::default(),
                         )
                         .await;
@@ -170,7 +174,15 @@ pub fn worker_binary(name: &str) -> PathBuf {
     BUILT.get_or_init(|| {
         let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
         let status = Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "-p", "service1", "-p", "service2"])
+            .args([
+                "build",
+                "--quiet",
+                "--workspace",
+                "--bin",
+                "service1",
+                "--bin",
+                "service2",
+            ])
             .arg("--manifest-path")
             .arg(manifest)
             .status()
@@ -188,7 +200,7 @@ pub struct Captured {
 }
 
 impl Captured {
-    fn collect(pipe: impl Read + Send + 'static) -> Self {
+    pub fn collect(pipe: impl Read + Send + 'static) -> Self {
         let captured = Self::default();
         let sink = captured.clone();
         std::thread::spawn(move || {
@@ -204,7 +216,7 @@ impl Captured {
     }
 
     /// Waits (bounded) until the pipe reached end of file, so no output is missing.
-    fn wait_closed(&self) {
+    pub fn wait_closed(&self) {
         let deadline = Instant::now() + Duration::from_secs(10);
         while !self.done.load(Ordering::SeqCst) && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(5));
@@ -239,8 +251,10 @@ impl Worker {
     /// Starts `service1` or `service2` on the topology's queues and waits until it consumes.
     pub fn start(name: &str, topology: &Topology, envs: &[(&str, &str)]) -> Self {
         let mut child = Command::new(worker_binary(name))
-            .arg(common::worker::STOP_WHEN_STDIN_CLOSES)
-            .env(common::queues::QUEUE_PREFIX_ENV, &topology.prefix)
+            .arg("--stop-when-stdin-closes")
+            .env("QUEUE_PREFIX", &topology.prefix)
+            // The per-message lines are what `answered` counts, whatever the caller's RUST_LOG.
+            .env("RUST_LOG", "info")
             .envs(envs.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
@@ -311,7 +325,7 @@ impl App {
         worker_binary("service1");
         let mut child = Command::new(env!("CARGO_BIN_EXE_app"))
             .args(args)
-            .env(common::queues::QUEUE_PREFIX_ENV, &topology.prefix)
+            .env("QUEUE_PREFIX", &topology.prefix)
             .envs(envs.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -368,4 +382,44 @@ pub fn run_app(
     envs: &[(&str, &str)],
 ) -> (ExitStatus, String, String) {
     App::start(topology, args, envs).finish()
+}
+
+/// One request to RabbitMQ's management HTTP API (the `rabbitmq_management` plugin, on
+/// `127.0.0.1:15672` or `RABBITMQ_MANAGEMENT_ADDR`, as `guest`, which it lets in from loopback).
+/// Plain HTTP/1.0 over a socket: the one test that needs it asks for a list and deletes an entry,
+/// which is not worth an HTTP client dependency. Returns the body of a 2xx answer.
+pub fn management(method: &str, path: &str) -> Result<String, String> {
+    use std::io::Write;
+    let addr =
+        std::env::var("RABBITMQ_MANAGEMENT_ADDR").unwrap_or_else(|_| "127.0.0.1:15672".into());
+    let socket = addr.parse().map_err(|e| format!("{addr}: {e}"))?;
+    let failed = |e: std::io::Error| format!("management API at {addr}: {e}");
+    let mut stream =
+        std::net::TcpStream::connect_timeout(&socket, Duration::from_secs(5)).map_err(failed)?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .map_err(failed)?;
+    // `guest:guest` in base64.
+    let request = format!(
+        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nAuthorization: Basic Z3Vlc3Q6Z3Vlc3Q=\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).map_err(failed)?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).map_err(failed)?;
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let status = head.split_whitespace().nth(1).unwrap_or_default();
+    if !status.starts_with('2') {
+        return Err(format!("{method} {path} answered {head}"));
+    }
+    Ok(body.to_string())
+}
+
+/// `%`-encodes everything but letters and digits, for a name inside a URL path.
+pub fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
