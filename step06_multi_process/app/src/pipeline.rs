@@ -13,7 +13,7 @@ use std::io::{self, Write};
 
 use common::{ProcessResult, TransformResult};
 
-use crate::child::CallError;
+use crate::supervisor::CallError;
 
 /// First stage of the pipeline: turns the input into a [`ProcessResult`] and checks it.
 pub trait Processor {

@@ -1,5 +1,9 @@
 //! A service that does not answer in time is killed: that is what ends the read waiting for it.
 //!
+//! [`WatchedChild`] is what `child.rs` holds instead of a plain `Child`: the child and its stdin
+//! behind locks (`Arc<Mutex<..>>`), so that this module's thread can kill the child, or close its
+//! stdin, while the app's own thread is blocked reading the child's stdout.
+//!
 //! A read from a pipe has no timeout. It returns when a line arrives or when the other end of the
 //! pipe closes, and a blocked read cannot be cancelled. So a watchdog thread, one per service,
 //! looks every 50 ms at the read in progress: past its deadline, it kills the service, whose
@@ -13,14 +17,17 @@
 //! everything else in this step (see "Going further" in the README).
 
 use std::io;
-use std::process::{Child, ChildStdin};
+use std::process::{Child, ChildStdin, ExitStatus};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use crate::child::STOP_GRACE;
+use common::Request;
+use common::framing;
+
+use crate::child::{STOP_GRACE, Stopped};
 use crate::interrupt;
 use crate::supervisor::Failure;
 
@@ -31,15 +38,95 @@ const POLL: Duration = Duration::from_millis(50);
 const NO_READ: u64 = u64::MAX;
 const EXPIRED: u64 = u64::MAX - 1;
 
+/// A child process, its stdin, and the watchdog thread that watches it.
+pub struct WatchedChild {
+    process: Arc<Process>,
+    watchdog: Watchdog,
+    pid: u32,
+    exited: Option<ExitStatus>,
+}
+
+impl WatchedChild {
+    /// Takes over `child` (its stdin piped, its stdout already taken) and starts its watchdog.
+    pub fn start(mut child: Child) -> io::Result<Self> {
+        let pid = child.id();
+        let stdin = child.stdin.take().expect("stdin is piped");
+        let process = Arc::new(Process {
+            child: Mutex::new(child),
+            stdin: Mutex::new(Some(stdin)),
+        });
+        Ok(Self {
+            watchdog: Watchdog::start(Arc::clone(&process))?,
+            process,
+            pid,
+            exited: None,
+        })
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.pid
+    }
+
+    /// Writes `request` as one JSON line into the child's stdin.
+    pub fn send(&self, request: &Request) -> Result<(), Failure> {
+        match lock(&self.process.stdin).as_mut() {
+            Some(stdin) => framing::write_message(stdin, request).map_err(Failure::Write),
+            None => Err(Failure::Closed),
+        }
+    }
+
+    /// Runs `read`, a blocking read from the child, and ends it by killing the child if it waits
+    /// longer than `timeout` ([`Failure::TimedOut`]).
+    pub fn read_within<T>(
+        &self,
+        timeout: Duration,
+        read: impl FnOnce() -> T,
+    ) -> Result<T, Failure> {
+        self.watchdog.guard(timeout, read)
+    }
+
+    /// Closes the child's stdin (it then reads EOF), and waits for it to exit; one still running
+    /// `grace` later is killed.
+    pub fn close_and_wait(&mut self, grace: Duration) -> io::Result<Stopped> {
+        lock(&self.process.stdin).take();
+        let deadline = Instant::now() + grace;
+        while self.exited.is_none() && Instant::now() < deadline {
+            self.exited = lock(&self.process.child).try_wait()?;
+            thread::sleep(Duration::from_millis(1));
+        }
+        match self.exited {
+            Some(status) => Ok(Stopped::Exited(status)),
+            None => self.kill().map(Stopped::Killed),
+        }
+    }
+
+    /// Kills the child at once and waits for it (reaps it).
+    pub fn kill(&mut self) -> io::Result<ExitStatus> {
+        if let Some(status) = self.exited {
+            return Ok(status);
+        }
+        let mut child = lock(&self.process.child);
+        // `kill` fails if the process already exited; `wait` still reaps it.
+        let _ = child.kill();
+        let status = child.wait()?;
+        self.exited = Some(status);
+        Ok(status)
+    }
+
+    pub fn has_exited(&self) -> bool {
+        self.exited.is_some()
+    }
+}
+
 /// What both the caller's thread and the watchdog touch.
-pub struct Process {
-    pub child: Mutex<Child>,
+struct Process {
+    child: Mutex<Child>,
     /// `None` once closed: the service reads EOF and exits.
-    pub stdin: Mutex<Option<ChildStdin>>,
+    stdin: Mutex<Option<ChildStdin>>,
 }
 
 /// The watchdog of one service. Dropping it stops its thread.
-pub struct Watchdog {
+struct Watchdog {
     state: Arc<State>,
     stop: Sender<()>,
     thread: Option<JoinHandle<()>>,
@@ -57,7 +144,7 @@ struct State {
 }
 
 impl Watchdog {
-    pub fn start(process: Arc<Process>) -> io::Result<Self> {
+    fn start(process: Arc<Process>) -> io::Result<Self> {
         let state = Arc::new(State {
             process,
             deadline: AtomicU64::new(NO_READ),
@@ -87,7 +174,7 @@ impl Watchdog {
 
     /// Runs `read`, a blocking read from the service, and ends it by killing the service if it
     /// waits longer than `timeout`.
-    pub fn guard<T>(&self, timeout: Duration, read: impl FnOnce() -> T) -> Result<T, Failure> {
+    fn guard<T>(&self, timeout: Duration, read: impl FnOnce() -> T) -> Result<T, Failure> {
         let state = &self.state;
         let deadline = micros(state.epoch.elapsed().saturating_add(timeout)).min(EXPIRED - 1);
         state.deadline.store(deadline, Ordering::SeqCst);
@@ -152,6 +239,6 @@ fn micros(duration: Duration) -> u64 {
 }
 
 /// Nothing panics while holding these locks, so a poisoned one still holds a usable value.
-pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
