@@ -67,6 +67,7 @@ impl ServiceProcess {
     pub fn call(&mut self, body: RequestBody, timeout: Duration) -> Result<ReplyBody, Failure> {
         let id = self.next_id;
         self.next_id += 1;
+        // One JSON line into the service's stdin (`self.child` is the `Child` and its stdin).
         self.child.send(&Request { id, body })?;
 
         // A plain blocking read: it waits until the service writes a line or closes its stdout,
@@ -75,11 +76,13 @@ impl ServiceProcess {
         let read = self.child.read_within(timeout, || {
             framing::read_line(&mut self.stdout, &mut self.line, MAX_LINE_BYTES)
         })?;
+        // A line came, or one over 64 KiB, or EOF: the service closed its stdout (it died).
         match read.map_err(Failure::Read)? {
             LineRead::Line => {}
             LineRead::TooLong => return Err(Failure::TooLong),
             LineRead::Eof => return Err(Failure::Closed),
         }
+        // The line must be a reply, to this request.
         let reply: Reply = serde_json::from_slice(&self.line)
             .map_err(|cause| Failure::garbage(&self.line, cause))?;
         if reply.id != Some(id) {
@@ -125,9 +128,7 @@ impl ServiceProcess {
 /// no exited one unreaped.
 impl Drop for ServiceProcess {
     fn drop(&mut self) {
-        if !self.child.has_exited() {
-            let _ = self.stop();
-        }
+        let _ = self.stop(); // nothing to do if it was already stopped or killed
     }
 }
 

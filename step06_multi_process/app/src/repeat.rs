@@ -29,8 +29,6 @@ pub fn run(
     }
     let restarts = processor.0.restarts() + transformer.0.restarts();
     writeln!(io::stdout(), "{}", summary.with("restarts", restarts))?;
-    match failure {
-        Some(error) => Err(error).with_context(|| format!("the pipeline failed for input {input}")),
-        None => Ok(()),
-    }
+    let failed = || format!("the pipeline failed for input {input}");
+    failure.map_or(Ok(()), |error| Err(error).with_context(failed))
 }

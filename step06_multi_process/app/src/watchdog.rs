@@ -38,12 +38,27 @@ const POLL: Duration = Duration::from_millis(50);
 const NO_READ: u64 = u64::MAX;
 const EXPIRED: u64 = u64::MAX - 1;
 
-/// A child process, its stdin, and the watchdog thread that watches it.
+/// A child process, its stdin, and the watchdog thread that watches it. Dropping it stops the
+/// thread.
 pub struct WatchedChild {
-    process: Arc<Process>,
-    watchdog: Watchdog,
+    shared: Arc<Shared>,
+    stop: Sender<()>,
+    thread: Option<JoinHandle<()>>,
     pid: u32,
     exited: Option<ExitStatus>,
+}
+
+/// What both the caller's thread and the watchdog touch.
+struct Shared {
+    child: Mutex<Child>,
+    /// `None` once closed: the service reads EOF and exits.
+    stdin: Mutex<Option<ChildStdin>>,
+    /// When the read in progress must end, in microseconds since `epoch`; [`NO_READ`] or
+    /// [`EXPIRED`].
+    deadline: AtomicU64,
+    epoch: Instant,
+    /// Set when the watchdog closed stdin because of Ctrl-C.
+    interrupted: AtomicBool,
 }
 
 impl WatchedChild {
@@ -51,13 +66,32 @@ impl WatchedChild {
     pub fn start(mut child: Child) -> io::Result<Self> {
         let pid = child.id();
         let stdin = child.stdin.take().expect("stdin is piped");
-        let process = Arc::new(Process {
+        let shared = Arc::new(Shared {
             child: Mutex::new(child),
             stdin: Mutex::new(Some(stdin)),
+            deadline: AtomicU64::new(NO_READ),
+            epoch: Instant::now(),
+            interrupted: AtomicBool::new(false),
         });
+        let (stop, stop_requested) = mpsc::channel();
+        let watched = Arc::clone(&shared);
+        let thread = thread::Builder::new()
+            .name("watchdog".into())
+            .spawn(move || watch(&watched, &stop_requested));
+        let thread = match thread {
+            Ok(thread) => thread,
+            Err(error) => {
+                // No watchdog, no service: it must not be left running.
+                let mut child = lock(&shared.child);
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(error);
+            }
+        };
         Ok(Self {
-            watchdog: Watchdog::start(Arc::clone(&process))?,
-            process,
+            shared,
+            stop,
+            thread: Some(thread),
             pid,
             exited: None,
         })
@@ -69,7 +103,7 @@ impl WatchedChild {
 
     /// Writes `request` as one JSON line into the child's stdin.
     pub fn send(&self, request: &Request) -> Result<(), Failure> {
-        match lock(&self.process.stdin).as_mut() {
+        match lock(&self.shared.stdin).as_mut() {
             Some(stdin) => framing::write_message(stdin, request).map_err(Failure::Write),
             None => Err(Failure::Closed),
         }
@@ -82,16 +116,30 @@ impl WatchedChild {
         timeout: Duration,
         read: impl FnOnce() -> T,
     ) -> Result<T, Failure> {
-        self.watchdog.guard(timeout, read)
+        let shared = &self.shared;
+        let deadline = micros(shared.epoch.elapsed().saturating_add(timeout)).min(EXPIRED - 1);
+        shared.deadline.store(deadline, Ordering::SeqCst);
+        let outcome = read();
+        // The swap says the read is over, and whether the watchdog ended it. A line that arrived
+        // as the service was being killed is not trusted: the process is gone anyway.
+        let expired = shared.deadline.swap(NO_READ, Ordering::SeqCst) == EXPIRED;
+        if shared.interrupted.load(Ordering::SeqCst) {
+            // A service stopped because of Ctrl-C did nothing wrong.
+            Err(Failure::Interrupted)
+        } else if expired {
+            Err(Failure::TimedOut(timeout))
+        } else {
+            Ok(outcome)
+        }
     }
 
     /// Closes the child's stdin (it then reads EOF), and waits for it to exit; one still running
     /// `grace` later is killed.
     pub fn close_and_wait(&mut self, grace: Duration) -> io::Result<Stopped> {
-        lock(&self.process.stdin).take();
+        lock(&self.shared.stdin).take();
         let deadline = Instant::now() + grace;
         while self.exited.is_none() && Instant::now() < deadline {
-            self.exited = lock(&self.process.child).try_wait()?;
+            self.exited = lock(&self.shared.child).try_wait()?;
             thread::sleep(Duration::from_millis(1));
         }
         match self.exited {
@@ -105,95 +153,16 @@ impl WatchedChild {
         if let Some(status) = self.exited {
             return Ok(status);
         }
-        let mut child = lock(&self.process.child);
+        let mut child = lock(&self.shared.child);
         // `kill` fails if the process already exited; `wait` still reaps it.
         let _ = child.kill();
         let status = child.wait()?;
         self.exited = Some(status);
         Ok(status)
     }
-
-    pub fn has_exited(&self) -> bool {
-        self.exited.is_some()
-    }
 }
 
-/// What both the caller's thread and the watchdog touch.
-struct Process {
-    child: Mutex<Child>,
-    /// `None` once closed: the service reads EOF and exits.
-    stdin: Mutex<Option<ChildStdin>>,
-}
-
-/// The watchdog of one service. Dropping it stops its thread.
-struct Watchdog {
-    state: Arc<State>,
-    stop: Sender<()>,
-    thread: Option<JoinHandle<()>>,
-}
-
-/// What the caller's thread and the watchdog share.
-struct State {
-    process: Arc<Process>,
-    /// When the read in progress must end, in microseconds since `epoch`; [`NO_READ`] or
-    /// [`EXPIRED`].
-    deadline: AtomicU64,
-    epoch: Instant,
-    /// Set when the watchdog closed stdin because of Ctrl-C.
-    interrupted: AtomicBool,
-}
-
-impl Watchdog {
-    fn start(process: Arc<Process>) -> io::Result<Self> {
-        let state = Arc::new(State {
-            process,
-            deadline: AtomicU64::new(NO_READ),
-            epoch: Instant::now(),
-            interrupted: AtomicBool::new(false),
-        });
-        let (stop, stop_requested) = mpsc::channel();
-        let watched = Arc::clone(&state);
-        let thread = thread::Builder::new()
-            .name("watchdog".into())
-            .spawn(move || watch(&watched, &stop_requested));
-        match thread {
-            Ok(thread) => Ok(Self {
-                state,
-                stop,
-                thread: Some(thread),
-            }),
-            Err(error) => {
-                // No watchdog, no service: it must not be left running.
-                let mut child = lock(&state.process.child);
-                let _ = child.kill();
-                let _ = child.wait();
-                Err(error)
-            }
-        }
-    }
-
-    /// Runs `read`, a blocking read from the service, and ends it by killing the service if it
-    /// waits longer than `timeout`.
-    fn guard<T>(&self, timeout: Duration, read: impl FnOnce() -> T) -> Result<T, Failure> {
-        let state = &self.state;
-        let deadline = micros(state.epoch.elapsed().saturating_add(timeout)).min(EXPIRED - 1);
-        state.deadline.store(deadline, Ordering::SeqCst);
-        let outcome = read();
-        // The swap says the read is over, and whether the watchdog ended it. A line that arrived
-        // as the service was being killed is not trusted: the process is gone anyway.
-        let expired = state.deadline.swap(NO_READ, Ordering::SeqCst) == EXPIRED;
-        if state.interrupted.load(Ordering::SeqCst) {
-            // A service stopped because of Ctrl-C did nothing wrong.
-            Err(Failure::Interrupted)
-        } else if expired {
-            Err(Failure::TimedOut(timeout))
-        } else {
-            Ok(outcome)
-        }
-    }
-}
-
-impl Drop for Watchdog {
+impl Drop for WatchedChild {
     fn drop(&mut self) {
         let _ = self.stop.send(());
         if let Some(thread) = self.thread.take() {
@@ -204,7 +173,7 @@ impl Drop for Watchdog {
 
 /// The watchdog's loop: every [`POLL`], if a read is waiting, end it when its deadline has passed
 /// (kill the service) or on Ctrl-C (close its stdin; kill it if still there [`STOP_GRACE`] later).
-fn watch(state: &State, stop_requested: &mpsc::Receiver<()>) {
+fn watch(state: &Shared, stop_requested: &mpsc::Receiver<()>) {
     let mut stdin_closed_at: Option<Instant> = None;
     loop {
         match stop_requested.recv_timeout(POLL) {
@@ -224,11 +193,11 @@ fn watch(state: &State, stop_requested: &mpsc::Receiver<()>) {
                 .compare_exchange(deadline, EXPIRED, Ordering::SeqCst, Ordering::SeqCst)
                 .is_ok();
             if still_waiting {
-                let _ = lock(&state.process.child).kill();
+                let _ = lock(&state.child).kill();
             }
         } else if stdin_closed_at.is_none() && interrupt::requested() {
             state.interrupted.store(true, Ordering::SeqCst);
-            lock(&state.process.stdin).take();
+            lock(&state.stdin).take();
             stdin_closed_at = Some(Instant::now());
         }
     }
