@@ -1,17 +1,10 @@
 //! The app's side of the boundary: a service as a child process, one line out, one line back.
 //!
-//! [`ServiceProcess::spawn`] starts a service binary with its stdin and stdout connected to the
-//! app by pipes; [`ServiceProcess::call`] writes one request line into the service's stdin and
-//! reads one reply line from its stdout. [`ChildProcessor`] and [`ChildTransformer`] implement the
-//! pipeline's contract with those calls, so `run_pipeline` cannot tell it is talking to processes.
-//!
-//! Names from files you may skip on a first read:
-//! - `WatchedChild` (watchdog.rs): the `Child` and its stdin, plus a thread that kills the child
-//!   if a read waits longer than the timeout. `send` writes one line into its stdin.
-//! - `Failure` (supervisor.rs): how one exchange went wrong (`Closed`, `TimedOut`, `Garbage`...).
-//! - `Supervised` (supervisor.rs): owns a `ServiceProcess`, calls it with the timeout, and starts
-//!   a fresh one when a call fails.
-//! - `framing::read_line` (common): reads one line of at most `MAX_LINE_BYTES` bytes.
+//! Names from files you may skip: `WatchedChild` (watchdog.rs) is the `Child` and its stdin, with
+//! a thread that kills the child if a read waits past the timeout. `Failure` (supervisor.rs) says
+//! how one exchange went wrong. `Supervised` (supervisor.rs) owns a `ServiceProcess`, calls it
+//! with the timeout, and starts a fresh one when a call fails. `framing::read_line` (common) reads
+//! one line of at most `MAX_LINE_BYTES` bytes.
 
 use std::io::{self, BufReader};
 use std::path::Path;
@@ -25,13 +18,12 @@ use common::{PROTOCOL_VERSION, ProcessResult, Reply, ReplyBody, Request, Request
 use crate::interrupt::own_process_group;
 use crate::pipeline::{Processor, Transformer};
 use crate::supervisor::{CallError, Failure, Supervised};
-use crate::watchdog::WatchedChild;
+pub use crate::watchdog::{Stopped, WatchedChild};
 
 /// How long a service gets to exit by itself once its stdin is closed, before it is killed.
 pub const STOP_GRACE: Duration = Duration::from_secs(2);
 
-/// A running service, spoken to over its stdin and stdout. Its stderr is the app's own, so its
-/// log lines show up in the same terminal.
+/// A running service, spoken to over its stdin and stdout.
 pub struct ServiceProcess {
     child: WatchedChild,
     stdout: BufReader<ChildStdout>,
@@ -113,7 +105,7 @@ impl ServiceProcess {
 
     /// Stops the service the clean way: closes its stdin, so it reads EOF and exits by itself,
     /// and waits for it ("reaps" it: the OS keeps an exited child's status until its parent has
-    /// read it). One still running [`STOP_GRACE`] later is killed.
+    /// read it). One still running [`STOP_GRACE`] later is killed. [`Stopped`] says which.
     pub fn stop(&mut self) -> io::Result<Stopped> {
         self.child.close_and_wait(STOP_GRACE)
     }
@@ -132,15 +124,6 @@ impl Drop for ServiceProcess {
     }
 }
 
-/// How [`ServiceProcess::stop`] ended the process.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stopped {
-    /// It exited by itself once its stdin closed.
-    Exited(ExitStatus),
-    /// It was still running after [`STOP_GRACE`] and was killed.
-    Killed(ExitStatus),
-}
-
 /// `Processor`, answered by service1. `Supervised` owns a `ServiceProcess`, calls it with the
 /// timeout, and restarts it when a call fails.
 pub struct ChildProcessor(pub Supervised);
@@ -152,7 +135,7 @@ impl Processor for ChildProcessor {
     fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
         match self.0.call(RequestBody::Process { value })? {
             ReplyBody::Processed(result) => Ok(result),
-            other => Err(refused("service1", other)),
+            other => Err(CallError::refused("service1", other)),
         }
     }
 
@@ -165,20 +148,11 @@ impl Transformer for ChildTransformer {
     fn transform(&self, value: i32) -> Result<TransformResult, CallError> {
         match self.0.call(RequestBody::Transform { value })? {
             ReplyBody::Transformed(result) => Ok(result),
-            other => Err(refused("service2", other)),
+            other => Err(CallError::refused("service2", other)),
         }
     }
 
     fn analyze(&self, data: &TransformResult) -> String {
         format!("Analysis: {} maps to {}", data.original, data.transformed)
     }
-}
-
-/// An error reply, or a reply of the wrong kind, as the contract's error.
-fn refused(service: &'static str, reply: ReplyBody) -> CallError {
-    let message = match reply {
-        ReplyBody::Error { error, .. } => error,
-        other => format!("unexpected reply {other:?}"),
-    };
-    CallError::Refused { service, message }
 }

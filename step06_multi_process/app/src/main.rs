@@ -1,11 +1,5 @@
-//! Step 06: the components as child processes.
-//!
-//! The app starts `service1` and `service2`, says hello to each, and runs the pipeline of step 04
-//! through them: every call is now a JSON line written to a child's stdin and a reply read from
-//! its stdout. A child that dies, hangs or garbles its reply is restarted and the request sent
-//! again; when the app ends, however it ends, its children are stopped and reaped.
-//!
-//! Run it with `cargo run` from `step06_multi_process/`; `cargo run -- --help` lists the options.
+//! Step 06: the app starts `service1` and `service2` as child processes and runs the pipeline of
+//! step 04 through them. `cargo run -- --help` lists the options.
 
 use std::io::{self, Write};
 use std::process::ExitCode;

@@ -92,6 +92,17 @@ pub enum CallError {
     Unavailable(#[from] SupervisorError),
 }
 
+impl CallError {
+    /// An error reply, or a reply of the wrong kind, as the contract's error.
+    pub fn refused(service: &'static str, reply: ReplyBody) -> Self {
+        let message = match reply {
+            ReplyBody::Error { error, .. } => error,
+            other => format!("unexpected reply {other:?}"),
+        };
+        CallError::Refused { service, message }
+    }
+}
+
 /// Why a call failed for good.
 #[derive(Debug, thiserror::Error)]
 pub enum SupervisorError {

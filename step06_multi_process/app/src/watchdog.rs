@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 use common::Request;
 use common::framing;
 
-use crate::child::{STOP_GRACE, Stopped};
+use crate::child::STOP_GRACE;
 use crate::interrupt;
 use crate::supervisor::Failure;
 
@@ -37,6 +37,15 @@ const POLL: Duration = Duration::from_millis(50);
 /// `deadline` when no read waits, and once the watchdog has killed the service for one.
 const NO_READ: u64 = u64::MAX;
 const EXPIRED: u64 = u64::MAX - 1;
+
+/// How `ServiceProcess::stop` ended the process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stopped {
+    /// It exited by itself once its stdin closed.
+    Exited(ExitStatus),
+    /// It was still running after [`STOP_GRACE`] and was killed.
+    Killed(ExitStatus),
+}
 
 /// A child process, its stdin, and the watchdog thread that watches it. Dropping it stops the
 /// thread.

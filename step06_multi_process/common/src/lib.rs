@@ -1,9 +1,7 @@
 //! What the app and its two services share: the data the pipeline passes along, and the wire
 //! protocol they speak over pipes.
 //!
-//! The app and a service share no memory at run time, only what this crate defines. Both are
-//! built from it, so they cannot disagree by accident; the hello exchange catches two builds of
-//! different versions.
+//! The app and a service share no memory at run time, only what this crate defines.
 //!
 //! The wire protocol: the app writes a [`Request`] to a service's stdin, one JSON object per line,
 //! and reads the [`Reply`] from its stdout; the reply echoes the request's `id`. Serde writes and
@@ -39,9 +37,7 @@ pub struct TransformResult {
     pub transformed: String,
 }
 
-/// Bumped whenever a message changes shape. The app checks it in the hello exchange, so an app and
-/// a service built from different versions of this crate stop at once with a clear error instead
-/// of misreading each other.
+/// Bumped whenever a message changes shape; the app checks it in the hello exchange.
 pub const PROTOCOL_VERSION: u32 = 1;
 
 /// One line from the app to a service.
@@ -95,21 +91,8 @@ pub enum ReplyBody {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
-    /// The line is not JSON, or not a request of a known type with the right fields.
-    BadRequest,
-    /// A request whose `type` this service does not handle.
-    UnknownMessage,
-    /// A work request arrived before the hello exchange.
-    HelloFirst,
-    /// Doubling the value does not fit in an `i32`.
-    Overflow,
-}
-
-impl ReplyBody {
-    pub fn error(code: ErrorCode, error: impl Into<String>) -> Self {
-        ReplyBody::Error {
-            code,
-            error: error.into(),
-        }
-    }
+    BadRequest,     // not JSON, or a known `type` with the wrong fields
+    UnknownMessage, // a `type` this service does not handle
+    HelloFirst,     // work before the hello exchange
+    Overflow,       // doubling the value does not fit in an `i32`
 }

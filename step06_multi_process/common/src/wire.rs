@@ -24,6 +24,16 @@ impl RequestBody {
 /// known type but wrong fields gets `bad_request`.
 const REQUEST_KINDS: [&str; 3] = ["hello", "process", "transform"];
 
+impl ReplyBody {
+    /// An error reply.
+    pub fn error(code: ErrorCode, error: impl Into<String>) -> Self {
+        ReplyBody::Error {
+            code,
+            error: error.into(),
+        }
+    }
+}
+
 /// Reads one request line, or says exactly what is wrong with it, as the error reply to send.
 ///
 /// The fast path is one `serde_json` call. Only when it fails do we look again, more loosely, to
