@@ -145,7 +145,7 @@ impl WatchedChild {
     /// Closes the child's stdin (it then reads EOF), and waits for it to exit; one still running
     /// `grace` later is killed.
     pub fn close_and_wait(&mut self, grace: Duration) -> io::Result<Stopped> {
-        lock(&self.shared.stdin).take();
+        lock(&self.shared.stdin).take(); // dropping our end of the pipe closes it
         let deadline = Instant::now() + grace;
         while self.exited.is_none() && Instant::now() < deadline {
             self.exited = lock(&self.shared.child).try_wait()?;
