@@ -1,13 +1,6 @@
-//! Step 06: the components as child processes.
-//!
-//! The app starts `service1` and `service2`, says hello to each, and runs the pipeline of step 04
-//! through them: every call is now a JSON line written to a child's stdin and a reply read from
-//! its stdout. A child that dies, hangs or garbles its reply is restarted and the request sent
-//! again; when the app ends, however it ends, its children are stopped and reaped.
-//!
-//! Run it with `cargo run` from `step06_multi_process/`; `cargo run -- --help` lists the options.
+//! Step 06: the app starts `service1` and `service2` as child processes and runs the pipeline of
+//! step 04 through them. `cargo run -- --help` lists the options.
 
-use std::cell::RefCell;
 use std::io::{self, Write};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -17,7 +10,7 @@ use app::child::{ChildProcessor, ChildTransformer};
 use app::cli::Cli;
 use app::pipeline::run_pipeline;
 use app::supervisor::{Policy, Supervised};
-use app::{interrupt, locate, log};
+use app::{interrupt, locate, log, repeat};
 
 fn main() -> ExitCode {
     let cli = Cli::parse_or_exit();
@@ -44,45 +37,29 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     };
     // Under --repeat, a log line per request would cost more than the work.
     let quiet = cli.measure.repeat.is_some();
+
+    // Start both services; each says hello and reports its component's version.
     let service1 = Supervised::start("service1", &dir, quiet, policy)?;
     let service2 = Supervised::start("service2", &dir, quiet, policy)?;
-    let mut out = io::stdout().lock();
-    if !quiet {
-        writeln!(
-            out,
-            "\n\nPhase 06: Multi-Process Application (1 app + 2 child processes)\n"
-        )?;
-        // Each service reported its component's version in the hello.
-        writeln!(
-            out,
-            "Component1 version: {} (reported by service1)",
-            service1.version()
-        )?;
-        writeln!(
-            out,
-            "Component2 version: {} (reported by service2)",
-            service2.version()
-        )?;
-    }
-    let processor = ChildProcessor(RefCell::new(service1));
-    let transformer = ChildTransformer(RefCell::new(service2));
-    let failed = || format!("the pipeline failed for input {}", cli.input);
+    let processor = ChildProcessor(service1);
+    let transformer = ChildTransformer(service2);
 
     if let Some(args) = cli.measure.run_args() {
-        let (mut summary, failure) = measure::repeat(args, |_| {
-            run_pipeline(&processor, &transformer, cli.input, &mut io::sink())
-        });
-        if interrupt::requested() {
-            // Like `ping` on Ctrl-C: the pipeline cut short did not fail, it never finished.
-            summary.requests -= summary.failed;
-            summary.failed = 0;
-        }
-        let restarts = processor.0.borrow().restarts() + transformer.0.borrow().restarts();
-        writeln!(out, "{}", summary.with("restarts", restarts))?;
-        return failure.map_or(Ok(()), |error| Err(error).with_context(failed));
+        return repeat::run(args, &processor, &transformer, cli.input);
     }
 
-    run_pipeline(&processor, &transformer, cli.input, &mut out).with_context(failed)?;
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "\n\nPhase 06: Multi-Process Application (1 app + 2 child processes)\n"
+    )?;
+    let version1 = processor.0.version();
+    writeln!(out, "Component1 version: {version1} (reported by service1)")?;
+    let version2 = transformer.0.version();
+    writeln!(out, "Component2 version: {version2} (reported by service2)")?;
+
+    run_pipeline(&processor, &transformer, cli.input, &mut out)
+        .with_context(|| format!("the pipeline failed for input {}", cli.input))?;
     writeln!(out, "\nExecution complete")?;
     Ok(())
 }

@@ -1,19 +1,14 @@
 //! The contract the app needs, and the pipeline that uses it.
 //!
-//! Until step 05 these traits lived in a `traits` crate that the components implemented. Now the
-//! components are plain logic inside the services, and only the app's `ChildProcessor` and
-//! `ChildTransformer` (in `child.rs`) implement the contract, so it lives here, with them.
-//!
-//! `process` and `transform` return a `Result`: a call can now fail for reasons outside the code
-//! (the service died, hung, or answered garbage). `validate` and `analyze` stay in the app: they
-//! only read a result the app already holds, and checking what came over the wire is the check
-//! that matters.
+//! Only the app implements the contract now (`child.rs`), so it moved here from step 05's `traits`
+//! crate. `process` and `transform` return a `Result`: a call can fail for reasons outside the code
+//! (the service died, hung, or answered garbage). `validate` and `analyze` stay in the app.
 
 use std::io::{self, Write};
 
 use common::{ProcessResult, TransformResult};
 
-use crate::child::CallError;
+use crate::supervisor::CallError;
 
 /// First stage of the pipeline: turns the input into a [`ProcessResult`] and checks it.
 pub trait Processor {

@@ -12,6 +12,7 @@
 //! Not retried: an error reply (the service is fine and said no), and what a restart cannot fix
 //! (a missing binary, the wrong binary, another protocol version).
 
+use std::cell::RefCell;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::thread;
@@ -67,6 +68,41 @@ pub enum Failure {
     OtherProtocol { theirs: u32 },
 }
 
+impl Failure {
+    /// A line that is not a reply; the first 80 bytes of it are kept for the log.
+    pub fn garbage(line: &[u8], cause: serde_json::Error) -> Self {
+        Failure::Garbage {
+            line: String::from_utf8_lossy(&line[..line.len().min(80)]).into(),
+            cause: cause.to_string(),
+        }
+    }
+}
+
+/// Why a call through the contract gave no result.
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    /// The service answered with an error: it is healthy, and asking again gives the same answer.
+    #[error("{service} answered: {message}")]
+    Refused {
+        service: &'static str,
+        message: String,
+    },
+    /// The service gave no usable answer, and restarting it did not help.
+    #[error(transparent)]
+    Unavailable(#[from] SupervisorError),
+}
+
+impl CallError {
+    /// An error reply, or a reply of the wrong kind, as the contract's error.
+    pub fn refused(service: &'static str, reply: ReplyBody) -> Self {
+        let message = match reply {
+            ReplyBody::Error { error, .. } => error,
+            other => format!("unexpected reply {other:?}"),
+        };
+        CallError::Refused { service, message }
+    }
+}
+
 /// Why a call failed for good.
 #[derive(Debug, thiserror::Error)]
 pub enum SupervisorError {
@@ -102,16 +138,9 @@ pub enum SupervisorError {
 }
 
 /// A service process, (re)started on demand. It is the only owner of its process, and stops and
-/// reaps it when dropped.
-pub struct Supervised {
-    name: &'static str,
-    program: PathBuf,
-    args: &'static [&'static str],
-    policy: Policy,
-    running: Option<ServiceProcess>,
-    version: String,
-    restarts: u32,
-}
+/// reaps it when dropped. (A `RefCell` inside: a call needs `&mut` on the process, the contract's
+/// methods take `&self`.)
+pub struct Supervised(RefCell<Service>);
 
 impl Supervised {
     /// Starts service `name` from `dir` and completes the hello exchange (with restarts, like any
@@ -122,7 +151,7 @@ impl Supervised {
         quiet: bool,
         policy: Policy,
     ) -> Result<Self, SupervisorError> {
-        let mut service = Self {
+        let mut service = Service {
             name,
             program: locate::executable(dir, name),
             args: if quiet { &["--quiet"] } else { &[] },
@@ -132,25 +161,38 @@ impl Supervised {
             restarts: 0,
         };
         service.with_restarts(|_| Ok(()))?;
-        Ok(service)
+        Ok(Self(RefCell::new(service)))
     }
 
     /// The component's version, as the service reported it in its hello.
-    pub fn version(&self) -> &str {
-        &self.version
+    pub fn version(&self) -> String {
+        self.0.borrow().version.clone()
     }
 
     /// How many times the service was restarted since it first started.
     pub fn restarts(&self) -> u32 {
-        self.restarts
+        self.0.borrow().restarts
     }
 
     /// Sends one request and returns the service's reply, restarting the service as needed.
-    pub fn call(&mut self, body: RequestBody) -> Result<ReplyBody, SupervisorError> {
-        let timeout = self.policy.timeout;
-        self.with_restarts(|process| process.call(body.clone(), timeout))
+    pub fn call(&self, body: RequestBody) -> Result<ReplyBody, SupervisorError> {
+        let mut service = self.0.borrow_mut();
+        let timeout = service.policy.timeout;
+        service.with_restarts(|process| process.call(body.clone(), timeout))
     }
+}
 
+struct Service {
+    name: &'static str,
+    program: PathBuf,
+    args: &'static [&'static str],
+    policy: Policy,
+    running: Option<ServiceProcess>,
+    version: String,
+    restarts: u32,
+}
+
+impl Service {
     /// Runs `attempt` on the running process (started first if need be) until it succeeds, fails
     /// for good, or has used up the restarts.
     fn with_restarts<T>(
@@ -258,7 +300,7 @@ impl Supervised {
 }
 
 /// Stops the service the clean way, and says how it ended.
-impl Drop for Supervised {
+impl Drop for Service {
     fn drop(&mut self) {
         let Some(mut process) = self.running.take() else {
             return;

@@ -1,4 +1,5 @@
-//! Golden test: `cargo run` prints exactly `expected_output.txt`.
+//! Golden test: `cargo run` prints exactly `expected_output.txt`, apart from the blank lines
+//! before and after it (the app's stdout starts with two; the comparison trims them).
 //!
 //! The expected text lives in one place, `expected_output.txt` at the step root; the README shows
 //! the same text and a root test (`cargo xtask test`) keeps the two equal. Nothing in the app's

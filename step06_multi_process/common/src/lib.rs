@@ -1,38 +1,18 @@
 //! What the app and its two services share: the data the pipeline passes along, and the wire
 //! protocol they speak over pipes.
 //!
-//! The app and a service share no memory at run time, only what this crate defines. Both are
-//! built from it, so they cannot disagree by accident; the hello exchange catches two builds of
-//! different versions.
+//! The app and a service share no memory at run time, only what this crate defines.
 //!
-//! # The wire format
+//! The wire protocol: the app writes a [`Request`] to a service's stdin, one JSON object per line,
+//! and reads the [`Reply`] from its stdout; the reply echoes the request's `id`. Serde writes and
+//! reads those lines from the types below: `#[serde(tag = "type")]` puts the variant's name in a
+//! `"type"` field (`RequestBody::Process { value: 42 }` is `"type":"process","value":42`), and
+//! `#[serde(flatten)]` lays the body's fields next to `"id"` instead of nesting them. So
+//! `{"id":1,"type":"process","value":42}` is read as
+//! `Request { id: 1, body: RequestBody::Process { value: 42 } }`.
 //!
-//! The app writes requests to a service's stdin and reads replies from its stdout, one JSON object
-//! per line (UTF-8, ended by `\n`, at most 64 KiB). A service logs on stderr, never on stdout.
-//! Every request carries an `id` that its reply echoes. A session with service1 (`>` app to
-//! service, `<` service to app):
-//!
-//! ```text
-//! > {"id":0,"type":"hello","protocol":1}
-//! < {"id":0,"type":"hello","protocol":1,"service":"service1","component":"component1","version":"0.1.0"}
-//! > {"id":1,"type":"process","value":42}
-//! < {"id":1,"type":"processed","value":84,"processed":true}
-//! > {"id":2,"type":"process","value":2147483647}
-//! < {"id":2,"type":"error","code":"overflow","error":"overflow: doubling 2147483647 does not fit in an i32 (inputs from -1073741824 to 1073741823 work)"}
-//! ```
-//!
-//! service2 answers `{"id":1,"type":"transform","value":84}` with
-//! `{"id":1,"type":"transformed","original":84,"transformed":"Value-0084"}`. A line that is not
-//! JSON gets a `bad_request` error, an unknown `type` `unknown_message`, work before the hello
-//! `hello_first`; the service keeps serving after any error reply, and exits with status 0 when
-//! its stdin closes: that is how the app stops it.
-//!
-//! # Layout
-//!
-//! - [`wire`]: the messages as Rust types, and [`parse_request`], which turns a bad line into the
-//!   precise error reply.
-//! - [`framing`]: cutting a byte stream into bounded lines; writing one message per line.
-//! - [`serve`](mod@serve): the loop both services run ([`run_service`] is their whole `main`).
+//! Files you may skip: [`wire`] turns a bad line into the precise error reply; [`framing`] cuts
+//! a byte stream into lines of at most 64 KiB; [`serve`](mod@serve) is the loop both services run.
 
 pub mod framing;
 pub mod serve;
@@ -41,9 +21,7 @@ pub mod wire;
 use serde::{Deserialize, Serialize};
 
 pub use serve::{ServiceInfo, run_service};
-pub use wire::{
-    ErrorCode, PROTOCOL_VERSION, Reply, ReplyBody, Request, RequestBody, parse_request,
-};
+pub use wire::parse_request;
 
 /// What component1 hands back: the processed value and whether processing happened.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,4 +35,64 @@ pub struct ProcessResult {
 pub struct TransformResult {
     pub original: i32,
     pub transformed: String,
+}
+
+/// Bumped whenever a message changes shape; the app checks it in the hello exchange.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// One line from the app to a service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    /// Chosen by the app, echoed by the reply.
+    pub id: u64,
+    #[serde(flatten)]
+    pub body: RequestBody,
+}
+
+/// What the app asks. `hello` comes first; service1 handles `process`, service2 `transform`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RequestBody {
+    Hello { protocol: u32 },
+    Process { value: i32 },
+    Transform { value: i32 },
+}
+
+/// One line from a service to the app.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    /// The id of the request this answers; `null` only when the request line had no readable id.
+    pub id: Option<u64>,
+    #[serde(flatten)]
+    pub body: ReplyBody,
+}
+
+/// What a service answers: one variant per request, or an error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ReplyBody {
+    Hello {
+        protocol: u32,
+        service: String,
+        component: String,
+        version: String,
+    },
+    Processed(ProcessResult),
+    Transformed(TransformResult),
+    /// The service understood the line but could not or would not do the work. It is still
+    /// healthy and keeps serving: asking again gives the same answer.
+    Error {
+        code: ErrorCode,
+        error: String,
+    },
+}
+
+/// Machine-readable reason of an error reply; `error` holds the human-readable one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,     // not JSON, or a known `type` with the wrong fields
+    UnknownMessage, // a `type` this service does not handle
+    HelloFirst,     // work before the hello exchange
+    Overflow,       // doubling the value does not fit in an `i32`
 }

@@ -9,7 +9,8 @@ use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
 use crate::framing::{self, LineRead, MAX_LINE_BYTES};
-use crate::wire::{self, ErrorCode, PROTOCOL_VERSION, Reply, ReplyBody, RequestBody};
+use crate::wire;
+use crate::{ErrorCode, PROTOCOL_VERSION, Reply, ReplyBody, RequestBody};
 
 /// Who a service is, as it introduces itself in the hello reply.
 pub struct ServiceInfo {

@@ -1,36 +1,13 @@
-//! The messages, as Rust types, and how a raw line becomes one.
+//! How a raw line becomes a request, or the precise error reply to send back.
 //!
-//! A request is `{"id": N, "type": "...", ...}`; its reply echoes the same `id`. Serde writes and
-//! reads that shape from the types below: `#[serde(tag = "type")]` puts the variant's name in the
-//! `"type"` field, and `#[serde(flatten)]` lays the variant's fields next to `"id"` instead of
-//! nesting them.
+//! The message types themselves are in `lib.rs`. A line that does not parse as a `Request` gets
+//! an error reply that says why: not JSON at all (`bad_request`), a `type` nobody handles
+//! (`unknown_message`), or a known type with wrong fields (`bad_request`), echoing the id when
+//! the line had one.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use crate::{ProcessResult, TransformResult};
-
-/// Bumped whenever a message changes shape. The app checks it in the hello exchange, so an app and
-/// a service built from different versions of this crate stop at once with a clear error instead
-/// of misreading each other.
-pub const PROTOCOL_VERSION: u32 = 1;
-
-/// One line from the app to a service.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Request {
-    /// Chosen by the app, echoed by the reply.
-    pub id: u64,
-    #[serde(flatten)]
-    pub body: RequestBody,
-}
-
-/// What the app asks. `hello` comes first; service1 handles `process`, service2 `transform`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum RequestBody {
-    Hello { protocol: u32 },
-    Process { value: i32 },
-    Transform { value: i32 },
-}
+use crate::{ErrorCode, Reply, ReplyBody, Request, RequestBody};
 
 impl RequestBody {
     /// The `"type"` this request has on the wire, for error messages.
@@ -47,50 +24,8 @@ impl RequestBody {
 /// known type but wrong fields gets `bad_request`.
 const REQUEST_KINDS: [&str; 3] = ["hello", "process", "transform"];
 
-/// One line from a service to the app.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Reply {
-    /// The id of the request this answers; `null` only when the request line had no readable id.
-    pub id: Option<u64>,
-    #[serde(flatten)]
-    pub body: ReplyBody,
-}
-
-/// What a service answers: one variant per request, or an error.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum ReplyBody {
-    Hello {
-        protocol: u32,
-        service: String,
-        component: String,
-        version: String,
-    },
-    Processed(ProcessResult),
-    Transformed(TransformResult),
-    /// The service understood the line but could not or would not do the work. It is still
-    /// healthy and keeps serving: asking again gives the same answer.
-    Error {
-        code: ErrorCode,
-        error: String,
-    },
-}
-
-/// Machine-readable reason of an error reply; `error` holds the human-readable one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// The line is not JSON, or not a request of a known type with the right fields.
-    BadRequest,
-    /// A request whose `type` this service does not handle.
-    UnknownMessage,
-    /// A work request arrived before the hello exchange.
-    HelloFirst,
-    /// Doubling the value does not fit in an `i32`.
-    Overflow,
-}
-
 impl ReplyBody {
+    /// An error reply.
     pub fn error(code: ErrorCode, error: impl Into<String>) -> Self {
         ReplyBody::Error {
             code,

@@ -1,16 +1,8 @@
 //! service1: component1 in a process of its own.
 //!
-//! It reads requests from stdin and writes replies to stdout, one JSON object per line (the format
-//! is in `common/src/lib.rs`), and logs on stderr. The app starts it and talks to it; you can too,
-//! which is the best way to see the protocol:
-//!
-//! ```text
-//! cargo run -q -p service1
-//! {"id":0,"type":"hello","protocol":1}
-//! {"id":1,"type":"process","value":42}
-//! ```
-//!
-//! End the session with Ctrl-D (Ctrl-Z then Enter on Windows): EOF on stdin is the clean stop.
+//! It reads requests from stdin and writes replies to stdout, one JSON object per line (the types
+//! are in `common/src/lib.rs`), and logs on stderr. Try it: `cargo run -q -p service1`, then type
+//! `{"id":0,"type":"hello","protocol":1}`; Ctrl-D (Ctrl-Z, Enter on Windows) ends it.
 
 use std::process::ExitCode;
 
@@ -25,7 +17,9 @@ fn main() -> ExitCode {
         version: component1::get_version(),
     };
     let component = Component1::new();
-    // The loop (read a line, answer a line, until stdin closes) is the same in both services.
+    // The loop (read a line, answer a line, until stdin closes) is the same in both services; it
+    // calls this closure with each request, and `quiet`, set by the `--quiet` option the app
+    // passes under `--repeat` (`format_args!` is `format!` without building a `String`).
     common::run_service(&info, |request, quiet| match request {
         RequestBody::Process { value } => {
             if !quiet {
@@ -36,6 +30,7 @@ fn main() -> ExitCode {
                 Err(overflow) => ReplyBody::error(ErrorCode::Overflow, overflow.to_string()),
             })
         }
+        // None: not ours; the loop answers with an error reply.
         _ => None,
     })
 }

@@ -31,6 +31,7 @@ fn main() -> ExitCode {
             }
             Some(ReplyBody::Transformed(component.transform(value)))
         }
+        // None: not ours; the loop answers with an error reply.
         _ => None,
     })
 }

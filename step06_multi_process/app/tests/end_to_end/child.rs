@@ -52,7 +52,7 @@ fn a_read_that_waits_past_the_timeout_ends_as_timed_out_with_the_service_killed(
     )
     .expect("the fixture copies");
     fs::write(dir.join("fault"), "hang").expect("the fault file can be written");
-    let mut service = ServiceProcess::spawn(&faulty, &[]).expect("the fixture starts");
+    let mut service = spawn_fresh_copy(&faulty);
     service.hello("service1", PATIENCE).unwrap();
 
     let timeout = Duration::from_millis(200);
@@ -72,5 +72,21 @@ fn stop_closes_stdin_and_the_service_exits_by_itself_with_status_0() {
     match service.stop().expect("service1 is reaped") {
         Stopped::Exited(status) => assert!(status.success(), "{status}"),
         killed => panic!("service1 had to be killed: {killed:?}"),
+    }
+}
+
+/// Starts a binary just copied. On Linux, a process another test thread forks while the copy's
+/// file is still open for writing holds it open too, until it runs its own program: starting the
+/// copy then fails with "text file busy" for a moment.
+fn spawn_fresh_copy(program: &std::path::Path) -> ServiceProcess {
+    let mut tries = 0;
+    loop {
+        match ServiceProcess::spawn(program, &[]) {
+            Err(error) if error.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 100 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            started => return started.expect("the fixture starts"),
+        }
     }
 }
