@@ -65,7 +65,15 @@ fn repeat_runs_quietly_and_ends_with_the_summary_line() {
     let keys: Vec<&str> = fields.iter().map(|(key, _)| *key).collect();
     assert_eq!(
         keys,
-        ["requests", "ok", "failed", "elapsed_ms", "p50_us", "p99_us"]
+        [
+            "requests",
+            "ok",
+            "failed",
+            "elapsed_ms",
+            "p50_us",
+            "p99_us",
+            "max_us"
+        ]
     );
     assert_eq!(
         &fields[..3],
@@ -74,6 +82,7 @@ fn repeat_runs_quietly_and_ends_with_the_summary_line() {
     let number = |at: usize| -> f64 { fields[at].1.parse().expect("a number") };
     assert!(number(3) > 0.0, "elapsed_ms must be positive: {last_line}");
     assert!(number(4) <= number(5), "p50 above p99: {last_line}");
+    assert!(number(5) <= number(6), "p99 above the slowest: {last_line}");
 }
 
 #[test]

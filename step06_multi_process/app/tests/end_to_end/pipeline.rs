@@ -88,6 +88,7 @@ fn repeat_prints_only_the_summary_line_with_every_pipeline_ok() {
             "elapsed_ms",
             "p50_us",
             "p99_us",
+            "max_us",
             "restarts"
         ]
     );
