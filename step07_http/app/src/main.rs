@@ -22,7 +22,8 @@ async fn main() -> ExitCode {
     let result = tokio::select! {
         result = run(cli) => result,
         signal = stop_requested() => {
-            Err(anyhow::anyhow!("{signal} received; stopping, and stopping the services it started"))
+            let stopping = "stopping, and stopping the services it started";
+            Err(anyhow::anyhow!("{signal} received; {stopping}"))
         }
     };
     if let Err(error) = result {
@@ -35,8 +36,9 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     println!("\n\nPhase 07: HTTP Microservices (1 app + 2 services)\n");
 
-    // 1. The services. `urls` holds service1's and service2's: the one given (`SERVICE1_URL`...),
-    // or that of a child process started here, in `children`. `quiet`: no log line per request.
+    // 1. The services. `urls: [String; 2]` holds service1's and service2's: the one given
+    // (`SERVICE1_URL`...), or that of a child process started here, kept in `children`.
+    // `quiet`: the children log no line per request, which would cost more than the work.
     let quiet = cli.measure.run_args().is_some();
     let (urls, children) = child::start_missing(cli.urls(), quiet).await?;
     // One HTTP client for both; each service must answer `GET /health` as the one it should be.
