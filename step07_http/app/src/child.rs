@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::{Context, bail, ensure};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
@@ -58,10 +58,7 @@ impl ChildService {
             .spawn()
             .with_context(|| format!("cannot start {name} from {}", binary.display()))?;
         // From here on, dropping `child` (an early return) kills the process.
-        let stdout = child
-            .stdout
-            .take()
-            .context("no pipe to the child's stdout")?;
+        let stdout = child.stdout.take().context("no stdout pipe")?;
         let (mut stdout, mut line) = (BufReader::new(stdout), String::new());
         let read = tokio::time::timeout(STARTUP_TIMEOUT, stdout.read_line(&mut line)).await;
         if read.is_err() {
@@ -82,6 +79,18 @@ impl ChildService {
     pub async fn stop(mut self) {
         let _ = self.child.kill().await;
     }
+}
+
+/// Stops the `children` and, when there were any, says so on stdout.
+pub async fn stop_all(children: Vec<ChildService>) {
+    if children.is_empty() {
+        return;
+    }
+    let names: Vec<_> = children.iter().map(|child| child.name).collect();
+    for child in children {
+        child.stop().await;
+    }
+    println!("\nStopped {}", names.join(" and "));
 }
 
 /// The two services, in pipeline order.
@@ -142,14 +151,13 @@ pub fn locate_or_build(names: &[&'static str]) -> anyhow::Result<Vec<PathBuf>> {
     }
     let located = names.iter().map(|&name| {
         let binary = binary_path(dir, name);
-        if !binary.is_file() {
-            let variable = format!("{}_URL", name.to_uppercase());
-            bail!(
-                "{name} is not built: {} does not exist; run `cargo build` in step07_http/, or \
-                 set {variable} to a running {name}",
-                binary.display()
-            );
-        }
+        ensure!(
+            binary.is_file(),
+            "{name} is not built: {} does not exist; run `cargo build` in step07_http/, or set \
+             {}_URL to a running {name}",
+            binary.display(),
+            name.to_uppercase()
+        );
         Ok(binary)
     });
     located.collect()
@@ -159,7 +167,6 @@ pub fn locate_or_build(names: &[&'static str]) -> anyhow::Result<Vec<PathBuf>> {
 /// from. `--workspace` keeps the feature selection identical to the `cargo run` that started us,
 /// so the dependencies it already compiled are reused instead of compiled again.
 fn build_with_cargo(cargo: &Path, dir: &Path, names: &[&str]) -> anyhow::Result<()> {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
     let missing = names.iter().any(|name| !binary_path(dir, name).is_file());
     // `target/debug` is the `dev` profile; `target/release` and custom profiles use their name.
     let profile = match dir.file_name().and_then(|name| name.to_str()) {
@@ -170,7 +177,7 @@ fn build_with_cargo(cargo: &Path, dir: &Path, names: &[&str]) -> anyhow::Result<
     command
         .args(["build", "--workspace", "--profile", profile])
         .arg("--manifest-path")
-        .arg(&manifest)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml"))
         .arg("--target-dir")
         .arg(dir.parent().unwrap_or(dir))
         .args(names.iter().flat_map(|name| ["--bin", name]))
@@ -179,10 +186,7 @@ fn build_with_cargo(cargo: &Path, dir: &Path, names: &[&str]) -> anyhow::Result<
         .stdin(Stdio::null())
         .stdout(Stdio::null());
     if missing {
-        eprintln!(
-            "Building {} with Cargo (the first run takes a while)...",
-            names.join(" and ")
-        );
+        eprintln!("Building the services with Cargo (the first run takes a while)...");
     } else {
         // Already built: stay quiet unless something needs recompiling and has something to say.
         command.arg("--quiet");
@@ -190,12 +194,11 @@ fn build_with_cargo(cargo: &Path, dir: &Path, names: &[&str]) -> anyhow::Result<
     let status = command
         .status()
         .with_context(|| format!("cannot build the services: cannot run {}", cargo.display()))?;
-    if !status.success() {
-        let bins = names.join(" --bin ");
-        bail!(
-            "cannot build the services: `cargo build --bin {bins}` failed ({status}); its errors are above"
-        );
-    }
+    ensure!(
+        status.success(),
+        "cannot build the services: `cargo build --bin {}` failed ({status}); its errors are above",
+        names.join(" --bin ")
+    );
     Ok(())
 }
 

@@ -10,12 +10,8 @@ use clap::Parser;
 #[command(version)]
 pub struct Cli {
     /// The value sent through the pipeline
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 42,
-        allow_negative_numbers = true
-    )]
+    #[arg(long, value_name = "N", default_value_t = 42)]
+    #[arg(allow_negative_numbers = true)]
     pub input: i32,
 
     /// Give up on a call after MS milliseconds
@@ -39,15 +35,14 @@ impl Cli {
     /// Parses the command line. `--help` and `--version` print and exit 0; a mistake prints one
     /// line, `error: ...`, and exits 1, like every other error of this app.
     pub fn parse_or_exit() -> Self {
-        match Self::try_parse() {
-            Ok(cli) => cli,
-            Err(error) if !error.use_stderr() => error.exit(),
-            Err(error) => {
-                let text = error.to_string();
-                eprintln!("{}", text.lines().next().unwrap_or("error: bad arguments"));
-                std::process::exit(1);
+        Self::try_parse().unwrap_or_else(|error| {
+            if !error.use_stderr() {
+                error.exit(); // `--help` or `--version`: not an error
             }
-        }
+            let text = error.to_string();
+            eprintln!("{}", text.lines().next().unwrap_or("error: bad arguments"));
+            std::process::exit(1)
+        })
     }
 
     /// The URLs given for service1 and service2; `None` (also for an empty one): start it here.

@@ -1,15 +1,7 @@
-//! The HTTP side of the contract: [`HttpProcessor`] and [`HttpTransformer`] implement the
-//! pipeline's traits by calling service1 and service2. What makes it a good client:
-//!
-//! - **one [`reqwest::Client`]** for both services ([`client`]): connections stay open between
-//!   requests (keep-alive), so a pipeline does not pay a TCP handshake per call;
-//! - **a connect timeout and a request timeout**: a service down or stuck costs a bounded wait;
-//! - **statuses checked**: a 4xx or 5xx answer becomes a [`CallError`] with the service's message;
-//! - **a bounded retry with backoff**, only for a failed connection or a 5xx: a 4xx will be the
-//!   same next time, and a timeout already waited as long as we were prepared to. Retrying is
-//!   safe because both calls are idempotent.
-//!
-//! The error is the contract's [`CallError`]: `HttpService::failure` turns the wire's into it.
+//! The contract over HTTP: [`HttpProcessor`] and [`HttpTransformer`] implement the pipeline's
+//! traits by calling service1 and service2. A call posts `{"value": N}`, checks the status, then
+//! reads the body as the result; whatever goes wrong becomes the contract's [`CallError`].
+//! Timeouts bound every wait; a failure that may pass is tried again first (`retry.rs`).
 
 use std::time::Duration;
 
@@ -17,22 +9,18 @@ use common::{ErrorBody, Health, ProcessResult, REQUEST_ID_HEADER, TransformResul
 use serde::de::DeserializeOwned;
 
 use crate::pipeline::{CallError, Failure, Processor, Transformer};
+use crate::retry;
 
 /// How long to wait for a TCP connection: on loopback or a LAN it takes well under a millisecond,
 /// so seconds mean nobody is there.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
-/// Tries per call, the first one included.
-pub const MAX_ATTEMPTS: u32 = 3;
-/// Wait before the first retry; doubled before each next one (100 ms, then 200 ms).
-pub const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 
-/// The one client the app uses for every call.
+/// The one client the app uses for every call: connections stay open between calls (keep-alive).
 pub fn client(timeout: Duration) -> reqwest::Result<reqwest::Client> {
     reqwest::Client::builder()
         .connect_timeout(CONNECT_TIMEOUT.min(timeout))
         .timeout(timeout)
-        // The services are on this machine or this network: an `HTTP_PROXY` set for the web must
-        // not reroute calls to 127.0.0.1 through a proxy.
+        // An `HTTP_PROXY` set for the web must not reroute calls to 127.0.0.1 through a proxy.
         .no_proxy()
         .build()
 }
@@ -59,7 +47,7 @@ impl HttpService {
         }
     }
 
-    /// `POST path` with `{"value": value}`, retried as the module documentation says.
+    /// `POST path` with `{"value": value}` and the pipeline's id in a header.
     async fn post_value<T: DeserializeOwned>(
         &self,
         path: &str,
@@ -67,22 +55,12 @@ impl HttpService {
         request_id: &str,
     ) -> Result<T, CallError> {
         let url = format!("{}{path}", self.base_url);
-        let (mut attempt, mut backoff) = (1, FIRST_BACKOFF);
-        loop {
-            let request = self
-                .client
-                .post(&url)
-                .header(REQUEST_ID_HEADER, request_id)
-                .json(&ValueRequest { value });
-            match self.send(request).await {
-                Err(failure) if worth_retrying(&failure) && attempt < MAX_ATTEMPTS => {
-                    tokio::time::sleep(backoff).await;
-                    backoff *= 2;
-                    attempt += 1;
-                }
-                result => return result.map_err(|failure| self.error(failure)),
-            }
-        }
+        let call = || {
+            let request = self.client.post(&url).header(REQUEST_ID_HEADER, request_id);
+            self.send(request.json(&ValueRequest { value }))
+        };
+        let answer = retry::with_backoff(call).await;
+        answer.map_err(|failure| self.error(failure))
     }
 
     /// One request: the answer's body as `T`, or what went wrong.
@@ -90,39 +68,25 @@ impl HttpService {
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<T, Failure> {
-        let response = request.send().await.map_err(|e| self.failure(&e))?;
+        let failure = |error| retry::failure(&error, self.timeout); // reqwest's, in our words
+        let response = request.send().await.map_err(failure)?;
         let status = response.status();
         // Read the whole body first: an error answer carries its message in it.
-        let body = response.bytes().await.map_err(|e| self.failure(&e))?;
+        let body = response.bytes().await.map_err(failure)?;
         if !status.is_success() {
             let message = match serde_json::from_slice::<ErrorBody>(&body) {
                 Ok(ErrorBody { error }) => error,
                 // Not one of our services, or a proxy in between: show a bounded piece of it.
                 Err(_) => String::from_utf8_lossy(&body).chars().take(200).collect(),
             };
-            let failure = if status.is_server_error() {
-                Failure::Failed
+            let answer = format!("{}: {message}", status.as_u16());
+            return Err(if status.is_server_error() {
+                Failure::Failed(answer) // 5xx: the service's trouble; it may pass
             } else {
-                Failure::Refused
-            };
-            return Err(failure(format!("{}: {message}", status.as_u16())));
+                Failure::Refused(answer) // 4xx: the request's fault; the same next time
+            });
         }
         serde_json::from_slice(&body).map_err(|error| Failure::BadReply(error.to_string()))
-    }
-
-    /// reqwest's error, as the contract words it. A failed connect is "unreachable" whatever
-    /// ended it, refused or timed out: on Windows a refused connection to a closed loopback port
-    /// is retried for about 2 s, as long as [`CONNECT_TIMEOUT`], so telling the two apart by
-    /// which came first would give a different answer on every run.
-    fn failure(&self, error: &reqwest::Error) -> Failure {
-        let cause = root_cause(error);
-        if error.is_connect() {
-            Failure::Unreachable(cause)
-        } else if error.is_timeout() {
-            Failure::TimedOut(self.timeout)
-        } else {
-            Failure::ConnectionLost(cause)
-        }
     }
 
     fn error(&self, failure: Failure) -> CallError {
@@ -140,21 +104,6 @@ impl HttpService {
             .await
             .map_err(|failure| self.error(failure))
     }
-}
-
-/// Connection trouble and 5xx answers may go away on their own; everything else will not.
-pub fn worth_retrying(failure: &Failure) -> bool {
-    match failure {
-        Failure::Unreachable(_) | Failure::ConnectionLost(_) | Failure::Failed(_) => true,
-        Failure::Refused(_) | Failure::TimedOut(_) | Failure::BadReply(_) => false,
-    }
-}
-
-/// reqwest's own message is "error sending request for url (...)"; the useful part, such as
-/// "Connection refused (os error 111)", is at the bottom of the chain of sources.
-fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
-    let causes = std::iter::successors(Some(error), |error| error.source());
-    causes.last().map(ToString::to_string).unwrap_or_default()
 }
 
 /// The [`Processor`] of steps 03 to 05, now a client of service1's `POST /process`.

@@ -1,19 +1,14 @@
 //! Step 07: HTTP microservices. The components run in their own processes, behind HTTP (axum),
-//! and the app is their client (reqwest).
-//!
-//! `main` finds the services (`SERVICE1_URL`, `SERVICE2_URL`, or child processes it starts),
-//! checks that each answers `/health`, then runs the same `run_pipeline` as steps 03 to 05.
+//! and the app is their client (reqwest): it starts the services, runs the pipeline, prints.
 //! Run it with `cargo run` from `step07_http/`; flags: `cargo run -- --help`.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
-use app::child::{self, SERVICES};
 use app::cli::Cli;
-use app::health::wait_until_healthy;
-use app::http::{self, HttpProcessor, HttpService, HttpTransformer};
+use app::http::{HttpProcessor, HttpTransformer};
 use app::pipeline::run_pipeline;
+use app::{child, health, repeat};
 use common::shutdown::stop_requested;
 
 // One thread is plenty for a client: while a call waits on its socket, the thread runs the others.
@@ -22,78 +17,53 @@ async fn main() -> ExitCode {
     let cli = Cli::parse_or_exit();
     common::logs::init();
 
-    // Whichever finishes first wins. On Ctrl-C or SIGTERM, `run` is dropped mid-flight, and
-    // dropping it drops the `ChildService`s inside, which kills the services this app started.
-    tokio::select! {
-        result = run(cli) => match result {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("error: {error:#}");
-                ExitCode::FAILURE
-            }
-        },
+    // `select!` waits for both and keeps whichever finishes first. On Ctrl-C or SIGTERM, `run` is
+    // dropped mid-flight, and with it the child services it started: dropping one kills it.
+    let result = tokio::select! {
+        result = run(cli) => result,
         signal = stop_requested() => {
-            eprintln!("error: {signal} received; stopping, and stopping the services it started");
-            ExitCode::FAILURE
+            let stopping = "stopping, and stopping the services it started";
+            Err(anyhow::anyhow!("{signal} received; {stopping}"))
         }
+    };
+    if let Err(error) = result {
+        eprintln!("error: {error:#}");
+        return ExitCode::FAILURE;
     }
+    ExitCode::SUCCESS
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     println!("\n\nPhase 07: HTTP Microservices (1 app + 2 services)\n");
 
-    // Where each service is: the URL given, or a child process started here.
-    let measuring = cli.measure.run_args();
-    let (urls, children) = child::start_missing(cli.urls(), measuring.is_some()).await?;
-
+    // 1. The services. `urls: [String; 2]` holds service1's and service2's: the one given
+    // (`SERVICE1_URL`...), or that of a child process started here, kept in `children`.
+    // `quiet`: the children log no line per request, which would cost more than the work.
+    let quiet = cli.measure.run_args().is_some();
+    let (urls, children) = child::start_missing(cli.urls(), quiet).await?;
+    // One HTTP client for both; each service must answer `GET /health` as the one it should be.
     let timeout = Duration::from_millis(cli.timeout_ms);
-    let client = http::client(timeout).context("cannot set up the HTTP client")?;
-    let [service1, service2] =
-        [0, 1].map(|i| HttpService::new(&client, SERVICES[i], &urls[i], timeout));
-    for (title, service) in [("Service1", &service1), ("Service2", &service2)] {
-        let health = wait_until_healthy(service).await?;
-        let at = &service.base_url;
-        println!("{title}: {} {} at {at}", health.name, health.version);
-    }
+    let [service1, service2] = health::check_both(&urls, timeout).await?;
     let processor = HttpProcessor(service1);
     let transformer = HttpTransformer(service2);
 
-    // One id per pipeline, sent to both services: grep the three logs for it to follow one run.
-    let app_id = format!("app-{}", std::process::id());
-    // `--repeat`: the shared `measure` crate runs the pipelines and prints the `summary:` line.
-    if let Some(args) = measuring {
-        let (summary, error) =
-            measure::repeat_concurrently(args, cli.measure.concurrency, |which| {
-                let request_id = format!("{app_id}-{which}");
-                let (processor, transformer) = (&processor, &transformer);
-                async move {
-                    let report = run_pipeline(processor, transformer, cli.input, &request_id).await;
-                    report.map(drop)
-                }
-            })
-            .await;
-        for child in children {
-            child.stop().await;
-        }
-        println!("{summary}");
-        return error.map_or(Ok(()), |error| Err(error.into()));
+    // `--repeat N` runs the pipeline N times and prints a `summary:` line instead: not the lesson.
+    if let Some(args) = cli.measure.run_args() {
+        return repeat::run(args, &cli, &processor, &transformer, children).await;
     }
 
-    let request_id = format!("{app_id}-1");
+    // 2. The pipeline, with an id both services log: grep the three logs for it.
+    let request_id = format!("app-{}-1", std::process::id());
     let started = Instant::now();
     let report = run_pipeline(&processor, &transformer, cli.input, &request_id).await;
     let latency_us = started.elapsed().as_micros() as u64;
     let (input, ok) = (cli.input, report.is_ok());
+    // `%request_id` logs it as text (`Display`), not as `Debug`'s quoted string.
     tracing::info!(id = %request_id, input, ok, latency_us, "pipeline finished");
+
+    // 3. Print what it found, and stop the services started here.
     report?.print();
-    if !children.is_empty() {
-        let names: Vec<_> = children.iter().map(|child| child.name).collect();
-        let stopped = format!("\nStopped {}", names.join(" and "));
-        for child in children {
-            child.stop().await;
-        }
-        println!("{stopped}");
-    }
+    child::stop_all(children).await;
     println!("\nExecution complete");
     Ok(())
 }

@@ -24,12 +24,12 @@
 //! the services), and its new shape, async and fallible, is the app's business alone. The
 //! services' side of the agreement is the JSON bodies in `common`.
 
-use std::future::Future;
 use std::time::Duration;
 
 use common::{ProcessResult, TransformResult};
 
 /// Why a call to a stage failed: which service, where it is (its URL), and what happened.
+/// `thiserror::Error` derives `Display` from the `#[error]` text, fields named in braces.
 #[derive(Debug, thiserror::Error)]
 #[error("{service} at {at} {failure}")]
 pub struct CallError {
@@ -63,6 +63,8 @@ pub enum Failure {
 
 /// First stage of the pipeline: turns the input into a [`ProcessResult`] and checks it.
 pub trait Processor {
+    // What an `async fn process(..) -> Result<..>` returns, written out to add `+ Send`: the future
+    // may be moved to another thread. The impls (`http.rs`) still just write `async fn process`.
     fn process(
         &self,
         value: i32,

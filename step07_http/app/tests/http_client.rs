@@ -3,8 +3,9 @@
 
 use std::time::Duration;
 
-use app::http::{HttpProcessor, HttpService, HttpTransformer, client, worth_retrying};
+use app::http::{HttpProcessor, HttpService, HttpTransformer, client};
 use app::pipeline::{CallError, Failure, Processor, Transformer};
+use app::retry::worth_retrying;
 use common::{ProcessResult, TransformResult};
 
 #[test]

@@ -58,10 +58,8 @@ fn rejection_to_error(rejection: JsonRejection) -> ApiError {
 /// The answer to a path no route matches.
 pub async fn not_found(request: Request) -> ApiError {
     let (method, path) = (request.method(), request.uri().path());
-    api_error(
-        StatusCode::NOT_FOUND,
-        format!("no route for {method} {path}"),
-    )
+    let message = format!("no route for {method} {path}");
+    api_error(StatusCode::NOT_FOUND, message)
 }
 
 /// The answer to a known path asked with a method it does not take (`GET /process`).

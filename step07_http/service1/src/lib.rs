@@ -24,6 +24,9 @@ pub fn app(work: Duration, request_timeout: Duration) -> Router {
     common::harden(routes, "service1", request_timeout)
 }
 
+/// `POST /process`. Its arguments are read from the request before it runs: `State(work)` is the
+/// value given to `with_state`; `JsonBody` is axum's `Json`, except that a body it refuses is
+/// answered in JSON too (`common/src/json_errors.rs`).
 async fn process(
     State(work): State<Duration>,
     JsonBody(request): JsonBody<ValueRequest>,

@@ -13,13 +13,11 @@ use common::timeout::DEFAULT_REQUEST_TIMEOUT;
 #[tokio::main]
 async fn main() -> ExitCode {
     common::logs::init();
-    match serve().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("service2: error: {error:#}");
-            ExitCode::FAILURE
-        }
+    if let Err(error) = serve().await {
+        eprintln!("service2: error: {error:#}");
+        return ExitCode::FAILURE;
     }
+    ExitCode::SUCCESS
 }
 
 async fn serve() -> anyhow::Result<()> {

@@ -20,7 +20,7 @@ fn error_line(stderr: &str) -> &str {
 async fn a_service_that_is_down_is_named_with_its_url() {
     // "Unreachable" on every platform: on Windows a refused loopback connect takes about as long
     // as the connect timeout, and the client classifies a failed connect by its kind, not by which
-    // came first (see `HttpService::failure`).
+    // came first (see `retry::failure`).
     let service2 = start_service("service2", &[]).await;
     let nobody = closed_url();
     let run = run_app(

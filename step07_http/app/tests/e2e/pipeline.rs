@@ -70,6 +70,7 @@ async fn repeat_with_concurrency_ends_stdout_with_one_summary_line() {
             "elapsed_ms",
             "p50_us",
             "p99_us",
+            "max_us",
             "concurrency"
         ]
     );
@@ -77,10 +78,9 @@ async fn repeat_with_concurrency_ends_stdout_with_one_summary_line() {
         &fields[..3],
         [("requests", "40"), ("ok", "40"), ("failed", "0")]
     );
-    assert_eq!(fields[6], ("concurrency", "4"));
-    let p50: f64 = fields[4].1.parse().unwrap();
-    let p99: f64 = fields[5].1.parse().unwrap();
-    assert!(p50 > 0.0 && p50 <= p99, "{summary}");
+    assert_eq!(fields[7], ("concurrency", "4"));
+    let [p50, p99, max] = [4, 5, 6].map(|i| fields[i].1.parse::<f64>().unwrap());
+    assert!(p50 > 0.0 && p50 <= p99 && p99 <= max, "{summary}");
 }
 
 #[tokio::test]
