@@ -539,7 +539,19 @@ fn scenario(context: &mut Context, row: &Row, pipelines: usize, fault: Fault) ->
         report::count(pipelines)
     );
     let observed = run_once(context, row, pipelines, fault, &[], &[]);
-    let cell = observed.cell(pipelines);
+    let mut cell = observed.cell(pipelines);
+    if fault == Fault::Hang
+        && let Some(max) = observed.summary.as_ref().and_then(|s| s.max)
+        && max < context.timing.hang_for
+    {
+        // A pipeline in flight on a stopped component waits until it is continued; a shorter
+        // longest wait means the stop fell in the app's start-up or warm-up, which are not timed.
+        let _ = write!(
+            cell.text,
+            " (shorter than the {} hang: the stop did not fall on a measured pipeline)",
+            seconds(context.timing.hang_for)
+        );
+    }
     eprintln!("{}", cell.text);
     observed.note_error(context, row, fault_name(fault));
     cell

@@ -129,7 +129,9 @@ pub fn markdown(results: &Results) -> String {
          on its first call) and `bench/fault_fixtures`' `aborting_processor` (aborts halfway); the command checks that \
          the app died by that abort (`SIGABRT` on Unix) on the call it asked for, and fails \
          otherwise.\n\
-         - **hang**: the component's process is stopped (`SIGSTOP`), then continued (`SIGCONT`).\n\
+         - **hang**: the component's process is stopped (`SIGSTOP`), then continued (`SIGCONT`). \
+         A longest wait shorter than the hang is marked: the stop fell in the app's start-up or \
+         warm-up, which are not timed.\n\
          - **upgrade**: a new file (a copy of the same release build) is renamed over \
          `service1`'s executable and the old process is asked to stop (`SIGTERM`): step 06's \
          app restarts its child from the new file; in step 07 the service manager does; in step \
