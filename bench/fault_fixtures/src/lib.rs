@@ -8,10 +8,8 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use plugin_interface::export::{
-    Chatter, PluginComponent, declare_processor, nul_terminated, processor_table,
-};
-use plugin_interface::{PluginDeclaration, ProcessorTable};
+use plugin_interface::PluginDeclaration;
+use plugin_interface::export::{Chatter, PluginComponent, declare_processor, nul_terminated};
 use traits::{ComponentError, ProcessResult, Processor};
 
 /// The environment variable that says which call to `process` aborts, counting from 1.
@@ -60,10 +58,7 @@ impl Processor for AbortingProcessor {
 }
 
 #[unsafe(no_mangle)]
-pub static PLUGIN_DECLARATION: PluginDeclaration = declare_processor(
+pub static PLUGIN_DECLARATION: PluginDeclaration = declare_processor::<AbortingProcessor>(
     nul_terminated(concat!(env!("CARGO_PKG_NAME"), "\0")),
     nul_terminated(concat!(env!("CARGO_PKG_VERSION"), "\0")),
-    &PROCESSOR,
 );
-
-static PROCESSOR: ProcessorTable = processor_table::<AbortingProcessor>();

@@ -16,8 +16,10 @@
 //! them and starts each again when it exits, as a service manager would. Step 06's app
 //! supervises its own children.
 //!
-//! Each row first runs without a fault, with N grown until the run lasts a few seconds; that run
-//! is the reference for the time a fault adds.
+//! Each row first runs without a fault, with N grown until the run lasts a few seconds. What a
+//! fault costs is read from the run's own `summary:` line: how many of the N pipelines gave no
+//! result, and `max_us`, the slowest pipeline. Every run sends one pipeline at a time, so the
+//! slowest pipeline is the longest the caller waited: the longest stall the fault caused.
 //!
 //! # Layout
 //!
@@ -140,7 +142,8 @@ fn queue_prefix(mode: Mode) -> &'static str {
 }
 /// Unmeasured pipelines before each run's N.
 const WARMUP: usize = 20;
-/// Runs without a fault per step; their median is the reference for the time a fault adds.
+/// Runs without a fault per step: their times show how much a run varies, their slowest pipeline
+/// what a wait is without a fault.
 const REFERENCE_RUNS: usize = 3;
 
 /// The clock of one run.
@@ -214,8 +217,10 @@ pub struct RowResult {
     name: &'static str,
     /// Pipelines per run, after [`WARMUP`].
     pipelines: usize,
-    /// Measured times of the runs without a fault, shortest first; the median is the reference.
+    /// Measured times of the runs without a fault, shortest first.
     references: Vec<Duration>,
+    /// The slowest pipeline of each run without a fault (`None`: its line had no `max_us`).
+    reference_max: Vec<Option<Duration>>,
     crash: Cell,
     hang: Cell,
     upgrade: Cell,
@@ -341,6 +346,7 @@ fn measure_row(
         name: row.name,
         pipelines: 0,
         references: Vec::new(),
+        reference_max: Vec::new(),
         crash: Cell::explained(""),
         hang: Cell::explained(""),
         upgrade: Cell::explained(""),
@@ -380,6 +386,7 @@ fn measure_row(
     // More runs without a fault: on a busy machine one run can be a second off, and the spread
     // of these runs says how far a fault's added time can be trusted.
     let mut references = vec![baseline.elapsed];
+    let mut reference_max = vec![baseline.max];
     for round in 2..=REFERENCE_RUNS {
         eprint!(
             "[faults] step {} without a fault, run {round} of {REFERENCE_RUNS} ... ",
@@ -390,9 +397,10 @@ fn measure_row(
             (Some(summary), true) if summary.failed == 0 => {
                 eprintln!("{}", seconds(summary.elapsed));
                 references.push(summary.elapsed);
+                reference_max.push(summary.max);
             }
             _ => {
-                let why = observed.describe(pipelines, None);
+                let why = observed.describe(pipelines);
                 eprintln!("FAILED: {why}");
                 let failed = Cell::failed(format!("a run without a fault failed: {why}"));
                 result.crash = failed.clone();
@@ -403,11 +411,8 @@ fn measure_row(
         }
     }
     references.sort_unstable();
-    let reference = Reference {
-        median: references[references.len() / 2],
-        spread: references[references.len() - 1] - references[0],
-    };
     result.references = references;
+    result.reference_max = reference_max;
 
     let signals = if cfg!(unix) {
         Ok(())
@@ -415,13 +420,13 @@ fn measure_row(
         Err("skipped: needs Unix signals (`SIGKILL`, `SIGSTOP`)")
     };
     result.crash = match (row.kind, signals) {
-        (Kind::Plugins, _) => crash_plugins(context, row, pipelines, reference),
+        (Kind::Plugins, _) => crash_plugins(context, row, pipelines),
         (_, Err(why)) => Cell::explained(why),
-        _ => scenario(context, row, pipelines, reference, Fault::Crash),
+        _ => scenario(context, row, pipelines, Fault::Crash),
     };
     result.hang = match signals {
         Err(why) => Cell::explained(why),
-        Ok(()) => scenario(context, row, pipelines, reference, Fault::Hang),
+        Ok(()) => scenario(context, row, pipelines, Fault::Hang),
     };
     result.upgrade = match (row.kind, signals) {
         (Kind::InProcess, _) => Cell::explained(
@@ -433,7 +438,7 @@ fn measure_row(
              plugin file, start it again (no rebuild)",
         ),
         (_, Err(why)) => Cell::explained(why),
-        _ => scenario(context, row, pipelines, reference, Fault::Upgrade),
+        _ => scenario(context, row, pipelines, Fault::Upgrade),
     };
     result
 }
@@ -492,7 +497,7 @@ fn calibrate(context: &Context, row: &Row) -> Result<(usize, Summary), String> {
         let observed = run_once(context, row, pipelines, Fault::None, &[], &[]);
         let summary = match (&observed.summary, observed.status_ok()) {
             (Some(summary), true) if summary.failed == 0 => summary.clone(),
-            _ => return Err(observed.describe(pipelines, None)),
+            _ => return Err(observed.describe(pipelines)),
         };
         let elapsed = summary.elapsed.as_secs_f64().max(1e-6);
         let wanted = context.timing.run_for.as_secs_f64();
@@ -510,13 +515,7 @@ fn calibrate(context: &Context, row: &Row) -> Result<(usize, Summary), String> {
 }
 
 /// One fault thrown at one step, as a cell.
-fn scenario(
-    context: &mut Context,
-    row: &Row,
-    pipelines: usize,
-    reference: Reference,
-    fault: Fault,
-) -> Cell {
+fn scenario(context: &mut Context, row: &Row, pipelines: usize, fault: Fault) -> Cell {
     let what = match (fault, row.kind) {
         (Fault::Crash, Kind::InProcess | Kind::Plugins) => {
             "kill the app (its components are in it)".to_string()
@@ -540,7 +539,19 @@ fn scenario(
         report::count(pipelines)
     );
     let observed = run_once(context, row, pipelines, fault, &[], &[]);
-    let cell = observed.cell(pipelines, reference);
+    let mut cell = observed.cell(pipelines);
+    if fault == Fault::Hang
+        && let Some(max) = observed.summary.as_ref().and_then(|s| s.max)
+        && max < context.timing.hang_for
+    {
+        // A pipeline in flight on a stopped component waits until it is continued; a shorter
+        // longest wait means the stop fell in the app's start-up or warm-up, which are not timed.
+        let _ = write!(
+            cell.text,
+            " (shorter than the {} hang: the stop did not fall on a measured pipeline)",
+            seconds(context.timing.hang_for)
+        );
+    }
     eprintln!("{}", cell.text);
     observed.note_error(context, row, fault_name(fault));
     cell
@@ -556,7 +567,7 @@ fn fault_name(fault: Fault) -> &'static str {
 }
 
 /// Step 05's crashes: a plugin that panics (the step's own fixture) and one that aborts (ours).
-fn crash_plugins(context: &mut Context, row: &Row, pipelines: usize, reference: Reference) -> Cell {
+fn crash_plugins(context: &mut Context, row: &Row, pipelines: usize) -> Cell {
     let plugin_dir = match copy_plugins(context) {
         Ok(dir) => dir,
         Err(why) => return Cell::failed(why),
@@ -586,7 +597,13 @@ fn crash_plugins(context: &mut Context, row: &Row, pipelines: usize, reference: 
         env.push(("PLUGIN_DIR".to_string(), dir.clone()));
         let args = ["--processor".to_string(), plugin.to_string()];
         let observed = run_once(context, row, pipelines, Fault::None, &args, &env);
-        let cell = observed.cell(pipelines, reference);
+        let mut cell = observed.cell(pipelines);
+        if plugin == "aborting_processor"
+            && !cell.failed
+            && let Err(why) = aborted_on_call(&observed.ended, abort_at)
+        {
+            cell = Cell::failed(format!("aborting_processor did not abort as asked: {why}"));
+        }
         eprintln!("{}", cell.text);
         observed.note_error(context, row, plugin);
         if cell.failed {
@@ -644,9 +661,9 @@ impl Observed {
         self.ended.status.is_some_and(|s| s.success())
     }
 
-    /// One line: did the app survive, how many of the N pipelines gave no result, how much
-    /// longer the run took than the reference.
-    fn describe(&self, pipelines: usize, reference: Option<Reference>) -> String {
+    /// One line: did the app survive, how many of the N pipelines gave no result, and the
+    /// longest wait for one of them.
+    fn describe(&self, pipelines: usize) -> String {
         let mut text = match (&self.ended.status, &self.summary) {
             (None, _) => "did not finish in time; stopped".to_string(),
             (Some(status), Some(summary)) => {
@@ -656,22 +673,20 @@ impl Observed {
                     report::count(lost),
                     report::count(pipelines)
                 );
+                let wait = longest_wait(summary);
                 if status.success() && summary.failed == 0 && summary.ok == pipelines {
-                    let added = reference
-                        .map(|r| format!(", {}", added_time(summary.elapsed, r)))
-                        .unwrap_or_default();
-                    format!("survived: {lost}{added}")
+                    format!("survived: {lost}, {wait}")
                 } else if status.success() {
-                    format!("app finished, {} failed: {lost}", summary.failed)
+                    format!("app finished, {} failed: {lost}, {wait}", summary.failed)
                 } else {
-                    format!("app stopped ({}): {lost}", short_status(status))
+                    format!("app stopped ({}): {lost}, {wait}", short_status(status))
                 }
             }
             (Some(status), None) if status.success() => {
                 "app finished without a summary line".to_string()
             }
             (Some(status), None) => format!(
-                "app {} ({}), no summary: {} of {} lost",
+                "app {} ({}), no summary: {} of {} lost, longest wait not measured",
                 if status.code().is_some() {
                     "stopped"
                 } else {
@@ -688,7 +703,7 @@ impl Observed {
         text
     }
 
-    fn cell(&self, pipelines: usize, reference: Reference) -> Cell {
+    fn cell(&self, pipelines: usize) -> Cell {
         if let Some(trouble) = &self.trouble {
             return Cell::failed(trouble.clone());
         }
@@ -704,7 +719,7 @@ impl Observed {
                 .as_ref()
                 .is_some_and(|s| s.failed == 0 && s.ok == pipelines);
         Cell {
-            text: self.describe(pipelines, Some(reference)),
+            text: self.describe(pipelines),
             survived: (!self.missed).then_some(survived),
             failed: false,
         }
@@ -737,27 +752,66 @@ fn short_status(status: &std::process::ExitStatus) -> String {
     }
 }
 
-/// The time a fault adds is measured against this.
-#[derive(Debug, Clone, Copy)]
-struct Reference {
-    /// The median measured time of the runs without a fault.
-    median: Duration,
-    /// Their longest minus their shortest: how much a run varies with no fault at all.
-    spread: Duration,
+/// `longest wait 3.02 s`: the slowest pipeline of the run (`max_us` of its `summary:` line), with
+/// how many were in flight when the app ran more than one at a time; or why there is no figure.
+fn longest_wait(summary: &Summary) -> String {
+    let Some(max) = summary.max else {
+        return "longest wait not measured (the app's `summary:` line has no `max_us`)".to_string();
+    };
+    let mut text = format!("longest wait {}", wait(max));
+    if let Some(concurrency) = summary.extra("concurrency").filter(|n| *n != "1") {
+        let _ = write!(text, " ({concurrency} pipelines in flight)");
+    }
+    text
 }
 
-/// `+1.23 s` or `-0.05 s`: the faulted run's measured time minus the reference's, flagged when
-/// it is no larger than the runs without a fault differ among themselves.
-fn added_time(elapsed: Duration, reference: Reference) -> String {
-    let difference = elapsed.as_secs_f64() - reference.median.as_secs_f64();
-    if difference.abs() <= reference.spread.as_secs_f64() {
-        format!(
-            "{difference:+.2} s, within the {:.2} s that runs without a fault vary",
-            reference.spread.as_secs_f64()
-        )
+/// A wait in the unit that reads best: `41 µs`, `12.5 ms`, `3.02 s`.
+fn wait(duration: Duration) -> String {
+    let seconds = duration.as_secs_f64();
+    if seconds < 1e-3 {
+        format!("{:.0} µs", seconds * 1e6)
+    } else if seconds < 1.0 {
+        format!("{:.1} ms", seconds * 1e3)
     } else {
-        format!("{difference:+.2} s")
+        format!("{seconds:.2} s")
     }
+}
+
+/// Whether a run with `aborting_processor` ended as it was asked to: the app killed by the abort
+/// (`SIGABRT` on Unix), and the plugin's last words naming `call`, the call it was told to abort
+/// on. Anything else means the fixture or the way it is loaded is broken, and the crash cell would
+/// measure something other than an abort.
+fn aborted_on_call(ended: &process::Ended, call: usize) -> Result<(), String> {
+    let Some(status) = ended.status else {
+        return Err("the app did not finish in time".into());
+    };
+    if !killed_by_abort(&status) {
+        return Err(format!(
+            "the app ended with {}, not by an abort",
+            short_status(&status)
+        ));
+    }
+    let expected = format!("aborting on call {call},");
+    if !ended.stderr_tail.contains(&expected) {
+        return Err(format!(
+            "its stderr ended with `{}`, not `{expected}`",
+            shorten(&ended.stderr_tail, 200)
+        ));
+    }
+    Ok(())
+}
+
+/// `std::process::abort` raises `SIGABRT` (6 on Linux and macOS alike).
+#[cfg(unix)]
+fn killed_by_abort(status: &std::process::ExitStatus) -> bool {
+    use std::os::unix::process::ExitStatusExt;
+    status.signal() == Some(6)
+}
+
+/// `std::process::abort` ends a Windows process with `STATUS_STACK_BUFFER_OVERRUN` (`__fastfail`).
+#[cfg(not(unix))]
+fn killed_by_abort(status: &std::process::ExitStatus) -> bool {
+    status.code() == Some(0xC000_0409_u32 as i32)
 }
 
 fn seconds(duration: Duration) -> String {
@@ -1159,23 +1213,44 @@ mod tests {
     }
 
     #[test]
-    fn added_time_is_signed_in_seconds_and_flagged_inside_the_noise() {
-        let reference = Reference {
-            median: Duration::from_millis(4000),
-            spread: Duration::from_millis(100),
+    fn a_wait_is_shown_in_the_unit_that_reads_best() {
+        assert_eq!(wait(Duration::from_micros(41)), "41 µs");
+        assert_eq!(wait(Duration::from_micros(12_480)), "12.5 ms");
+        assert_eq!(wait(Duration::from_millis(3021)), "3.02 s");
+    }
+
+    #[test]
+    fn the_longest_wait_is_the_slowest_pipeline_or_says_it_was_not_measured() {
+        let line = "summary: requests=3 ok=3 failed=0 elapsed_ms=9 p50_us=10 p99_us=20";
+        let without_max = Summary::parse(line).unwrap();
+        assert_eq!(
+            longest_wait(&without_max),
+            "longest wait not measured (the app's `summary:` line has no `max_us`)"
+        );
+        let one_at_a_time =
+            Summary::parse(&format!("{line} max_us=3021000 concurrency=1")).unwrap();
+        assert_eq!(longest_wait(&one_at_a_time), "longest wait 3.02 s");
+        let four = Summary::parse(&format!("{line} max_us=900 concurrency=4")).unwrap();
+        assert_eq!(
+            longest_wait(&four),
+            "longest wait 900 µs (4 pipelines in flight)"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_abort_counts_only_if_it_killed_the_app_on_the_call_asked_for() {
+        use std::os::unix::process::ExitStatusExt;
+        let ended = |raw: i32, tail: &str| process::Ended {
+            status: Some(std::process::ExitStatus::from_raw(raw)),
+            summary_line: None,
+            stderr_tail: tail.to_string(),
         };
-        assert_eq!(
-            added_time(Duration::from_millis(7030), reference),
-            "+3.03 s"
-        );
-        assert_eq!(
-            added_time(Duration::from_millis(3950), reference),
-            "-0.05 s, within the 0.10 s that runs without a fault vary"
-        );
-        assert_eq!(
-            added_time(Duration::from_millis(3800), reference),
-            "-0.20 s"
-        );
+        let said = "aborting_processor: aborting on call 71, as asked";
+        assert_eq!(aborted_on_call(&ended(6, said), 71), Ok(()));
+        assert!(aborted_on_call(&ended(6, said), 7).is_err(), "another call");
+        assert!(aborted_on_call(&ended(9, said), 71).is_err(), "SIGKILL");
+        assert!(aborted_on_call(&ended(1 << 8, said), 71).is_err(), "exit 1");
     }
 
     #[cfg(unix)]

@@ -5,8 +5,9 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use super::{Cell, Mode, Results, RowResult, seconds};
+use super::{Cell, Mode, Results, RowResult, seconds, wait};
 
 /// The README's fault block lies between these two lines; the command rewrites what is between.
 pub const README_BEGIN: &str = "<!-- fault table: begin (written by `cargo xtask faults`) -->";
@@ -85,11 +86,12 @@ pub fn markdown(results: &Results) -> String {
     for row in &results.rows {
         let n = match (row.references.first(), row.references.last()) {
             (Some(shortest), Some(longest)) => format!(
-                "{}; {} ({}–{})",
+                "{}; {} ({}–{}); {}",
                 count(row.pipelines),
                 seconds(row.references[row.references.len() / 2]),
                 seconds(*shortest),
-                seconds(*longest)
+                seconds(*longest),
+                slowest_without_a_fault(&row.reference_max)
             ),
             _ => String::new(),
         };
@@ -107,22 +109,29 @@ pub fn markdown(results: &Results) -> String {
     let _ = writeln!(
         out,
         "\n- **N**: pipelines in each run, after {} unmeasured; N is grown until a run without a \
-         fault lasts {}. Then {} runs without a fault give the reference: their median measured \
-         time (shortest–longest in brackets: the noise of this machine). The fault is thrown {} \
-         after the app starts.\n\
+         fault lasts {}. Beside it, {} runs without a fault: their median measured time \
+         (`elapsed_ms`; shortest–longest in brackets: the noise of this machine, which is why a \
+         fault's cost is read from the longest wait, not from a run's total time), and their \
+         slowest pipeline. The fault is thrown {} after the app starts.\n\
          - **lost**: pipelines of the N that gave no result: failed, or never run because the \
          app stopped first (the app's own `summary:` line says how many were ok; an app that dies \
          prints none, and all N count as lost).\n\
-         - **+x s**: the run's measured time (`elapsed_ms` of its `summary:` line) minus the \
-         reference: what the fault cost the run in all, the longest stall included. The apps \
-         print nothing per pipeline under `--repeat`, so a stall is seen only through this \
-         total, and a figure no larger than the spread of the runs without a fault is marked \
-         as such.\n\
+         - **longest wait**: `max_us` of the run's `summary:` line, the slowest of the pipelines \
+         that gave a result, timed by the app from the call to the result. Every run sends one \
+         pipeline at a time (no `--concurrency`; steps 07 and 08 print `concurrency=1`), so this \
+         is the longest the caller waited: the longest stall the fault caused. Beside N, the \
+         same figure for the runs without a fault (the largest of the {}). An app that dies \
+         prints no summary, and a step whose line has no `max_us` gives none: such a cell says \
+         *not measured* instead of a figure.\n\
          - **survived**: the app finished all N with none lost.\n\
          - **crash**: the component's process is killed (`SIGKILL`); in steps 02 to 05 that \
          process is the app. Step 05 also loads its own `panicking_processor` fixture (panics \
-         on its first call) and `bench/fault_fixtures`' `aborting_processor` (aborts halfway).\n\
-         - **hang**: the component's process is stopped (`SIGSTOP`), then continued (`SIGCONT`).\n\
+         on its first call) and `bench/fault_fixtures`' `aborting_processor` (aborts halfway); the command checks that \
+         the app died by that abort (`SIGABRT` on Unix) on the call it asked for, and fails \
+         otherwise.\n\
+         - **hang**: the component's process is stopped (`SIGSTOP`), then continued (`SIGCONT`). \
+         A longest wait shorter than the hang is marked: the stop fell in the app's start-up or \
+         warm-up, which are not timed.\n\
          - **upgrade**: a new file (a copy of the same release build) is renamed over \
          `service1`'s executable and the old process is asked to stop (`SIGTERM`): step 06's \
          app restarts its child from the new file; in step 07 the service manager does; in step \
@@ -137,7 +146,8 @@ pub fn markdown(results: &Results) -> String {
         WARMUP_SHOWN,
         seconds(timing.run_for),
         super::REFERENCE_RUNS,
-        seconds(timing.fault_at)
+        seconds(timing.fault_at),
+        super::REFERENCE_RUNS
     );
     out.push('\n');
     out.push_str(&what_it_shows(&results.rows));
@@ -148,6 +158,16 @@ pub fn markdown(results: &Results) -> String {
 }
 
 const WARMUP_SHOWN: usize = super::WARMUP;
+
+/// `slowest pipeline 1.2 ms`: the largest `max_us` of the runs without a fault, or why there is
+/// none.
+fn slowest_without_a_fault(maxima: &[Option<Duration>]) -> String {
+    let measured: Option<Vec<Duration>> = maxima.iter().copied().collect();
+    match measured.and_then(|all| all.into_iter().max()) {
+        Some(max) => format!("slowest pipeline {}", wait(max)),
+        None => "slowest pipeline not measured (no `max_us`)".to_string(),
+    }
+}
 
 /// A cell's text, safe inside a Markdown table.
 fn cell(cell: &Cell) -> String {
@@ -218,6 +238,19 @@ mod tests {
             format!("intro\n{README_BEGIN}\nnew table\n{README_END}\nafter\n")
         );
         assert_eq!(replace_block("no markers", "x"), None);
+    }
+
+    #[test]
+    fn the_slowest_pipeline_without_a_fault_is_the_largest_or_not_measured() {
+        let ms = |n| Some(Duration::from_millis(n));
+        assert_eq!(
+            slowest_without_a_fault(&[ms(2), ms(7), ms(3)]),
+            "slowest pipeline 7.0 ms"
+        );
+        assert_eq!(
+            slowest_without_a_fault(&[ms(2), None, ms(3)]),
+            "slowest pipeline not measured (no `max_us`)"
+        );
     }
 
     #[test]
