@@ -42,6 +42,8 @@ impl ServiceProcess {
             .stderr(Stdio::inherit()); // its log goes where ours goes
         own_process_group(&mut command); // Ctrl-C reaches the app only (interrupt.rs)
         let mut child = command.spawn()?;
+        // Move stdout out of the `Child`: this thread reads it, the watchdog holds the `Child`.
+        // (`take` finds nothing only for a stream that was not piped, hence `expect`.)
         let stdout = child.stdout.take().expect("stdout is piped");
         Ok(Self {
             child: WatchedChild::start(child)?,
@@ -64,11 +66,12 @@ impl ServiceProcess {
 
         // A plain blocking read: it waits until the service writes a line or closes its stdout,
         // forever if it hangs. So `read_within` kills a service that takes longer than `timeout`:
-        // its stdout closes, and the read returns.
+        // its stdout closes, and the read returns. The first `?`: it timed out (killed), or Ctrl-C.
         let read = self.child.read_within(timeout, || {
             framing::read_line(&mut self.stdout, &mut self.line, MAX_LINE_BYTES)
         })?;
-        // A line came, or one over 64 KiB, or EOF: the service closed its stdout (it died).
+        // The second `?`: the read itself failed. Else a line came, or one over 64 KiB, or EOF:
+        // the service closed its stdout (it died).
         match read.map_err(Failure::Read)? {
             LineRead::Line => {}
             LineRead::TooLong => return Err(Failure::TooLong),
@@ -125,7 +128,9 @@ impl Drop for ServiceProcess {
 }
 
 /// `Processor`, answered by service1. `Supervised` owns a `ServiceProcess`, calls it with the
-/// timeout, and restarts it when a call fails.
+/// timeout, and restarts it when a call fails. Its `call` takes `&self`, as the contract does,
+/// though `ServiceProcess::call` needs `&mut self`: a `RefCell` inside it (supervisor.rs) lends
+/// out the `&mut`, checked at run time.
 pub struct ChildProcessor(pub Supervised);
 
 /// `Transformer`, answered by service2.

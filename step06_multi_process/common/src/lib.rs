@@ -11,8 +11,9 @@
 //! `{"id":1,"type":"process","value":42}` is read as
 //! `Request { id: 1, body: RequestBody::Process { value: 42 } }`.
 //!
-//! Files you may skip: [`wire`] turns a bad line into the precise error reply; [`framing`] cuts
-//! a byte stream into lines of at most 64 KiB; [`serve`](mod@serve) is the loop both services run.
+//! Files you may skip: [`wire`] turns a bad line into the precise error reply, and holds
+//! `ReplyBody::error(code, text)`, which builds an error reply; [`framing`] cuts a byte stream
+//! into lines of at most 64 KiB; [`serve`](mod@serve) is the loop both services run.
 
 pub mod framing;
 pub mod serve;

@@ -17,9 +17,10 @@ fn main() -> ExitCode {
         version: component1::get_version(),
     };
     let component = Component1::new();
-    // The loop (read a line, answer a line, until stdin closes) is the same in both services; it
-    // calls this closure with each request, and `quiet`, set by the `--quiet` option the app
-    // passes under `--repeat` (`format_args!` is `format!` without building a `String`).
+    // The loop (read a line, answer a line, until stdin closes) is the same in both services. It
+    // answers `hello` itself and calls this closure with every other request, and `quiet`, set by
+    // the `--quiet` option the app passes under `--repeat` (`format_args!` is `format!` without
+    // building a `String`). `ReplyBody::error` (common/src/wire.rs) builds an error reply.
     common::run_service(&info, |request, quiet| match request {
         RequestBody::Process { value } => {
             if !quiet {
@@ -30,7 +31,7 @@ fn main() -> ExitCode {
                 Err(overflow) => ReplyBody::error(ErrorCode::Overflow, overflow.to_string()),
             })
         }
-        // None: not ours; the loop answers with an error reply.
+        // None: not ours (`transform`); the loop answers it with an error reply.
         _ => None,
     })
 }
