@@ -2,99 +2,18 @@
 //! stdin and stdout. Each test checks one promise of the protocol, and that the service is still
 //! serving afterwards: nothing the app sends can make it panic or stop, except closing its stdin.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::thread;
-use std::time::{Duration, Instant};
+#[path = "../../common/tests/support/session.rs"]
+mod session;
 
-use common::{ErrorCode, PROTOCOL_VERSION, ProcessResult, Reply, ReplyBody, Request, RequestBody};
+use session::Session;
+
+use common::{ErrorCode, PROTOCOL_VERSION, ProcessResult, Reply, ReplyBody, RequestBody};
 
 const SERVICE: &str = env!("CARGO_BIN_EXE_service1");
 
-/// Generous: a reply takes well under a millisecond, but CI machines can be slow and busy.
-const PATIENCE: Duration = Duration::from_secs(20);
-
-/// The service binary as a child process, spoken to line by line. A reader thread hands its
-/// stdout lines over a channel, so every wait here has a deadline. Dropping it kills and reaps
-/// the process, even when a test fails halfway.
-struct Session {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    lines: Receiver<String>,
-}
-
-impl Session {
-    fn start() -> Self {
-        let mut child = Command::new(SERVICE)
-            .arg("--quiet")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the service starts");
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let (sender, lines) = mpsc::channel();
-        thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if sender.send(line).is_err() {
-                    return;
-                }
-            }
-        });
-        let stdin = child.stdin.take();
-        Self {
-            child,
-            stdin,
-            lines,
-        }
-    }
-
-    /// Writes `line` and a newline, and reads the reply line.
-    fn ask_raw(&mut self, line: &[u8]) -> Reply {
-        let stdin = self.stdin.as_mut().expect("stdin is open");
-        stdin.write_all(line).expect("the service reads its stdin");
-        stdin.write_all(b"\n").expect("the service reads its stdin");
-        stdin.flush().expect("the service reads its stdin");
-        let reply = self
-            .lines
-            .recv_timeout(PATIENCE)
-            .expect("the service answers");
-        serde_json::from_str(&reply).expect("the reply is one JSON reply")
-    }
-
-    fn ask(&mut self, id: u64, body: RequestBody) -> Reply {
-        let line = serde_json::to_vec(&Request { id, body }).expect("a request is JSON");
-        self.ask_raw(&line)
-    }
-
-    /// Closes the service's stdin and waits for it to exit.
-    fn close_stdin_and_wait(&mut self) -> ExitStatus {
-        self.stdin.take();
-        let deadline = Instant::now() + PATIENCE;
-        while Instant::now() < deadline {
-            if let Some(status) = self
-                .child
-                .try_wait()
-                .expect("the service can be waited for")
-            {
-                return status;
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
-        panic!("the service did not exit within {PATIENCE:?} of its stdin closing");
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// A service1 process, already past the hello exchange.
 fn greeted_service1() -> Session {
-    let mut service = Session::start();
+    let mut service = Session::start(SERVICE);
     let hello = service.ask(0, hello());
     assert!(matches!(hello.body, ReplyBody::Hello { .. }), "{hello:?}");
     service
@@ -127,7 +46,7 @@ fn assert_still_serving(service: &mut Session) {
 
 #[test]
 fn hello_names_the_service_its_component_and_version() {
-    let reply = Session::start().ask(41, hello());
+    let reply = Session::start(SERVICE).ask(41, hello());
     assert_eq!(
         reply,
         Reply {
@@ -209,7 +128,7 @@ fn an_overflowing_value_gets_an_overflow_error_and_serving_goes_on() {
 
 #[test]
 fn work_before_hello_is_refused() {
-    let reply = Session::start().ask(1, RequestBody::Process { value: 42 });
+    let reply = Session::start(SERVICE).ask(1, RequestBody::Process { value: 42 });
     assert_eq!(error_code(&reply), ErrorCode::HelloFirst);
 }
 
