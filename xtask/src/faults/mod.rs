@@ -657,6 +657,21 @@ struct Observed {
 }
 
 impl Observed {
+    /// A run the command could not start: `why` says what was missing.
+    fn not_run(why: String) -> Observed {
+        Observed {
+            ended: process::Ended {
+                status: None,
+                summary_line: None,
+                stderr_tail: String::new(),
+            },
+            summary: None,
+            notes: Vec::new(),
+            trouble: Some(why),
+            missed: false,
+        }
+    }
+
     fn status_ok(&self) -> bool {
         self.ended.status.is_some_and(|s| s.success())
     }
@@ -962,17 +977,7 @@ fn run_once(
     let mut services = match Services::start(context, row) {
         Ok(services) => services,
         Err(why) => {
-            return Observed {
-                ended: process::Ended {
-                    status: None,
-                    summary_line: None,
-                    stderr_tail: String::new(),
-                },
-                summary: None,
-                notes,
-                trouble: Some(why),
-                missed: false,
-            };
+            return Observed::not_run(why);
         }
     };
     let mut args = vec![
@@ -998,17 +1003,7 @@ fn run_once(
     ) {
         Ok(running) => running,
         Err(why) => {
-            return Observed {
-                ended: process::Ended {
-                    status: None,
-                    summary_line: None,
-                    stderr_tail: String::new(),
-                },
-                summary: None,
-                notes,
-                trouble: Some(why),
-                missed: false,
-            };
+            return Observed::not_run(why);
         }
     };
     let timing = context.timing;
