@@ -47,7 +47,8 @@ impl HttpService {
         }
     }
 
-    /// `POST path` with `{"value": value}` and the pipeline's id in a header.
+    /// `POST path` with `{"value": value}` and the pipeline's id in a header. `T` is the result's
+    /// type: any type serde can build from the body's bytes (`DeserializeOwned`).
     async fn post_value<T: DeserializeOwned>(
         &self,
         path: &str,
@@ -55,6 +56,7 @@ impl HttpService {
         request_id: &str,
     ) -> Result<T, CallError> {
         let url = format!("{}{path}", self.base_url);
+        // Each try calls `call()` for a new request; `with_backoff` tries up to 3 times.
         let call = || {
             let request = self.client.post(&url).header(REQUEST_ID_HEADER, request_id);
             self.send(request.json(&ValueRequest { value }))
@@ -74,6 +76,7 @@ impl HttpService {
         // Read the whole body first: an error answer carries its message in it.
         let body = response.bytes().await.map_err(failure)?;
         if !status.is_success() {
+            // `::<ErrorBody>` names the type to read the body as (here, `{"error": "..."}`).
             let message = match serde_json::from_slice::<ErrorBody>(&body) {
                 Ok(ErrorBody { error }) => error,
                 // Not one of our services, or a proxy in between: show a bounded piece of it.

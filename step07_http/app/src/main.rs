@@ -26,6 +26,7 @@ async fn main() -> ExitCode {
             Err(anyhow::anyhow!("{signal} received; {stopping}"))
         }
     };
+    // `{error:#}` prints anyhow's error with its causes on one line: `context: cause: cause`.
     if let Err(error) = result {
         eprintln!("error: {error:#}");
         return ExitCode::FAILURE;
@@ -38,16 +39,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
     // 1. The services. `urls: [String; 2]` holds service1's and service2's: the one given
     // (`SERVICE1_URL`...), or that of a child process started here, kept in `children`.
-    // `quiet`: the children log no line per request, which would cost more than the work.
+    // `quiet` is for `--repeat` (measuring, not the lesson): the children then log no line per
+    // request, which would cost more than the work.
     let quiet = cli.measure.run_args().is_some();
     let (urls, children) = child::start_missing(cli.urls(), quiet).await?;
-    // One HTTP client for both; each service must answer `GET /health` as the one it should be.
+    // `check_both` makes the one HTTP client both services share (`http::client`), then waits
+    // until each answers `GET /health` as the service it should be.
     let timeout = Duration::from_millis(cli.timeout_ms);
     let [service1, service2] = health::check_both(&urls, timeout).await?;
     let processor = HttpProcessor(service1);
     let transformer = HttpTransformer(service2);
 
-    // `--repeat N` runs the pipeline N times and prints a `summary:` line instead: not the lesson.
+    // `--repeat N` runs the pipeline N times and prints a `summary:` line instead.
     if let Some(args) = cli.measure.run_args() {
         return repeat::run(args, &cli, &processor, &transformer, children).await;
     }

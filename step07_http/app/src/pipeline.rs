@@ -1,28 +1,7 @@
-//! The contract the app needs, and the pipeline that uses it.
-//!
-//! This is step 03's contract after a trip across the network. Compare:
-//!
-//! ```text
-//! step 03: fn process(&self, value: i32) -> ProcessResult;
-//! step 07: fn process(&self, value: i32, request_id: &str)
-//!              -> impl Future<Output = Result<ProcessResult, CallError>> + Send;
-//! ```
-//!
-//! - **async**: a call now waits on a socket; while it waits, the thread can run other pipelines
-//!   (that is what `--concurrency` uses).
-//! - **fallible**: a service can be down, slow, or answer an error, and `Result` makes every
-//!   caller say what happens then. [`CallError`] is the contract's own error, in words that fit
-//!   any transport: `http.rs` turns the wire's errors into it; nothing here knows HTTP.
-//! - **a request id**: one pipeline now runs in three processes, and the id is what joins their
-//!   three logs.
-//!
-//! `validate` and `analyze` did not change: they read a result the app already holds, so they
-//! stay local and synchronous; checking what came over the wire is where `validate` earns its keep.
-//!
-//! In steps 03 to 05 the contract lived in the `traits` crate, shared by the app and the
-//! components. It moved here: the components no longer implement it (they are plain logic inside
-//! the services), and its new shape, async and fallible, is the app's business alone. The
-//! services' side of the agreement is the JSON bodies in `common`.
+//! The contract the app needs, and the pipeline that uses it: step 03's contract after a trip
+//! across the network (the README's "The lesson" compares the two). [`CallError`] is the
+//! contract's own error, in words that fit any transport: `http.rs` turns the wire's errors into
+//! it; nothing here knows HTTP.
 
 use std::time::Duration;
 
@@ -47,7 +26,8 @@ pub enum Failure {
     /// The connection broke during the call (the service died or was restarted).
     #[error("dropped the connection: {0}")]
     ConnectionLost(String),
-    /// No complete answer within the time the caller was prepared to wait.
+    /// No complete answer within the time the caller was prepared to wait. (`.0` below is the
+    /// `Duration` inside `TimedOut`: a field without a name is written by its position.)
     #[error("did not answer within {} ms (raise it with --timeout-ms)", .0.as_millis())]
     TimedOut(Duration),
     /// The service refused the request (it is wrong: asking again gets the same answer).
@@ -93,9 +73,11 @@ pub struct PipelineReport {
     pub analysis: String,
 }
 
-/// Step 03's pipeline, with `.await?` after each remote call. It takes `&impl Processor`, not
-/// `&dyn Processor`: a trait whose methods return `impl Future` cannot be a `dyn` object. And it
-/// returns what it found instead of printing it: eight pipelines in flight would mix their lines.
+/// Step 03's pipeline, with `.await?` after each remote call. `&impl Processor` means "a reference
+/// to some one type that implements `Processor`", chosen at compile time (a generic, written
+/// short). Not `&dyn Processor`, chosen at run time: a `dyn` call needs one return type for every
+/// impl, and each `async fn` returns its own future type. And it returns what it found instead
+/// of printing it: eight pipelines in flight would mix their lines.
 pub async fn run_pipeline(
     processor: &impl Processor,
     transformer: &impl Transformer,

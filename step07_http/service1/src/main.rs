@@ -1,6 +1,6 @@
 //! Service1 as a program: serves `service1::app` over HTTP until Ctrl-C or SIGTERM.
 //!
-//! Run it with `cargo run -p service1` from `step07_http/` (it listens on 127.0.0.1:3001), then
+//! Run it with `cargo run --bin service1` from `step07_http/` (it listens on 127.0.0.1:3001), then
 //! `curl -s -X POST localhost:3001/process -H 'content-type: application/json' -d '{"value":42}'`.
 //!
 //! Environment: `PORT` (default 3001, `0` for any free port), `BIND_ADDR` (default `127.0.0.1`),

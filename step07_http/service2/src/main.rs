@@ -1,6 +1,6 @@
 //! Service2 as a program: serves `service2::app` over HTTP until Ctrl-C or SIGTERM.
 //!
-//! Run it with `cargo run -p service2` from `step07_http/` (it listens on 127.0.0.1:3002), then
+//! Run it with `cargo run --bin service2` from `step07_http/` (it listens on 127.0.0.1:3002), then
 //! `curl -s -X POST localhost:3002/transform -H 'content-type: application/json' -d '{"value":84}'`.
 //!
 //! Environment: `PORT` (default 3002, `0` for any free port), `BIND_ADDR` (default `127.0.0.1`),
