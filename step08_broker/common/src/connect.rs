@@ -72,9 +72,9 @@ fn without_password(addr: &str) -> String {
     let Some((userinfo, host)) = addr.rsplit_once('@') else {
         return addr.into(); // no user, so no password
     };
-    let user_start = userinfo.find("://").map_or(0, |i| i + 3);
-    let user_end = userinfo[user_start..].find(':').map_or(userinfo.len(), |i| user_start + i);
-    format!("{}:***@{host}", &userinfo[..user_end])
+    let (scheme, user) = userinfo.split_at(userinfo.find("//").map_or(0, |i| i + 2));
+    let user = user.split(':').next().unwrap_or_default();
+    format!("{scheme}{user}:***@{host}")
 }
 
 #[cfg(test)]
