@@ -28,8 +28,9 @@ use crate::rpc_client::{Pending, RpcClient};
 /// durable queue survives a broker restart.
 const PERSISTENT: u8 = 2;
 
-// `RpcClient` (in rpc_client.rs, skipped) holds the connection's `channel`, this app's
-// `reply_queue`, the `timeout` and `pending`: the calls waiting for a reply, a map from
+// `RpcClient` (in rpc_client.rs, skipped) holds the connection's `channel`, the `queues`' names,
+// this app's `reply_queue`, the `timeout`, `chatter` (print who answered; off under `--repeat`)
+// and `pending`: the calls waiting for a reply, a map from
 // correlation id to the sending end of a `oneshot` channel (a channel for one value). `Arc`
 // shares that map with `route_replies`, the task `RpcClient::connect` starts, and its async
 // `Mutex` lets one task use it at a time (`.lock().await` waits for the turn).
@@ -47,6 +48,7 @@ impl RpcClient {
         // Unique to this call (one per queue per pipeline), and both workers log it.
         let correlation_id = format!("{request_id}/{}", queue.name());
 
+        // Waiting starts before publishing: a fast reply must find this call in `pending`.
         let (sender, receiver) = oneshot::channel();
         self.pending
             .lock()
