@@ -48,7 +48,7 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     println!(
-        "\n\nPhase 08: Distributed Application with a Message Broker (app + RabbitMQ + 2 workers)"
+        "\n\nPhase 08: Distributed Application with a Message Broker (app + RabbitMQ + workers)"
     );
 
     // Connect first: if RabbitMQ is unreachable, that is the one line the reader sees.
