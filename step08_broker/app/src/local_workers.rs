@@ -146,14 +146,10 @@ fn build_if_cargo(dir: &Path) -> anyhow::Result<[PathBuf; 2]> {
             bail!("cargo could not build the workers ({status}); its errors are above");
         }
     }
-    for path in &paths {
-        if !path.is_file() {
-            bail!(
-                "worker binary {} not found: run `cargo build` in step08_broker, or start \
-                 workers yourself and run the app with --workers external",
-                path.display()
-            );
-        }
+    if let Some(missing) = paths.iter().find(|path| !path.is_file()) {
+        let hint = "run `cargo build` in step08_broker, or start workers yourself and run the app \
+                    with --workers external";
+        bail!("worker binary {} not found: {hint}", missing.display());
     }
     Ok(paths)
 }

@@ -4,12 +4,16 @@
 //!
 //! ```text
 //! step 03: fn process(&self, value: i32) -> ProcessResult;
+//! step 07: fn process(&self, value: i32, request_id: &str)
+//!              -> impl Future<Output = Result<ProcessResult, CallError>> + Send;
 //! step 08: async fn process(&self, value: i32, request_id: &str)
 //!              -> Result<ProcessResult, PipelineError>;
 //! ```
 //!
 //! - **async**: a call now waits for a reply; while it waits, the thread can run other pipelines
 //!   (that is what `--concurrency` uses).
+//!   Step 07's `impl Future<...> + Send` is what `async fn` writes for us, minus the `Send`
+//!   promise (that the future may move between threads), which the app's one thread never needs.
 //! - **fallible**: the broker can be down, no worker may answer in time, or one answers an error.
 //! - **a request id**: one pipeline now runs in three processes, and the id is what joins their
 //!   logs: it starts the `correlation_id` of both calls, which each worker logs.

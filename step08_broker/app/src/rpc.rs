@@ -20,7 +20,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::oneshot;
 use tokio_stream::StreamExt;
-use tracing::Instrument;
 
 use crate::pipeline::{PipelineError, Processor, Transformer};
 use crate::rpc_client::{Pending, RpcClient};
@@ -29,50 +28,41 @@ use crate::rpc_client::{Pending, RpcClient};
 /// durable queue survives a broker restart.
 const PERSISTENT: u8 = 2;
 
+// `RpcClient` (in rpc_client.rs, skipped) holds the connection's `channel`, the `queues`' names,
+// this app's `reply_queue`, the `timeout`, `chatter` (print who answered; off under `--repeat`)
+// and `pending`: the calls waiting for a reply, a map from
+// correlation id to the sending end of a `oneshot` channel (a channel for one value). `Arc`
+// shares that map with `route_replies`, the task `RpcClient::connect` starts, and its async
+// `Mutex` lets one task use it at a time (`.lock().await` waits for the turn).
 impl RpcClient {
-    /// Sends `request` to `queue` and waits for the reply, at most the configured timeout.
-    /// Returns the decoded result.
+    /// One call: publish `request` to `queue`, wait for the reply, decode it.
     pub async fn call<T: DeserializeOwned>(
         &self,
         queue: WorkQueue,
         request: &ValueRequest,
         request_id: &str,
     ) -> Result<T, PipelineError> {
-        let (label, queue) = (queue.name(), self.queues.work_queue(queue));
-        let stage = format!("the worker on queue \"{queue}\"");
-        let fail = |cause: &str| PipelineError::Failed {
-            stage: stage.clone(),
-            cause: cause.into(),
-        };
+        // The queue's name on the broker: `QUEUE_PREFIX` + "process" or "transform".
+        let queue_name = self.queues.work_queue(queue);
+        let stage = format!("the worker on queue \"{queue_name}\"");
         // Unique to this call (one per queue per pipeline), and both workers log it.
-        let correlation_id = format!("{request_id}/{label}");
-        let span = tracing::debug_span!("call", correlation_id = %correlation_id);
+        let correlation_id = format!("{request_id}/{}", queue.name());
 
+        // Waiting starts before publishing: a fast reply must find this call in `pending`.
         let (sender, receiver) = oneshot::channel();
         self.pending
             .lock()
             .await
             .insert(correlation_id.clone(), sender);
-        let answer = self
-            .publish(&queue, request, &correlation_id, receiver)
-            .instrument(span)
-            .await;
+        let answer = self.publish_and_wait(&queue_name, &stage, request, &correlation_id, receiver);
+        let answer = answer.await;
         // However the call ended, nobody waits for its reply now: a late one counts as dropped.
         self.pending.lock().await.remove(&correlation_id);
+        let reply = answer?;
 
-        let reply = match answer {
-            Ok(reply) => reply,
-            Err(None) => {
-                return Err(PipelineError::TimedOut {
-                    stage,
-                    waited: self.timeout,
-                });
-            }
-            Err(Some(cause)) => return Err(fail(&cause)),
-        };
         if self.chatter {
-            let worker = reply.properties.app_id().clone().unwrap_or_default();
-            println!("        [RabbitMQ] {label} answered by {worker}");
+            let worker = reply.properties.app_id().clone().unwrap_or_default(); // set by the worker
+            println!("        [RabbitMQ] {} answered by {worker}", queue.name());
         }
         match serde_json::from_slice::<Reply<T>>(&reply.data) {
             Ok(Reply::Ok(result)) => Ok(result),
@@ -80,26 +70,34 @@ impl RpcClient {
                 stage,
                 message: error,
             }),
-            Err(error) => Err(fail(&format!("its reply is not valid: {error}"))),
+            Err(error) => Err(PipelineError::Failed {
+                stage,
+                cause: format!("its reply is not valid: {error}"),
+            }),
         }
     }
 
-    /// Publishes the request and waits for the reply that `route_replies` hands over. `Err(None)`
-    /// means no reply came in time; `Err(Some(cause))`, that the broker side failed.
-    async fn publish(
+    /// Publishes the request, waits for the broker's confirm, then for the reply that
+    /// `route_replies` hands over through `reply`.
+    async fn publish_and_wait(
         &self,
         queue: &str,
+        stage: &str,
         request: &ValueRequest,
         correlation_id: &str,
         reply: oneshot::Receiver<Delivery>,
-    ) -> Result<Delivery, Option<String>> {
-        let body = serde_json::to_vec(request).map_err(|e| Some(e.to_string()))?;
+    ) -> Result<Delivery, PipelineError> {
+        let failed = |cause: String| PipelineError::Failed {
+            stage: stage.into(),
+            cause,
+        };
+        let body = serde_json::to_vec(request).expect("a plain struct always serializes");
         let properties = BasicProperties::default()
             .with_delivery_mode(PERSISTENT)
             .with_content_type("application/json".into())
             .with_reply_to(self.reply_queue.clone())
             .with_correlation_id(correlation_id.into());
-        let publisher_error = |e: lapin::Error| Some(format!("cannot publish the request: {e}"));
+        let publisher_error = |e: lapin::Error| failed(format!("cannot publish the request: {e}"));
         let confirm = self
             .channel
             .basic_publish(
@@ -114,18 +112,28 @@ impl RpcClient {
             .await // the broker's confirm: the request is safe in the queue
             .map_err(publisher_error)?;
         if confirm.is_nack() {
-            return Err(Some("RabbitMQ refused the request (publisher nack)".into()));
+            return Err(failed(
+                "RabbitMQ refused the request (publisher nack)".into(),
+            ));
         }
-        tracing::debug!("published; waiting for the reply");
+        tracing::debug!(correlation_id, "published; waiting for the reply");
         match tokio::time::timeout(self.timeout, reply).await {
+            // `route_replies` sent us the reply in time.
             Ok(Ok(reply)) => Ok(reply),
-            Ok(Err(_)) => Err(Some("lost the connection to RabbitMQ".into())),
-            Err(_) => Err(None),
+            // `route_replies` dropped our sender unused: it stopped, the connection is gone.
+            Ok(Err(_)) => Err(failed("lost the connection to RabbitMQ".into())),
+            // The timeout came first.
+            Err(_) => Err(PipelineError::TimedOut {
+                stage: stage.into(),
+                waited: self.timeout,
+            }),
         }
     }
 }
 
 /// Reads the reply queue and hands each reply to the call waiting for its correlation id.
+/// `dropped` counts the others; `fetch_add(1, Relaxed)` adds one to that counter, which tasks
+/// share without a lock (an atomic integer).
 pub async fn route_replies(mut replies: Consumer, pending: Pending, dropped: Arc<AtomicU64>) {
     while let Some(Ok(reply)) = replies.next().await {
         let id = reply
@@ -134,11 +142,12 @@ pub async fn route_replies(mut replies: Consumer, pending: Pending, dropped: Arc
             .clone()
             .unwrap_or_default();
         let waiting = pending.lock().await.remove(id.as_str());
+        // `_ =` discards what each returns: nothing to do with it.
         match waiting {
-            // The call may have timed out just now; then the reply is dropped with it.
-            Some(call) => drop(call.send(reply)),
+            // The call may have timed out just now; then `send` fails and the reply is dropped.
+            Some(call) => _ = call.send(reply),
             // A duplicate (at-least-once) or a late reply: nobody waits for it.
-            None => drop(dropped.fetch_add(1, Ordering::Relaxed)),
+            None => _ = dropped.fetch_add(1, Ordering::Relaxed),
         }
     }
     // The connection is gone: dropping every waiting sender wakes each call with an error

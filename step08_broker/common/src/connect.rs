@@ -41,7 +41,7 @@ pub struct BrokerArgs {
 /// timeout has passed. `name` shows up in the management UI's connection list.
 pub async fn connect(broker: &BrokerArgs, name: &str) -> anyhow::Result<Connection> {
     let deadline = Instant::now() + Duration::from_secs(broker.connect_timeout_secs);
-    let addr = &broker.amqp_addr;
+    let addr = without_password(&broker.amqp_addr); // error lines end up in terminals and CI logs
     let ping = "is it running? `rabbitmq-diagnostics -q ping` checks it";
     let unreachable = |cause| anyhow!("cannot reach RabbitMQ at {addr}: {cause} ({ping})");
     let mut pause = FIRST_PAUSE;
@@ -67,6 +67,16 @@ pub async fn connect(broker: &BrokerArgs, name: &str) -> anyhow::Result<Connecti
     }
 }
 
+/// `amqp://user:secret@host/vhost` becomes `amqp://user:***@host/vhost`.
+fn without_password(addr: &str) -> String {
+    let Some((userinfo, host)) = addr.rsplit_once('@') else {
+        return addr.into(); // no user, so no password
+    };
+    let (scheme, user) = userinfo.split_at(userinfo.find("//").map_or(0, |i| i + 2));
+    let user = user.split(':').next().unwrap_or_default();
+    format!("{scheme}{user}:***@{host}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +97,19 @@ mod tests {
             text.starts_with("cannot reach RabbitMQ at amqp://127.0.0.1:1/%2f: "),
             "{text}"
         );
+    }
+
+    #[tokio::test]
+    async fn the_password_in_amqp_addr_never_appears_in_the_error() {
+        let broker = BrokerArgs {
+            amqp_addr: "amqp://app:s3cret@127.0.0.1:1/%2f".into(),
+            queues: QueueNames::with_prefix("").unwrap(),
+            connect_timeout_secs: 1,
+        };
+        let text = connect(&broker, "test").await.unwrap_err().to_string();
+        assert!(!text.contains("s3cret"), "{text}");
+        assert!(text.starts_with("cannot reach RabbitMQ at amqp://app:***@127.0.0.1:1/%2f: "));
+        // Without a scheme too, nothing between the first `:` and the last `@` is shown.
+        assert_eq!(without_password("app:s3cr@t@host/%2f"), "app:***@host/%2f");
     }
 }

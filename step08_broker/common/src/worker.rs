@@ -31,7 +31,8 @@ pub struct Worker<T> {
     pub version: &'static str,
     /// The queue this worker consumes.
     pub queue: WorkQueue,
-    /// The business logic: a request in, the reply out (an overflow is a reply too).
+    /// The business logic: a request in, the reply out (an overflow is a reply too). A field
+    /// holding a function, called as `(self.compute)(request)`.
     pub compute: fn(ValueRequest) -> Reply<T>,
     /// Simulated work per message (`WORK_MS`, service1 only): makes load sharing visible.
     pub work_time: Duration,
@@ -39,6 +40,8 @@ pub struct Worker<T> {
 
 impl<T: Serialize> Worker<T> {
     /// One message: read the request, compute, publish the reply and wait for its confirm, ack.
+    /// `id` names this worker process (`service1-<pid>`); it goes in the reply's `app_id`
+    /// property, which the app prints as "answered by".
     pub(crate) async fn handle(
         &self,
         channel: &Channel,
@@ -46,6 +49,7 @@ impl<T: Serialize> Worker<T> {
         id: &str,
     ) -> anyhow::Result<()> {
         let properties = &delivery.properties;
+        // `let ... else`: take both properties, or (`else`) dead-letter the message and return.
         let (Some(reply_to), Some(correlation_id)) = (
             properties.reply_to().clone(),
             properties.correlation_id().clone(),
