@@ -56,7 +56,8 @@ impl HttpService {
         request_id: &str,
     ) -> Result<T, CallError> {
         let url = format!("{}{path}", self.base_url);
-        // Each try calls `call()` for a new request; `with_backoff` tries up to 3 times.
+        // `call()` returns one try's future, not yet run (no `.await` here); `with_backoff` calls
+        // it for each try and awaits that future, up to 3 times.
         let call = || {
             let request = self.client.post(&url).header(REQUEST_ID_HEADER, request_id);
             self.send(request.json(&ValueRequest { value }))

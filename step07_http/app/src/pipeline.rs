@@ -1,5 +1,5 @@
-//! The contract the app needs, and the pipeline that uses it: step 03's contract after a trip
-//! across the network (the README's "The lesson" compares the two). [`CallError`] is the
+//! The contract the app needs, and the pipeline that uses it: step 06's contract, now `async` and
+//! with a request id (the README's "The lesson" compares the two). [`CallError`] is the
 //! contract's own error, in words that fit any transport: `http.rs` turns the wire's errors into
 //! it; nothing here knows HTTP.
 
@@ -43,8 +43,10 @@ pub enum Failure {
 
 /// First stage of the pipeline: turns the input into a [`ProcessResult`] and checks it.
 pub trait Processor {
-    // What an `async fn process(..) -> Result<..>` returns, written out to add `+ Send`: the future
-    // may be moved to another thread. The impls (`http.rs`) still just write `async fn process`.
+    // `impl Future<Output = T>`: some future type that, when awaited, gives a `T`. It is what an
+    // `async fn process(..) -> Result<..>` returns, written out to add `+ Send`: the future may be
+    // moved to another thread, so the contract does not tie every implementation to a one-thread
+    // runtime like the app's. The impls (`http.rs`) still just write `async fn process`.
     fn process(
         &self,
         value: i32,
@@ -73,7 +75,7 @@ pub struct PipelineReport {
     pub analysis: String,
 }
 
-/// Step 03's pipeline, with `.await?` after each remote call. `&impl Processor` means "a reference
+/// Step 06's pipeline, with `.await` before each `?`. `&impl Processor` means "a reference
 /// to some one type that implements `Processor`", chosen at compile time (a generic, written
 /// short). Not `&dyn Processor`, chosen at run time: a `dyn` call needs one return type for every
 /// impl, and each `async fn` returns its own future type. And it returns what it found instead

@@ -24,9 +24,10 @@ pub fn app(work: Duration, request_timeout: Duration) -> Router {
     common::harden(routes, "service1", request_timeout)
 }
 
-/// `POST /process`. Its arguments are read from the request before it runs: `State(work)` is the
-/// value given to `with_state`; `JsonBody` is axum's `Json`, except that a body it refuses is
-/// answered in JSON too (`common/src/json_errors.rs`).
+/// `POST /process`. Its arguments are read from the request before it runs. `State(work)` is a
+/// pattern, as in `let State(work) = state;`: `work` is the value given to `with_state`.
+/// `JsonBody` is axum's `Json`, except that a body it refuses is answered in JSON too
+/// (`common/src/json_errors.rs`).
 async fn process(
     State(work): State<Duration>,
     JsonBody(request): JsonBody<ValueRequest>,
@@ -48,6 +49,7 @@ async fn process(
 async fn health() -> Json<Health> {
     Json(Health {
         name: "service1".into(),
+        // `env!` reads a variable while compiling: Cargo sets this one to Cargo.toml's `version`.
         version: env!("CARGO_PKG_VERSION").into(),
     })
 }
