@@ -26,6 +26,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> anyhow::Result<()> {
+    // Two blank lines, then the banner, as in steps 00-04.
     println!("\n\nPhase 05: Runtime Plugins (1 exe loads 2 dll at run time)\n");
 
     // 1. Load each plugin file and check what it declares about itself.
@@ -43,8 +44,9 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         let transformer = PluginTransformer::create(&transformer_plugin, quiet)?;
 
         // 3. Step 04's pipeline, through the plugins: once, or `--repeat N` times to time it.
-        // `once_or_repeated` (in `pipeline.rs`) says whether to print (`narration`), and returns
-        // the `summary:` line of a `--repeat` run.
+        // `|narration| ...` is a closure; `once_or_repeated` (in `pipeline.rs`) calls it once with
+        // `Narration::Print`, or N times with `Narration::Quiet`, and returns the `summary:` line
+        // of a `--repeat` run.
         once_or_repeated(&cli.measure, |narration| {
             run_pipeline(&processor, &transformer, cli.input, narration)
         })?

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use libloading::{Library, library_filename};
 use plugin_interface::{
-    ABI_VERSION, CallStatus, DECLARATION_SYMBOL, FfiProcessResult, FreeStringFn, LogFn,
+    ABI_VERSION, CreateFn, DECLARATION_SYMBOL, DestroyFn, FfiProcessResult, FreeStringFn, LogFn,
     PluginDeclaration, ProcessorTable, TransformerTable,
 };
 use traits::{ComponentError, ProcessResult, Processor};
@@ -59,6 +59,7 @@ impl PluginLibrary {
             unsafe { Library::new(&path) }.with_context(|| error::not_a_library(&path))?;
 
         // SAFETY: we ask for the address of a `static`, whatever it holds; nothing is read yet.
+        // `*symbol` unwraps libloading's `Symbol` into that address; it reads nothing.
         let declaration: *const PluginDeclaration =
             match unsafe { library.get::<*const PluginDeclaration>(DECLARATION_SYMBOL) } {
                 Ok(symbol) if !symbol.is_null() => *symbol,
@@ -108,19 +109,20 @@ impl PluginLibrary {
 }
 
 /// One instance created inside a plugin, destroyed by that plugin when this value is dropped.
-/// The `'lib` borrow ties it to its library, which cannot be unloaded while the instance lives.
+/// `'lib` is a lifetime parameter: this value borrows the library (`&'lib PluginLibrary`), so the
+/// library cannot be unloaded while the instance lives.
 struct PluginInstance<'lib> {
     plugin: &'lib PluginLibrary,
     /// The instance's address inside the plugin. Only the plugin knows its type (`c_void`).
     pointer: *mut c_void,
-    destroy: unsafe extern "C" fn(*mut c_void) -> CallStatus,
+    destroy: DestroyFn,
 }
 
 impl<'lib> PluginInstance<'lib> {
     fn create(
         plugin: &'lib PluginLibrary,
-        create: unsafe extern "C" fn(Option<LogFn>, *mut *mut c_void) -> CallStatus,
-        destroy: unsafe extern "C" fn(*mut c_void) -> CallStatus,
+        create: CreateFn,
+        destroy: DestroyFn,
         quiet: bool,
     ) -> Result<Self, ComponentError> {
         // A plugin does not print: it calls back `print_chatter`, a function of the app's, with

@@ -49,6 +49,8 @@ impl Processor for Component1 {
 /// name and version, and a table of `extern "C"` functions that call the methods above.
 /// `no_mangle` keeps the symbol's name exactly `PLUGIN_DECLARATION`, for the app to find. A C
 /// string ends with a NUL byte, hence the `"\0"`; `nul_terminated` checks it at compile time.
+/// `env!("CARGO_PKG_NAME")` is this crate's name from `Cargo.toml`, and `concat!` glues the two
+/// strings together, both while compiling.
 #[unsafe(no_mangle)]
 pub static PLUGIN_DECLARATION: PluginDeclaration = declare_processor::<Component1>(
     nul_terminated(concat!(env!("CARGO_PKG_NAME"), "\0")),

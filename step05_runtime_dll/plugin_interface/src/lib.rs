@@ -6,7 +6,8 @@
 //! the plugins; its half is `app/src/plugin.rs`. [`export`] is the plugin's half.
 //!
 //! `*const T` and `*mut T` are raw pointers: addresses the compiler does not check, which only
-//! `unsafe` code may read through. `c_void` stands for "some type only the other side knows".
+//! `unsafe` code may read through. `c_void` stands for "some type only the other side knows";
+//! `c_char` is C's `char`, one byte of a C string.
 //!
 //! The rules both sides follow:
 //! - **Handshake first.** The host reads [`PluginDeclaration::abi_version`] before anything else
@@ -66,19 +67,24 @@ pub type FreeStringFn = unsafe extern "C" fn(text: *mut c_char);
 /// Where a plugin sends its chatter (`[Component1 Lib] ...`), one NUL-terminated line per call.
 pub type LogFn = unsafe extern "C" fn(line: *const c_char);
 
-/// The processor role, as a table of C functions. `create(log, out)`: `log` is where the instance
-/// sends its chatter (`None` for silence), `out` is where `create` writes the new instance's
-/// address (a pointer to the host's pointer, hence `*mut *mut`). Every other call takes that
-/// instance, its input, and a place for its output, and returns a status. `destroy(instance)`
-/// frees it, before the host unloads the library.
+/// Creates an instance. `log` is where it sends its chatter (`None` for silence); `out` is where
+/// it writes the new instance's address (a pointer to the host's pointer, hence `*mut *mut`).
+pub type CreateFn = unsafe extern "C" fn(log: Option<LogFn>, out: *mut *mut c_void) -> CallStatus;
+
+/// Frees an instance that `create` made, before the host unloads the library.
+pub type DestroyFn = unsafe extern "C" fn(instance: *mut c_void) -> CallStatus;
+
+/// The processor role, as a table of C functions: `create` makes an instance; every other call
+/// takes that instance, its input, and a place for its output, and returns a status; `destroy`
+/// frees the instance.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct ProcessorTable {
-    pub create: unsafe extern "C" fn(Option<LogFn>, *mut *mut c_void) -> CallStatus,
+    pub create: CreateFn,
     pub process: unsafe extern "C" fn(*const c_void, i32, *mut FfiProcessResult) -> CallStatus,
     pub validate:
         unsafe extern "C" fn(*const c_void, *const FfiProcessResult, *mut bool) -> CallStatus,
-    pub destroy: unsafe extern "C" fn(*mut c_void) -> CallStatus,
+    pub destroy: DestroyFn,
 }
 
 /// [`ProcessResult`](traits::ProcessResult) in C layout: an `i32` and a C `bool`.

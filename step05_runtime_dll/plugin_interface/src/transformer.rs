@@ -3,21 +3,21 @@
 
 use std::ffi::{c_char, c_void};
 
-use crate::{CallStatus, LogFn};
+use crate::{CallStatus, CreateFn, DestroyFn};
 
 /// The transformer role, as in [`ProcessorTable`](crate::ProcessorTable). The strings that
 /// `transform` and `analyze` write are the plugin's: the host frees them with `free_string`.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct TransformerTable {
-    pub create: unsafe extern "C" fn(Option<LogFn>, *mut *mut c_void) -> CallStatus,
+    pub create: CreateFn,
     pub transform: unsafe extern "C" fn(*const c_void, i32, *mut FfiTransformResult) -> CallStatus,
     pub analyze: unsafe extern "C" fn(
         *const c_void,
         *const FfiTransformResult,
         *mut *mut c_char,
     ) -> CallStatus,
-    pub destroy: unsafe extern "C" fn(*mut c_void) -> CallStatus,
+    pub destroy: DestroyFn,
 }
 
 /// [`TransformResult`](traits::TransformResult) in C layout. Returned by `transform`, the string
