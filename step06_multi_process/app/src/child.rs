@@ -40,7 +40,9 @@ impl ServiceProcess {
             .stdin(Stdio::piped()) // requests go in here
             .stdout(Stdio::piped()) // replies come out here
             .stderr(Stdio::inherit()); // its log goes where ours goes
-        own_process_group(&mut command); // Ctrl-C reaches the app only (interrupt.rs)
+        // A process group of its own, so the terminal's Ctrl-C reaches the app, not the service:
+        // the app decides when its children stop (interrupt.rs).
+        own_process_group(&mut command);
         let mut child = command.spawn()?;
         // Move stdout out of the `Child`: this thread reads it, the watchdog holds the `Child`.
         // (`take` finds nothing only for a stream that was not piped, hence `expect`.)
@@ -66,7 +68,9 @@ impl ServiceProcess {
 
         // A plain blocking read: it waits until the service writes a line or closes its stdout,
         // forever if it hangs. So `read_within` kills a service that takes longer than `timeout`:
-        // its stdout closes, and the read returns. The first `?`: it timed out (killed), or Ctrl-C.
+        // its stdout closes, and the read returns. `read_within` returns the read's own result
+        // inside its own: `Result<io::Result<LineRead>, Failure>`.
+        // The first `?`: it timed out (killed), or Ctrl-C.
         let read = self.child.read_within(timeout, || {
             framing::read_line(&mut self.stdout, &mut self.line, MAX_LINE_BYTES)
         })?;
@@ -129,8 +133,8 @@ impl Drop for ServiceProcess {
 
 /// `Processor`, answered by service1. `Supervised` owns a `ServiceProcess`, calls it with the
 /// timeout, and restarts it when a call fails. Its `call` takes `&self`, as the contract does,
-/// though `ServiceProcess::call` needs `&mut self`: a `RefCell` inside it (supervisor.rs) lends
-/// out the `&mut`, checked at run time.
+/// though `ServiceProcess::call` needs `&mut self`: a `RefCell` inside it (supervisor.rs; see
+/// *New words* in the README) lends out the `&mut`, checked at run time.
 pub struct ChildProcessor(pub Supervised);
 
 /// `Transformer`, answered by service2.

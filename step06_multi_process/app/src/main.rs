@@ -43,6 +43,8 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     let service2 = Supervised::start("service2", &dir, quiet, policy)?;
     let processor = ChildProcessor(service1);
     let transformer = ChildTransformer(service2);
+    // Nothing below stops them: both are dropped when `run` returns, in reverse order (service2
+    // first), and each one's `Drop` stops and reaps its process.
 
     if let Some(args) = cli.measure.run_args() {
         return repeat::run(args, &processor, &transformer, cli.input);

@@ -6,9 +6,12 @@
 //! The wire protocol: the app writes a [`Request`] to a service's stdin, one JSON object per line,
 //! and reads the [`Reply`] from its stdout; the reply echoes the request's `id`. Serde writes and
 //! reads those lines from the types below: `#[serde(tag = "type")]` puts the variant's name in a
-//! `"type"` field (`RequestBody::Process { value: 42 }` is `"type":"process","value":42`), and
-//! `#[serde(flatten)]` lays the body's fields next to `"id"` instead of nesting them. So
-//! `{"id":1,"type":"process","value":42}` is read as
+//! `"type"` field (`RequestBody::Process { value: 42 }` is `"type":"process","value":42`); for a
+//! variant that wraps a struct, such as `ReplyBody::Processed(ProcessResult)`, the struct's fields
+//! go next to `"type"` (`"type":"processed","value":84,"processed":true`).
+//! `rename_all = "snake_case"` spells each variant's name in snake case: `Process` as
+//! `"process"`, `BadRequest` as `"bad_request"`. `#[serde(flatten)]` lays the body's fields next
+//! to `"id"` instead of nesting them. So `{"id":1,"type":"process","value":42}` is read as
 //! `Request { id: 1, body: RequestBody::Process { value: 42 } }`.
 //!
 //! Files you may skip: [`wire`] turns a bad line into the precise error reply, and holds
