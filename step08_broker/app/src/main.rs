@@ -53,10 +53,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
     // Connect first: if RabbitMQ is unreachable, that is the one line the reader sees.
     let timeout = Duration::from_millis(cli.timeout_ms);
-    // Print which worker answered each call, except under --repeat (whose workers log less).
+    // The flags for `--repeat` and `--service1-workers` (cli.rs) only tune what follows; skip
+    // them on a first read. `chatter`: print who answered each call, except under `--repeat`.
     let chatter = cli.measure.run_args().is_none();
-    // `Arc`: one client, shared by both stages (and by the workers' start-up check).
+    // `Arc`: one client, shared by both stages (and by `LocalWorkers::start`'s check).
     let client = Arc::new(RpcClient::connect(&cli.broker, timeout, chatter).await?);
+    // `--workers local` (the default) starts the workers here, quieter under `--repeat`.
     // Dropped when `run` returns, which stops them (see `LocalWorkers`'s `Drop`).
     let service1_count = cli.service1_workers.map_or(1, usize::from);
     let _workers = match cli.workers {

@@ -54,6 +54,7 @@ impl RpcClient {
             .lock()
             .await
             .insert(correlation_id.clone(), sender);
+        // Just `publish_and_wait(...).await`, on two lines (rustfmt would make it three).
         let answer = self.publish_and_wait(&queue_name, &stage, request, &correlation_id, receiver);
         let answer = answer.await;
         // However the call ended, nobody waits for its reply now: a late one counts as dropped.
@@ -64,6 +65,8 @@ impl RpcClient {
             let worker = reply.properties.app_id().clone().unwrap_or_default(); // set by the worker
             println!("        [RabbitMQ] {} answered by {worker}", queue.name());
         }
+        // `Reply` (common/src/lib.rs) has no tag: serde tries `Ok(T)`, whose fields
+        // (`{"value":84,...}`) must all be there, then `Err`, which needs `{"error":"..."}`.
         match serde_json::from_slice::<Reply<T>>(&reply.data) {
             Ok(Reply::Ok(result)) => Ok(result),
             Ok(Reply::Err { error }) => Err(PipelineError::Rejected {

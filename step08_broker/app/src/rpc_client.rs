@@ -48,6 +48,7 @@ impl RpcClient {
         let pending = Pending::default();
         let dropped_replies = Arc::new(AtomicU64::new(0));
         let router = route_replies(replies, pending.clone(), dropped_replies.clone());
+        // A task: tokio runs `router` alongside the calls, until the connection ends.
         tokio::spawn(router);
         let queues = broker.queues.clone();
         Ok(Self {
