@@ -65,18 +65,17 @@ pub enum Reply<T> {
 }
 
 /// Log lines go to stderr, filtered by `RUST_LOG` (default `info`): `RUST_LOG=warn` keeps only
-/// warnings, `RUST_LOG=debug` adds every call the app makes, with its correlation id.
+/// warnings, `RUST_LOG=debug` adds every call the app makes, with its correlation id. The filter
+/// is tracing-subscriber's `Targets` (`level` or `target=level,...`, as in step 07): `EnvFilter`
+/// would add a regex engine to the build for span and field filters no one here uses.
 #[cfg(feature = "broker")]
 pub fn init_logging() {
-    use std::io::IsTerminal;
-    use tracing_subscriber::EnvFilter;
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_target(false)
-        .without_time()
-        .init();
+    use tracing_subscriber::{filter::LevelFilter, filter::Targets, fmt, prelude::*, registry};
+    let info = Targets::new().with_default(LevelFilter::INFO);
+    let filter = std::env::var("RUST_LOG").map_or(Ok(info.clone()), |text| text.parse());
+    let format = fmt::layer().with_writer(std::io::stderr);
+    let format = format.with_target(false).without_time();
+    registry().with(format).with(filter.unwrap_or(info)).init();
 }
 
 #[cfg(test)]
