@@ -23,8 +23,8 @@ mod repeat;
 mod rpc;
 mod rpc_client;
 
-use clap::Parser;
 use cli::{Cli, Workers};
+use common::ParseOrExit;
 use local_workers::LocalWorkers;
 use pipeline::run_pipeline;
 use rpc::{BrokerProcessor, BrokerTransformer};
@@ -35,7 +35,7 @@ use std::time::Duration;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_or_exit();
     common::init_logging();
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,7 +5,7 @@ use anyhow::Context;
 use common::connect::{self, BrokerArgs};
 use common::queues::{self, QueueNames, WorkQueue};
 use lapin::message::Delivery;
-use lapin::options::{BasicConsumeOptions, ConfirmSelectOptions, QueueDeclareOptions};
+use lapin::options::{BasicConsumeOptions, QueueDeclareOptions};
 use lapin::types::{FieldTable, ShortString};
 use lapin::{Channel, Connection, Consumer};
 use std::collections::HashMap;
@@ -50,11 +50,10 @@ impl RpcClient {
         let router = route_replies(replies, pending.clone(), dropped_replies.clone());
         // A task: tokio runs `router` alongside the calls, until the connection ends.
         tokio::spawn(router);
-        let queues = broker.queues.clone();
         Ok(Self {
             _connection: connection,
             channel,
-            queues,
+            queues: broker.queues.clone(),
             reply_queue,
             pending,
             timeout,
@@ -73,13 +72,10 @@ impl RpcClient {
     pub async fn consumer_count(&self, queue: WorkQueue) -> anyhow::Result<u32> {
         let name = self.queues.work_queue(queue);
         let passive = QueueDeclareOptions::durable().passive();
-        let queue = self
-            .channel
-            .queue_declare(name.as_str().into(), passive, FieldTable::default())
-            .await;
-        Ok(queue
-            .with_context(|| format!("cannot inspect queue \"{name}\""))?
-            .consumer_count())
+        let (channel, arguments) = (&self.channel, FieldTable::default());
+        let declared = channel.queue_declare(name.as_str().into(), passive, arguments);
+        let context = || format!("cannot inspect queue \"{name}\"");
+        Ok(declared.await.with_context(context)?.consumer_count())
     }
 }
 
@@ -91,17 +87,13 @@ async fn open_channel(
 ) -> lapin::Result<(Channel, ShortString, Consumer)> {
     let channel = connection.create_channel().await?;
     // Publisher confirms: a publish completes only when the broker has taken the message.
-    channel
-        .confirm_select(ConfirmSelectOptions::default())
-        .await?;
+    channel.confirm_select(Default::default()).await?;
     queues::declare(&channel, queues).await?;
     // The reply queue: named by the broker (`amq.gen-...`), private to this connection
     // (`exclusive`) and deleted with it, so a crashed app leaves nothing behind.
-    let exclusive = QueueDeclareOptions::exclusive();
-    let declared = channel
-        .queue_declare("".into(), exclusive, FieldTable::default())
-        .await?;
-    let reply_queue = declared.name().clone();
+    let (exclusive, arguments) = (QueueDeclareOptions::exclusive(), FieldTable::default());
+    let declared = channel.queue_declare("".into(), exclusive, arguments);
+    let reply_queue = declared.await?.name().clone();
     // `no_ack`: a reply is only useful to this process, now; nobody wants it redelivered.
     let no_ack = BasicConsumeOptions {
         no_ack: true,

@@ -15,6 +15,7 @@
 //! - [`worker`] (feature `broker`): the consume / compute / reply / ack loop of both workers.
 //! - [`reconnect`] (feature `broker`): the loop that runs the worker again after a lost connection.
 //! - [`shutdown`] (feature `broker`): Ctrl-C, SIGTERM and "my parent went away" as one future.
+//! - also here (feature `broker`): `init_logging` and `ParseOrExit`, the start of every `main`.
 //!
 //! Test it with `cargo test -p common`.
 
@@ -77,6 +78,26 @@ pub fn init_logging() {
     let format = format.with_target(false).without_time();
     registry().with(format).with(filter.unwrap_or(info)).init();
 }
+
+/// `Cli::parse_or_exit()` for the command line of the app and of both workers (bring it in with
+/// `use common::ParseOrExit`). `--help` and `--version` print and exit 0; a mistake prints one
+/// line, `error: ...`, and exits 1, like every other error of this step (`parse` would print
+/// clap's whole message and exit 2).
+#[cfg(feature = "broker")]
+pub trait ParseOrExit: clap::Parser {
+    fn parse_or_exit() -> Self {
+        Self::try_parse().unwrap_or_else(|error| {
+            if !error.use_stderr() {
+                error.exit(); // `--help` or `--version`: not an error
+            }
+            let text = error.to_string();
+            eprintln!("{}", text.lines().next().unwrap_or("error: bad arguments"));
+            std::process::exit(1)
+        })
+    }
+}
+#[cfg(feature = "broker")]
+impl<T: clap::Parser> ParseOrExit for T {}
 
 #[cfg(test)]
 mod tests {

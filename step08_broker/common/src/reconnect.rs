@@ -15,7 +15,7 @@ use crate::shutdown;
 use crate::worker::Worker;
 use anyhow::bail;
 use lapin::Connection;
-use lapin::options::{BasicConsumeOptions, BasicQosOptions, ConfirmSelectOptions};
+use lapin::options::BasicConsumeOptions;
 use lapin::types::FieldTable;
 use serde::Serialize;
 use std::future::Future;
@@ -116,13 +116,9 @@ impl<T: Serialize> Worker<T> {
         let queue = args.broker.queues.work_queue(self.queue);
         let channel = connection.create_channel().await?;
         // Prefetch: at most this many unacked messages at once, so workers share the queue.
-        channel
-            .basic_qos(PREFETCH, BasicQosOptions::default())
-            .await?;
+        channel.basic_qos(PREFETCH, Default::default()).await?;
         // Publisher confirms: each reply's publish resolves once the broker has taken it.
-        channel
-            .confirm_select(ConfirmSelectOptions::default())
-            .await?;
+        channel.confirm_select(Default::default()).await?;
         queues::declare(&channel, &args.broker.queues).await?;
         let mut consumer = channel
             .basic_consume(

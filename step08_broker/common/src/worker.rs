@@ -100,8 +100,7 @@ impl<T: Serialize> Worker<T> {
 /// exchange moves it to `dead_letters`.
 async fn dead_letter(delivery: Delivery, reason: &str) -> anyhow::Result<()> {
     warn!("dead-lettering the message: {reason}");
-    delivery
-        .reject(BasicRejectOptions { requeue: false })
-        .await?;
+    let no_requeue = BasicRejectOptions { requeue: false };
+    delivery.reject(no_requeue).await?;
     Ok(())
 }

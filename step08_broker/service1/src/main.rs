@@ -7,7 +7,7 @@
 //!
 //! Run one (or several, in several terminals) with `cargo run -p service1`; RabbitMQ must be up.
 
-use clap::Parser;
+use common::ParseOrExit;
 use common::queues::WorkQueue;
 use common::reconnect::WorkerArgs;
 use common::worker::Worker;
@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 /// A worker of the `process` queue: doubles each value (component1).
-#[derive(Parser, Debug)]
+#[derive(clap::Parser, Debug)]
 #[command(version)]
 struct Cli {
     #[command(flatten)]
@@ -39,7 +39,7 @@ fn compute(request: ValueRequest) -> Reply<ProcessResult> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_or_exit();
     let worker = Worker {
         name: "service1",
         version: component1::get_version(),

@@ -6,7 +6,7 @@
 //!
 //! Run one (or several) with `cargo run -p service2`; RabbitMQ must be up.
 
-use clap::Parser;
+use common::ParseOrExit;
 use common::queues::WorkQueue;
 use common::reconnect::WorkerArgs;
 use common::worker::Worker;
@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 /// A worker of the `transform` queue: formats each value (component2).
-#[derive(Parser, Debug)]
+#[derive(clap::Parser, Debug)]
 #[command(version)]
 struct Cli {
     #[command(flatten)]
@@ -29,7 +29,7 @@ fn compute(request: ValueRequest) -> Reply<TransformResult> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_or_exit();
     let worker = Worker {
         name: "service2",
         version: component2::get_version(),
