@@ -10,12 +10,8 @@ use clap::Parser;
 #[command(name = "app")]
 pub struct Cli {
     /// The value to process
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 42,
-        allow_negative_numbers = true
-    )]
+    #[arg(long, value_name = "N", default_value_t = 42)]
+    #[arg(allow_negative_numbers = true)]
     pub input: i32,
 
     #[command(flatten)]
@@ -36,12 +32,16 @@ pub struct Cli {
 }
 
 impl Cli {
-    /// Parses the command line. `--help` prints and exits 0; a mistake prints clap's message and
-    /// exits 1, like every other error of the app.
+    /// Parses the command line. `--help` prints and exits 0; a mistake prints one line,
+    /// `error: ...`, and exits 1, like every other error of the app.
     pub fn parse_or_exit() -> Self {
         Self::try_parse().unwrap_or_else(|error| {
-            let _ = error.print();
-            std::process::exit(if error.use_stderr() { 1 } else { 0 })
+            if !error.use_stderr() {
+                error.exit(); // `--help`: not an error
+            }
+            let text = error.to_string();
+            eprintln!("{}", text.lines().next().unwrap_or("error: bad arguments"));
+            std::process::exit(1)
         })
     }
 }

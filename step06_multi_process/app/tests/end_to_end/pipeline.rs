@@ -192,6 +192,7 @@ fn the_wrong_binary_in_a_services_place_is_refused_after_the_hello() {
 fn a_bad_flag_exits_1_with_the_flag_named() {
     let run = run(app(&["--input", "forty-two"]));
     assert_eq!(run.status.code(), Some(1), "{run:#?}");
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert!(
         run.stderr.contains("--input") && run.stderr.contains("forty-two"),
         "{}",
