@@ -18,7 +18,7 @@
 //! - `machine`: the machine's description and today's date, for the report's heading.
 
 mod machine;
-mod report;
+pub(crate) mod report;
 
 pub(crate) use report::count;
 
@@ -363,11 +363,20 @@ const BUILD_LIMIT: Duration = Duration::from_secs(30 * 60);
 
 /// `cargo xtask bench [--smoke]`.
 pub fn command(args: &[String]) -> ExitCode {
+    command_with_mode("bench", args, run)
+}
+
+/// `cargo xtask NAME [--smoke]`: `run` in the mode the arguments ask for, its error as one line.
+pub(crate) fn command_with_mode(
+    name: &str,
+    args: &[String],
+    run: impl FnOnce(Mode) -> Result<(), String>,
+) -> ExitCode {
     let mode = match args {
         [] => Mode::Full,
         [flag] if flag == "--smoke" => Mode::Smoke,
         _ => {
-            eprintln!("error: `cargo xtask bench` takes no argument but `--smoke`");
+            eprintln!("error: `cargo xtask {name}` takes no argument but `--smoke`");
             return ExitCode::FAILURE;
         }
     };

@@ -32,22 +32,24 @@ pub fn write(results: &Results, dir: &Path, root: &Path) -> Result<Vec<PathBuf>,
         let readme = fs::read_to_string(&readme_path)
             .map_err(|e| format!("cannot read {}: {e}", readme_path.display()))?;
         let block = markdown_with_chart(results, "bench/results/boundaries.svg");
-        let updated = replace_block(&readme, &block).ok_or_else(|| {
-            format!(
-                "{} has no results block: add the lines `{README_BEGIN}` and `{README_END}`",
-                readme_path.display()
-            )
-        })?;
+        let updated =
+            replace_block(&readme, (README_BEGIN, README_END), &block).ok_or_else(|| {
+                format!(
+                    "{} has no results block: add the lines `{README_BEGIN}` and `{README_END}`",
+                    readme_path.display()
+                )
+            })?;
         save(&readme_path, &updated)?;
         written.push(readme_path);
     }
     Ok(written)
 }
 
-/// `readme` with the text between the markers replaced by `block`; `None` without both markers.
-fn replace_block(readme: &str, block: &str) -> Option<String> {
-    let begin = readme.find(README_BEGIN)? + README_BEGIN.len();
-    let end = begin + readme[begin..].find(README_END)?;
+/// `readme` with the text between the lines `markers.0` and `markers.1` replaced by `block`;
+/// `None` without both markers. The fault table (`cargo xtask faults`) uses it too.
+pub(crate) fn replace_block(readme: &str, markers: (&str, &str), block: &str) -> Option<String> {
+    let begin = readme.find(markers.0)? + markers.0.len();
+    let end = begin + readme[begin..].find(markers.1)?;
     Some(format!(
         "{}\n{}\n{}",
         &readme[..begin],
@@ -626,12 +628,18 @@ mod tests {
     fn the_readme_block_is_replaced_between_its_markers_only() {
         let readme =
             format!("# Title\n\nbefore\n{README_BEGIN}\nold\nresults\n{README_END}\nafter\n");
-        let updated = replace_block(&readme, "new results\n").unwrap();
+        let updated = replace_block(&readme, (README_BEGIN, README_END), "new results\n").unwrap();
         assert_eq!(
             updated,
             format!("# Title\n\nbefore\n{README_BEGIN}\nnew results\n{README_END}\nafter\n")
         );
-        assert_eq!(replace_block(&updated, "new results\n").unwrap(), updated);
-        assert_eq!(replace_block("# no markers\n", "x"), None);
+        assert_eq!(
+            replace_block(&updated, (README_BEGIN, README_END), "new results\n").unwrap(),
+            updated
+        );
+        assert_eq!(
+            replace_block("# no markers\n", (README_BEGIN, README_END), "x"),
+            None
+        );
     }
 }

@@ -241,21 +241,7 @@ const RUN_SLACK: Duration = Duration::from_secs(90);
 
 /// `cargo xtask faults [--smoke]`.
 pub fn command(args: &[String]) -> ExitCode {
-    let mode = match args {
-        [] => Mode::Full,
-        [flag] if flag == "--smoke" => Mode::Smoke,
-        _ => {
-            eprintln!("error: `cargo xtask faults` takes no argument but `--smoke`");
-            return ExitCode::FAILURE;
-        }
-    };
-    match run(mode) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    bench::command_with_mode("faults", args, run)
 }
 
 /// The shared state of one `cargo xtask faults`.

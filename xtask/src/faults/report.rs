@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::{Cell, Mode, Results, RowResult, seconds, wait};
+use crate::bench::report::replace_block;
 
 /// The README's fault block lies between these two lines; the command rewrites what is between.
 pub const README_BEGIN: &str = "<!-- fault table: begin (written by `cargo xtask faults`) -->";
@@ -43,26 +44,15 @@ pub fn write(
     let readme_path = root.join("README.md");
     let readme = fs::read_to_string(&readme_path)
         .map_err(|e| format!("cannot read {}: {e}", readme_path.display()))?;
-    let updated = replace_block(&readme, markdown).ok_or_else(|| {
-        format!(
-            "{} has no fault block: add the lines `{README_BEGIN}` and `{README_END}`",
-            readme_path.display()
-        )
-    })?;
+    let updated =
+        replace_block(&readme, (README_BEGIN, README_END), markdown).ok_or_else(|| {
+            format!(
+                "{} has no fault block: add the lines `{README_BEGIN}` and `{README_END}`",
+                readme_path.display()
+            )
+        })?;
     save(&readme_path, &updated)?;
     Ok(vec![path, readme_path])
-}
-
-/// `readme` with the text between the markers replaced by `block`; `None` without both markers.
-fn replace_block(readme: &str, block: &str) -> Option<String> {
-    let begin = readme.find(README_BEGIN)? + README_BEGIN.len();
-    let end = begin + readme[begin..].find(README_END)?;
-    Some(format!(
-        "{}\n{}\n{}",
-        &readme[..begin],
-        block.trim_end(),
-        &readme[end..]
-    ))
 }
 
 /// The table, what its figures are, and what they show.
@@ -228,17 +218,6 @@ fn what_it_shows(rows: &[RowResult]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_block_between_the_markers_is_replaced_and_the_rest_kept() {
-        let readme = format!("intro\n{README_BEGIN}\nold\n{README_END}\nafter\n");
-        let updated = replace_block(&readme, "new table\n").unwrap();
-        assert_eq!(
-            updated,
-            format!("intro\n{README_BEGIN}\nnew table\n{README_END}\nafter\n")
-        );
-        assert_eq!(replace_block("no markers", "x"), None);
-    }
 
     #[test]
     fn the_slowest_pipeline_without_a_fault_is_the_largest_or_not_measured() {
