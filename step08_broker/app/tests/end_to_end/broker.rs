@@ -4,14 +4,12 @@
 //! broker. Without a reachable broker they print why and pass as skipped, except under
 //! `CI=true`, where that is a failure.
 
-mod support;
-
+use crate::support::{App, Topology, WAIT, Worker, run_app, runtime, skip_without_broker};
 use common::queues::WorkQueue;
 use lapin::BasicProperties;
 use lapin::options::{BasicGetOptions, BasicPublishOptions, QueueDeclareOptions};
 use lapin::types::FieldTable;
 use std::time::{Duration, Instant};
-use support::{App, Topology, WAIT, Worker, run_app, runtime, skip_without_broker};
 
 /// The pipeline through workers that run on their own, as in the three-terminal walkthrough.
 mod pipeline {
@@ -451,8 +449,11 @@ mod delivery {
             );
             std::thread::sleep(Duration::from_millis(500));
         };
-        let path = format!("/api/connections/{}", support::url_encode(&connection));
-        support::management("DELETE", &path).unwrap();
+        let path = format!(
+            "/api/connections/{}",
+            crate::support::url_encode(&connection)
+        );
+        crate::support::management("DELETE", &path).unwrap();
 
         service1.log.wait_for("the worker to reconnect", |log| {
             log.contains("reconnecting") && log.matches(" consuming ").count() >= 2
@@ -465,9 +466,9 @@ mod delivery {
     /// The management API's answer, or `None` (with the reason) where it is not reachable:
     /// `rabbitmq-plugins enable rabbitmq_management` turns it on. Under `CI=true` it must be.
     fn management_or_skip(method: &str, path: &str) -> Option<String> {
-        match support::management(method, path) {
+        match crate::support::management(method, path) {
             Ok(body) => Some(body),
-            Err(error) if support::in_ci() => panic!("{error}, and CI=true needs it"),
+            Err(error) if crate::support::in_ci() => panic!("{error}, and CI=true needs it"),
             Err(error) => {
                 eprintln!(
                     "SKIPPED reconnect test: {error} (enable it with \
@@ -486,7 +487,7 @@ mod lifecycle {
     #[test]
     fn an_unreachable_broker_gives_the_clear_error_and_exit_1() {
         // Needs no broker: port 1 on loopback refuses every connection.
-        let topology = support::Topology {
+        let topology = crate::support::Topology {
             prefix: "unused.".into(),
             names: common::queues::QueueNames::with_prefix("unused.").unwrap(),
         };
@@ -510,7 +511,7 @@ mod lifecycle {
 
     #[test]
     fn a_worker_with_no_broker_exits_1_with_the_clear_error() {
-        let output = std::process::Command::new(support::worker_binary("service2"))
+        let output = std::process::Command::new(crate::support::worker_binary("service2"))
             .env("AMQP_ADDR", "amqp://127.0.0.1:1/%2f")
             .env("AMQP_CONNECT_TIMEOUT_SECS", "1")
             .output()

@@ -5,8 +5,6 @@
 //! running in parallel, the journey's `cargo run`, and a reader's own workers never see each
 //! other's messages on the shared broker. [`Topology`] deletes the test's queues when it ends.
 
-#![allow(dead_code)] // each test binary uses a different part of this module
-
 use common::connect::{self, BrokerArgs};
 use common::queues::QueueNames;
 use lapin::options::{ExchangeDeleteOptions, QueueDeleteOptions};

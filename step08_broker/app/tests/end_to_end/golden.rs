@@ -5,9 +5,7 @@
 //! the name of the worker that answered (`service1-4242`, plus `@host` in a container). The test
 //! replaces it with `<pid>`, as `expected_output.txt` shows it.
 
-mod support;
-
-use support::{Topology, run_app, skip_without_broker};
+use crate::support::{Topology, run_app, skip_without_broker};
 
 #[test]
 fn cargo_run_prints_the_expected_output() {
@@ -21,7 +19,7 @@ fn cargo_run_prints_the_expected_output() {
         "app exited with {status}; stderr:\n{stderr}"
     );
 
-    let expected = include_str!("../../expected_output.txt");
+    let expected = include_str!("../../../expected_output.txt");
     assert_eq!(normalized(&stdout), trimmed(expected));
 }
 

@@ -9,12 +9,10 @@
 //! this workspace's build directory (Cargo's `build-dir`) for its intermediate files, so lapin,
 //! tokio and the rest are not compiled again: only the step's own crates are.
 
-mod support;
-
+use crate::support::{Captured, Topology, skip_without_broker};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use support::{Captured, Topology, skip_without_broker};
 
 /// A cold build of the copy's own crates on a busy 2-core machine fits well within this.
 const BUILD_LIMIT: Duration = Duration::from_secs(600);

@@ -4,8 +4,6 @@
 //! No broker is needed: parsing comes first. Should it ever not, `AMQP_ADDR` points at a port
 //! where nothing listens, so a binary that went on would fail within a second, not hang.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -13,8 +11,8 @@ use std::process::{Command, Output};
 fn binaries() -> [(&'static str, PathBuf); 3] {
     [
         ("app", PathBuf::from(env!("CARGO_BIN_EXE_app"))),
-        ("service1", support::worker_binary("service1")),
-        ("service2", support::worker_binary("service2")),
+        ("service1", crate::support::worker_binary("service1")),
+        ("service2", crate::support::worker_binary("service2")),
     ]
 }
 
