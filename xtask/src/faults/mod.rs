@@ -297,7 +297,10 @@ pub fn run(mode: Mode) -> Result<(), String> {
         rows,
         notes: context.notes,
     };
-    let markdown = report::markdown(&results);
+    // What each survival costs is the bench's last full run: its table names the price per step.
+    let costs = std::fs::read_to_string(context.root.join("bench/results/boundaries.md"))
+        .unwrap_or_default();
+    let markdown = report::markdown(&results, &costs);
     let written = report::write(&results, &markdown, &context.scratch, &context.root)?;
     println!("\n{markdown}");
     for path in written {

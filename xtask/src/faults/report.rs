@@ -56,7 +56,8 @@ pub fn write(
 }
 
 /// The table, what its figures are, and what they show.
-pub fn markdown(results: &Results) -> String {
+/// The table and what it shows; `costs` is the bench's `boundaries.md` (empty if there is none).
+pub fn markdown(results: &Results, costs: &str) -> String {
     let mut out = String::new();
     let build = match results.mode {
         Mode::Full => "release builds",
@@ -140,7 +141,7 @@ pub fn markdown(results: &Results) -> String {
         super::REFERENCE_RUNS
     );
     out.push('\n');
-    out.push_str(&what_it_shows(&results.rows));
+    out.push_str(&what_it_shows(&results.rows, costs));
     for note in &results.notes {
         let _ = writeln!(out, "\n{note}");
     }
@@ -164,8 +165,18 @@ fn cell(cell: &Cell) -> String {
     cell.text.replace('|', "\\|")
 }
 
-/// Which step first comes through each fault, and where its price is.
-fn what_it_shows(rows: &[RowResult]) -> String {
+/// `85.7 µs per pipeline, 53× a direct call`: step `step`'s price in the bench's table
+/// (`| Boundary | Step | p50 | p99 | Pipelines/s | × direct call | × its floor |`), if it has a row.
+fn price(costs: &str, step: &str) -> Option<String> {
+    costs.lines().find_map(|line| {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        (cells.len() >= 8 && cells[2] == step)
+            .then(|| format!("{} per pipeline, {} a direct call", cells[3], cells[6]))
+    })
+}
+
+/// Which step first comes through each fault, and what that step pays for it on every pipeline.
+fn what_it_shows(rows: &[RowResult], costs: &str) -> String {
     let mut out = String::from("**What it shows.**");
     for (name, column) in [
         ("a crash", 0),
@@ -201,6 +212,9 @@ fn what_it_shows(rows: &[RowResult]) -> String {
                     first.name,
                     cell(first).text
                 );
+                if let Some(price) = price(costs, first.step) {
+                    let _ = write!(out, " It pays for that on every pipeline: {price}.");
+                }
             }
             None => {
                 let _ = write!(out, " No step came through {name} with no pipeline lost.");
@@ -218,6 +232,21 @@ fn what_it_shows(rows: &[RowResult]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_steps_price_comes_from_its_row_of_the_bench_table() {
+        let costs = "| Boundary | Step | p50 | p99 | Pipelines/s | × direct call | × its floor |\n\
+                     |---|:-:|--:|--:|--:|--:|--:|\n\
+                     | direct call | 02 | 1.62 µs | 94.7 µs | 236,565 | 1.0× |  |\n\
+                     | child processes | 06 | 85.7 µs | 179 µs | 10,835 | 53× | 0.98× |\n\
+                     | ↳ floor: echo children |  | 87.0 µs | 188 µs | 10,197 | 54× |  |\n";
+        assert_eq!(
+            price(costs, "06").as_deref(),
+            Some("85.7 µs per pipeline, 53× a direct call")
+        );
+        assert_eq!(price(costs, "07"), None);
+        assert_eq!(price("", "06"), None);
+    }
 
     #[test]
     fn the_slowest_pipeline_without_a_fault_is_the_largest_or_not_measured() {
