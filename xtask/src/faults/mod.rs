@@ -227,6 +227,15 @@ pub struct RowResult {
     load: Cell,
 }
 
+impl RowResult {
+    /// The same cell for the crash, the hang and the upgrade: none of them could be run.
+    fn every_fault(&mut self, cell: Cell) {
+        self.crash = cell.clone();
+        self.hang = cell.clone();
+        self.upgrade = cell;
+    }
+}
+
 /// Everything one `cargo xtask faults` measured.
 pub struct Results {
     mode: Mode,
@@ -342,11 +351,10 @@ fn measure_row(
         load: load_cell(row, scaling),
     };
     if let (Kind::Broker, Err(why)) = (row.kind, &context.broker) {
-        let skipped = Cell::explained("skipped: RabbitMQ is not reachable (see below)");
         context.notes.push(format!("Step {}: {why}", row.step));
-        result.crash = skipped.clone();
-        result.hang = skipped.clone();
-        result.upgrade = skipped;
+        result.every_fault(Cell::explained(
+            "skipped: RabbitMQ is not reachable (see below)",
+        ));
         return result;
     }
 
@@ -359,10 +367,9 @@ fn measure_row(
         Ok(found) => found,
         Err(why) => {
             eprintln!("FAILED: {why}");
-            let failed = Cell::failed(format!("the run without a fault failed: {why}"));
-            result.crash = failed.clone();
-            result.hang = failed.clone();
-            result.upgrade = failed;
+            result.every_fault(Cell::failed(format!(
+                "the run without a fault failed: {why}"
+            )));
             return result;
         }
     };
