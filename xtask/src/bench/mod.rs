@@ -7,14 +7,14 @@
 //! one at a time, and writes the result as Markdown and as an SVG chart.
 //!
 //! - `cargo xtask bench`: release builds, enough pipelines per row for stable percentiles; writes
-//!   `bench/results/` and the results block of the root `README.md`.
+//!   `bench/results/`, the results block of `bench/README.md` and the root README's compact table.
 //! - `cargo xtask bench --smoke`: debug builds, a few pipelines per row, results under
 //!   `target/bench-smoke/`. `cargo xtask test` runs it so the command cannot rot.
 //!
 //! # Layout
 //!
 //! - this file: the rows (what runs, with which arguments), building and running them.
-//! - `report`: the Markdown tables, the SVG chart and the README block.
+//! - `report`: the Markdown tables, the SVG chart and the block of `bench/README.md`.
 //! - `machine`: the machine's description and today's date, for the report's heading.
 
 mod machine;

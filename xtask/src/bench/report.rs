@@ -1,5 +1,5 @@
 //! The bench's results as a reader sees them: Markdown tables, an SVG bar chart on a log scale,
-//! and the block of the root README between its two bench markers.
+//! and the block of `bench/README.md` between its two bench markers.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -8,15 +8,16 @@ use std::time::Duration;
 
 use super::{BoundaryResult, Mode, Outcome, Results};
 
-/// The README's results block lies between these two lines; the bench rewrites what is between.
+/// `bench/README.md`'s results block lies between these two lines; the bench rewrites what is
+/// between.
 pub const README_BEGIN: &str = "<!-- bench results: begin (written by `cargo xtask bench`) -->";
 pub const README_END: &str = "<!-- bench results: end -->";
 
 const MARKDOWN_FILE: &str = "boundaries.md";
 const SVG_FILE: &str = "boundaries.svg";
 
-/// Writes the Markdown and the SVG into `dir` and, for a full run, the README block. Returns the
-/// files written.
+/// Writes the Markdown and the SVG into `dir` and, for a full run, the block of `bench/README.md`,
+/// then the short forms made from it (see [`crate::results`]). Returns the files written.
 pub fn write(results: &Results, dir: &Path, root: &Path) -> Result<Vec<PathBuf>, String> {
     fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let markdown_path = dir.join(MARKDOWN_FILE);
@@ -28,22 +29,17 @@ pub fn write(results: &Results, dir: &Path, root: &Path) -> Result<Vec<PathBuf>,
     save(&svg_path, &svg(results))?;
     let mut written = vec![markdown_path, svg_path];
     if results.mode == Mode::Full {
-        let readme_path = root.join("README.md");
-        let readme = fs::read_to_string(&readme_path)
-            .map_err(|e| format!("cannot read {}: {e}", readme_path.display()))?;
-        let block = markdown_with_chart(results, "bench/results/boundaries.svg");
-        let updated =
-            replace_block(&readme, (README_BEGIN, README_END), &block).ok_or_else(|| {
-                format!(
-                    "{} has no results block: add the lines `{README_BEGIN}` and `{README_END}`",
-                    readme_path.display()
-                )
-            })?;
-        save(&readme_path, &updated)?;
-        written.push(readme_path);
+        let page = root.join(crate::results::BENCH_README);
+        let block = markdown_with_chart(results, CHART_FROM_BENCH_README);
+        crate::results::replace_in_file(&page, (README_BEGIN, README_END), &block)?;
+        written.push(page);
+        written.extend(crate::results::write(root)?);
     }
     Ok(written)
 }
+
+/// The chart as `bench/README.md` links it.
+pub const CHART_FROM_BENCH_README: &str = "results/boundaries.svg";
 
 /// `readme` with the text between the lines `markers.0` and `markers.1` replaced by `block`;
 /// `None` without both markers. The fault table (`cargo xtask faults`) uses it too.

@@ -25,10 +25,10 @@
 //!
 //! - this file: the rows, the scenarios and how one run with one fault goes.
 //! - `process`: started programs, the process table, signals, the restarted services.
-//! - `report`: the Markdown table and the README block.
+//! - `report`: the Markdown table and the block of `bench/README.md`.
 
 mod process;
-mod report;
+pub(crate) mod report;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -306,10 +306,7 @@ pub fn run(mode: Mode) -> Result<(), String> {
         rows,
         notes: context.notes,
     };
-    // What each survival costs is the bench's last full run: its table names the price per step.
-    let costs = std::fs::read_to_string(context.root.join("bench/results/boundaries.md"))
-        .unwrap_or_default();
-    let markdown = report::markdown(&results, &costs);
+    let markdown = report::markdown(&results);
     let written = report::write(&results, &markdown, &context.scratch, &context.root)?;
     println!("\n{markdown}");
     for path in written {

@@ -1,16 +1,16 @@
-//! The faults' results as a reader sees them: one Markdown table, what its figures are, which
-//! step first comes through each fault, and the block of the root README between its two fault
-//! markers.
+//! The faults' results as a reader sees them: one Markdown table, what its figures are, and the
+//! block of `bench/README.md` between its two fault markers. Which step first comes through each
+//! fault, and at what price, is read back from this table by [`crate::results`].
 
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::{Cell, Mode, Results, RowResult, seconds, wait};
-use crate::bench::report::replace_block;
+use super::{Cell, Mode, Results, seconds, wait};
 
-/// The README's fault block lies between these two lines; the command rewrites what is between.
+/// `bench/README.md`'s fault block lies between these two lines; the command rewrites what is
+/// between.
 pub const README_BEGIN: &str = "<!-- fault table: begin (written by `cargo xtask faults`) -->";
 pub const README_END: &str = "<!-- fault table: end -->";
 
@@ -21,8 +21,9 @@ pub fn count(value: usize) -> String {
     crate::bench::count(value as f64)
 }
 
-/// Writes the Markdown into `bench/results/` and the README block (full run), or into `scratch`
-/// (smoke run). Returns the files written.
+/// Writes the Markdown into `bench/results/`, the block of `bench/README.md` and the short forms
+/// made from it (full run, see [`crate::results`]), or into `scratch` (smoke run). Returns the
+/// files written.
 pub fn write(
     results: &Results,
     markdown: &str,
@@ -41,23 +42,15 @@ pub fn write(
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let path = dir.join(MARKDOWN_FILE);
     save(&path, markdown)?;
-    let readme_path = root.join("README.md");
-    let readme = fs::read_to_string(&readme_path)
-        .map_err(|e| format!("cannot read {}: {e}", readme_path.display()))?;
-    let updated =
-        replace_block(&readme, (README_BEGIN, README_END), markdown).ok_or_else(|| {
-            format!(
-                "{} has no fault block: add the lines `{README_BEGIN}` and `{README_END}`",
-                readme_path.display()
-            )
-        })?;
-    save(&readme_path, &updated)?;
-    Ok(vec![path, readme_path])
+    let page = root.join(crate::results::BENCH_README);
+    crate::results::replace_in_file(&page, (README_BEGIN, README_END), markdown)?;
+    let mut written = vec![path, page];
+    written.extend(crate::results::write(root)?);
+    Ok(written)
 }
 
-/// The table, what its figures are, and what they show.
-/// The table and what it shows; `costs` is the bench's `boundaries.md` (empty if there is none).
-pub fn markdown(results: &Results, costs: &str) -> String {
+/// The table, what its figures are, and the notes the cells cannot hold.
+pub fn markdown(results: &Results) -> String {
     let mut out = String::new();
     let build = match results.mode {
         Mode::Full => "release builds",
@@ -140,8 +133,6 @@ pub fn markdown(results: &Results, costs: &str) -> String {
         seconds(timing.fault_at),
         super::REFERENCE_RUNS
     );
-    out.push('\n');
-    out.push_str(&what_it_shows(&results.rows, costs));
     for note in &results.notes {
         let _ = writeln!(out, "\n{note}");
     }
@@ -165,88 +156,9 @@ fn cell(cell: &Cell) -> String {
     cell.text.replace('|', "\\|")
 }
 
-/// `85.7 µs per pipeline, 53× a direct call`: step `step`'s price in the bench's table
-/// (`| Boundary | Step | p50 | p99 | Pipelines/s | × direct call | × its floor |`), if it has a row.
-fn price(costs: &str, step: &str) -> Option<String> {
-    costs.lines().find_map(|line| {
-        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-        (cells.len() >= 8 && cells[2] == step)
-            .then(|| format!("{} per pipeline, {} a direct call", cells[3], cells[6]))
-    })
-}
-
-/// Which step first comes through each fault, and what that step pays for it on every pipeline.
-fn what_it_shows(rows: &[RowResult], costs: &str) -> String {
-    let mut out = String::from("**What it shows.**");
-    for (name, column) in [
-        ("a crash", 0),
-        ("a hang", 1),
-        ("an upgrade while the app runs", 2),
-    ] {
-        let cell = |row: &RowResult| [&row.crash, &row.hang, &row.upgrade][column].clone();
-        let measured: Vec<&RowResult> = rows
-            .iter()
-            .filter(|row| cell(row).survived.is_some())
-            .collect();
-        let survivors: Vec<&RowResult> = measured
-            .iter()
-            .copied()
-            .filter(|row| cell(row).survived == Some(true))
-            .collect();
-        match survivors.first() {
-            Some(first) if survivors.len() == rows.len() => {
-                let _ = write!(
-                    out,
-                    " Every step came through {name} with no pipeline lost: it cost time, not \
-                     results (step {}: {}).",
-                    first.step,
-                    cell(first).text
-                );
-            }
-            Some(first) => {
-                let _ = write!(
-                    out,
-                    " The first step to come through {name} with no pipeline lost is step {} \
-                     ({}): {}.",
-                    first.step,
-                    first.name,
-                    cell(first).text
-                );
-                if let Some(price) = price(costs, first.step) {
-                    let _ = write!(out, " It pays for that on every pipeline: {price}.");
-                }
-            }
-            None => {
-                let _ = write!(out, " No step came through {name} with no pipeline lost.");
-            }
-        }
-    }
-    out.push_str(
-        " Each survival is paid for on every pipeline, fault or not: what it costs is that \
-         step's row in the cost table above (the p50 of one pipeline and the pipelines per \
-         second at its boundary, against the direct call and against the bare transport).\n",
-    );
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_steps_price_comes_from_its_row_of_the_bench_table() {
-        let costs = "| Boundary | Step | p50 | p99 | Pipelines/s | × direct call | × its floor |\n\
-                     |---|:-:|--:|--:|--:|--:|--:|\n\
-                     | direct call | 02 | 1.62 µs | 94.7 µs | 236,565 | 1.0× |  |\n\
-                     | child processes | 06 | 85.7 µs | 179 µs | 10,835 | 53× | 0.98× |\n\
-                     | ↳ floor: echo children |  | 87.0 µs | 188 µs | 10,197 | 54× |  |\n";
-        assert_eq!(
-            price(costs, "06").as_deref(),
-            Some("85.7 µs per pipeline, 53× a direct call")
-        );
-        assert_eq!(price(costs, "07"), None);
-        assert_eq!(price("", "06"), None);
-    }
 
     #[test]
     fn the_slowest_pipeline_without_a_fault_is_the_largest_or_not_measured() {
