@@ -104,12 +104,14 @@ fn variable_set_the_bash_way(command: &str) -> Option<&str> {
     (is_name && !rest.trim().is_empty()).then_some(name)
 }
 
-/// The READMEs these checks hold: the root's, the steps' (but those not yet checked) and the bench
-/// workspaces'.
+/// The pages these checks hold: the front pages (the root README, `bench/README.md`,
+/// `CONTRIBUTING.md`), the steps' READMEs (but those not yet written) and the bench workspaces'.
 fn readmes() -> Vec<PathBuf> {
     let root = steps::repo_root();
     let dirs = STEPS.iter().map(|step| step.dir).chain(BENCH_WORKSPACES);
-    std::iter::once(root.join("README.md"))
+    crate::conventions::FRONT_PAGES
+        .iter()
+        .map(|page| root.join(page))
         .chain(dirs.map(|dir| root.join(dir).join("README.md")))
         .filter(|path| path.is_file())
         .collect()
