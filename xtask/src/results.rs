@@ -416,7 +416,7 @@ pub fn what_it_shows(costs_text: &str, faults_text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     const COSTS: &str = "Measured on 2026-11-29.\n\n\
@@ -559,6 +559,47 @@ mod tests {
             what_it_shows(COSTS, ""),
             "**What it shows.** Nothing yet: `cargo xtask faults` has not written its table.\n"
         );
+    }
+
+    /// A repository root of its own, with the pages and markers [`write`] needs.
+    pub(crate) fn scratch_root(name: &str) -> PathBuf {
+        let root = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(root.join("bench/results")).unwrap();
+        let readme = format!("# Title\n{COMPACT_BEGIN}\nold\n{COMPACT_END}\nafter\n");
+        fs::write(root.join("README.md"), readme).unwrap();
+        let page = format!(
+            "# Bench\n{}\nold\n{}\n{}\nold\n{}\n{SHOWS_BEGIN}\nold\n{SHOWS_END}\n",
+            crate::bench::report::README_BEGIN,
+            crate::bench::report::README_END,
+            crate::faults::report::README_BEGIN,
+            crate::faults::report::README_END,
+        );
+        fs::write(root.join(BENCH_README), page).unwrap();
+        root
+    }
+
+    #[test]
+    fn write_rewrites_both_short_forms_from_the_files_in_bench_results() {
+        let root = scratch_root("results-write");
+        fs::write(root.join(COSTS_FILE), COSTS).unwrap();
+        fs::write(root.join(FAULTS_FILE), FAULTS).unwrap();
+        let written = write(&root).unwrap();
+        assert_eq!(written, [root.join("README.md"), root.join(BENCH_README)]);
+        let readme = fs::read_to_string(root.join("README.md")).unwrap();
+        assert_eq!(
+            readme,
+            format!(
+                "# Title\n{COMPACT_BEGIN}\n{}\n{COMPACT_END}\nafter\n",
+                compact_table(COSTS, FAULTS).trim_end()
+            )
+        );
+        let page = fs::read_to_string(root.join(BENCH_README)).unwrap();
+        assert!(
+            page.contains(what_it_shows(COSTS, FAULTS).trim_end()),
+            "{page}"
+        );
+        fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]

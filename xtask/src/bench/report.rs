@@ -621,6 +621,26 @@ mod tests {
     }
 
     #[test]
+    fn a_full_run_writes_bench_readme_and_the_root_readmes_compact_table() {
+        let root = crate::results::tests::scratch_root("bench-write");
+        let dir = root.join("bench/results");
+        let written = write(&results(), &dir, &root).unwrap();
+        assert_eq!(written.len(), 5, "{written:?}");
+        let page = std::fs::read_to_string(root.join(crate::results::BENCH_README)).unwrap();
+        assert!(
+            page.contains("](results/boundaries.svg)\n<!-- bench results: end -->"),
+            "{page}"
+        );
+        assert!(page.contains("**What it shows.** Nothing yet"), "{page}");
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+        assert!(
+            readme.contains("| 06 | child processes, JSON lines over pipes | 1.00 ms | 1000× |"),
+            "{readme}"
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
     fn the_readme_block_is_replaced_between_its_markers_only() {
         let readme =
             format!("# Title\n\nbefore\n{README_BEGIN}\nold\nresults\n{README_END}\nafter\n");

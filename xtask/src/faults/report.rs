@@ -174,6 +174,39 @@ mod tests {
     }
 
     #[test]
+    fn a_full_run_writes_faults_md_bench_readme_and_the_compact_table() {
+        let root = crate::results::tests::scratch_root("faults-write");
+        let results = Results {
+            mode: Mode::Full,
+            timing: super::super::timing(Mode::Full),
+            rows: Vec::new(),
+            notes: Vec::new(),
+        };
+        let table = "| Step | N, run without a fault | A component crashes | A component hangs for \
+                     3.0 s | A component is upgraded while the app runs | Load grows |\n\
+                     |:-:|--:|---|---|---|---|\n\
+                     | 06 child processes | 9 | survived: 0 of 9 lost | survived | survived | \
+                     nothing to add |\n";
+        let written = write(&results, table, &root, &root).unwrap();
+        assert_eq!(written.len(), 4, "{written:?}");
+        let saved = fs::read_to_string(root.join(crate::results::FAULTS_FILE)).unwrap();
+        assert_eq!(saved, table);
+        let page = fs::read_to_string(root.join(crate::results::BENCH_README)).unwrap();
+        assert!(
+            page.contains(&format!("{README_BEGIN}\n{table}{README_END}")),
+            "{page}"
+        );
+        let readme = fs::read_to_string(root.join("README.md")).unwrap();
+        assert!(
+            readme.contains(
+                "| 06 | child processes | not measured | not measured | yes | yes | no |"
+            ),
+            "{readme}"
+        );
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
     fn a_pipe_in_a_cell_does_not_split_the_table() {
         let text = Cell::explained("stderr: a | b");
         assert_eq!(cell(&text), "stderr: a \\| b");
