@@ -274,9 +274,9 @@ fn and_list(items: &[String]) -> String {
 pub fn what_it_shows(costs_text: &str, faults_text: &str) -> String {
     let costs = costs(costs_text);
     let (rows, hang_for) = fault_rows(faults_text);
-    let mut out = String::from("**What it shows.**");
+    let mut out = String::new();
     if rows.is_empty() {
-        out.push_str(" Nothing yet: `cargo xtask faults` has not written its table.\n");
+        out.push_str("Nothing yet: `cargo xtask faults` has not written its table.\n");
         return out;
     }
     let hang = match &hang_for {
@@ -367,6 +367,7 @@ pub fn what_it_shows(costs_text: &str, faults_text: &str) -> String {
     firsts.sort_by_key(|first| rows.iter().position(|r| r.step == first.row.step));
 
     let direct = costs.first();
+    let mut priced = false;
     for first in &firsts {
         let _ = write!(
             out,
@@ -400,7 +401,9 @@ pub fn what_it_shows(costs_text: &str, faults_text: &str) -> String {
             (Some(cost), Some(direct)) if cost.step == direct.step => {
                 out.push_str(" That costs nothing: it is the direct call.");
             }
-            (Some(cost), Some(direct)) => {
+            // The first price in full; the next ones short, as a person would not repeat it.
+            (Some(cost), Some(direct)) if !priced => {
+                priced = true;
                 let _ = write!(
                     out,
                     " It pays for that on every pipeline, fault or not: {} instead of a direct \
@@ -408,11 +411,18 @@ pub fn what_it_shows(costs_text: &str, faults_text: &str) -> String {
                     cost.p50, direct.p50, cost.times_direct
                 );
             }
+            (Some(cost), Some(_)) => {
+                let _ = write!(
+                    out,
+                    " Its price, on every pipeline: {}, {} a direct call.",
+                    cost.p50, cost.times_direct
+                );
+            }
             _ => {}
         }
     }
     out.push('\n');
-    out
+    out.trim_start().to_string()
 }
 
 #[cfg(test)]
@@ -505,15 +515,14 @@ pub(crate) mod tests {
         let text = what_it_shows(COSTS, FAULTS);
         assert_eq!(
             text,
-            "**What it shows.** Every step measured came through a 3.0 s hang with nothing lost: \
+            "Every step measured came through a 3.0 s hang with nothing lost: \
              it cost time, not results (longest wait 3.01 s to 3.02 s). Step 06 (child \
              processes) is the first to come through a crash (longest wait 105.4 ms) and an \
              upgrade while the app runs (longest wait 104.1 ms) with nothing lost. It pays for \
              that on every pipeline, fault or not: 85.7 µs instead of a direct call's 1.62 µs, \
              53× as long. Step 07 (HTTP services) is the first to take more load with more \
-             workers: 4 workers run 3.9× the pipelines per second of one. It pays for that on \
-             every pipeline, fault or not: 191 µs instead of a direct call's 1.62 µs, 118× as \
-             long.\n"
+             workers: 4 workers run 3.9× the pipelines per second of one. Its price, on every \
+             pipeline: 191 µs, 118× a direct call.\n"
         );
     }
 
@@ -527,7 +536,7 @@ pub(crate) mod tests {
         let text = what_it_shows(COSTS, &every);
         assert!(
             text.starts_with(
-                "**What it shows.** Every step came through a 3.0 s hang with nothing lost: it \
+                "Every step came through a 3.0 s hang with nothing lost: it \
                  cost time, not results (longest wait 3.01 s to 3.05 s). Step 06"
             ),
             "{text}"
@@ -544,7 +553,7 @@ pub(crate) mod tests {
         let text = what_it_shows(COSTS, &lost);
         assert!(
             text.starts_with(
-                "**What it shows.** Step 02 (workspace of crates) is the first to come through \
+                "Step 02 (workspace of crates) is the first to come through \
                  a 3.0 s hang (longest wait 3.02 s) with nothing lost. That costs nothing: it is \
                  the direct call. Step 06 (child processes) is the first to come through a crash \
                  (longest wait 105.4 ms) and an upgrade"
@@ -557,7 +566,7 @@ pub(crate) mod tests {
     fn no_fault_table_is_said_in_one_line() {
         assert_eq!(
             what_it_shows(COSTS, ""),
-            "**What it shows.** Nothing yet: `cargo xtask faults` has not written its table.\n"
+            "Nothing yet: `cargo xtask faults` has not written its table.\n"
         );
     }
 

@@ -631,7 +631,7 @@ mod tests {
             page.contains("](results/boundaries.svg)\n<!-- bench results: end -->"),
             "{page}"
         );
-        assert!(page.contains("**What it shows.** Nothing yet"), "{page}");
+        assert!(page.contains("Nothing yet: `cargo xtask faults`"), "{page}");
         let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
         assert!(
             readme.contains("| 06 | child processes, JSON lines over pipes | 1.00 ms | 1000× |"),
