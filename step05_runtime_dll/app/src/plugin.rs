@@ -83,8 +83,8 @@ unsafe fn open<Functions: Copy>(
     let library = unsafe { Library::new(&path) }
         .map_err(|error| unavailable(format!("cannot load {shown}: {error}")))?;
 
-    // The address of the exported `static`, as a raw pointer: nothing is read through it yet.
-    // SAFETY: `get` only looks the name up; the type we give it is checked below, before use.
+    // The address of the exported `static`, as a raw pointer (`*address` takes it out of
+    // libloading's `Symbol`). SAFETY: `get` only looks the name up; nothing is read through it.
     let declaration = match unsafe { library.get::<*const PluginDeclaration<Functions>>(symbol) } {
         Ok(address) if !address.is_null() => *address,
         _ => {
