@@ -1,70 +1,53 @@
-//! Step 05: the components are plugins, loaded at run time through a stable C ABI.
+//! Step 05: the components are plugin files that the app opens while it runs.
 //!
-//! The app opens the plugin files, checks what each declares, and runs step 04's pipeline through
-//! them. Run it with `cargo run` from `step05_runtime_dll/` (that builds the plugins too).
-//! `plugin.rs` is the boundary; `cli.rs` (the flags) and `pipeline.rs` are not the lesson.
+//! The app does not depend on the components any more: it opens `component1`'s and
+//! `component2`'s files from its own directory, checks what each declares, and runs step 04's
+//! pipeline through them. Run it with `cargo run` from `step05_runtime_dll/` (that builds the
+//! plugins too); `cargo run -- --input 2147483647` shows a component's error.
 
-mod cli;
-mod pipeline;
-mod plugin;
-
+use std::error::Error;
 use std::process::ExitCode;
 
-use crate::cli::Cli;
-use crate::pipeline::{once_or_repeated, run_pipeline};
-use crate::plugin::{PluginLibrary, PluginProcessor, PluginTransformer, Role};
+use app::pipeline::run_pipeline;
+use app::plugin::{self, PluginProcessor, PluginTransformer};
 
 fn main() -> ExitCode {
-    match Cli::from_command_line().and_then(|cli| run(&cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+    println!("\n\nPhase 05: Runtime Plugins (1 exe loads 2 dll at run time)\n");
+    match run() {
+        Ok(()) => {
+            println!("\nExecution complete");
+            ExitCode::SUCCESS
+        }
         Err(error) => {
-            // `{:#}` prints the error and its causes on one line: `cannot load ...: dlopen failed`.
-            eprintln!("error: {error:#}");
+            eprintln!("error: {error}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn run(cli: &Cli) -> anyhow::Result<()> {
-    // Two blank lines, then the banner, as in steps 00-04.
-    println!("\n\nPhase 05: Runtime Plugins (1 exe loads 2 dll at run time)\n");
+fn run() -> Result<(), Box<dyn Error>> {
+    let input = input_from_args()?;
 
-    // 1. Load each plugin file and check what it declares about itself.
-    let (plugin_dir, origin) = cli.plugin_dir()?;
-    println!("Plugin directory: {} ({origin})", plugin_dir.display());
-    let processor_plugin = PluginLibrary::load(&plugin_dir, &cli.processor, Role::Processor)?;
-    println!("Loaded {processor_plugin}");
-    let transformer_plugin = PluginLibrary::load(&plugin_dir, &cli.transformer, Role::Transformer)?;
-    println!("Loaded {transformer_plugin}");
+    // The plugin files sit next to the app: in `target/debug/` when Cargo built them both.
+    let dir = plugin::app_dir()?;
+    let processor = PluginProcessor::open(&dir, "component1")?;
+    let transformer = PluginTransformer::open(&dir, "component2")?;
+    println!("Loaded plugin {} {}", processor.name, processor.version);
+    println!("Loaded plugin {} {}", transformer.name, transformer.version);
 
-    let summary = {
-        // 2. Each plugin creates one instance of its component. Under `--repeat` they stay quiet.
-        let quiet = cli.measure.repeat.is_some();
-        let processor = PluginProcessor::create(&processor_plugin, quiet)?;
-        let transformer = PluginTransformer::create(&transformer_plugin, quiet)?;
-
-        // 3. Step 04's pipeline, through the plugins: once, or `--repeat N` times to time it.
-        // `|narration| ...` is a closure; `once_or_repeated` (in `pipeline.rs`) calls it once with
-        // `Narration::Print`, or N times with `Narration::Quiet`, and returns the `summary:` line
-        // of a `--repeat` run.
-        once_or_repeated(&cli.measure, |narration| {
-            run_pipeline(&processor, &transformer, cli.input, narration)
-        })?
-        // 4. `processor` and `transformer` end here: each plugin destroys its instance before its
-        // library is unloaded below. The borrow checker would refuse the opposite order.
-    };
-
-    // 5. Unload the libraries, in the reverse order of loading.
-    println!();
-    for plugin in [transformer_plugin, processor_plugin] {
-        let file_name = plugin.file_name.clone();
-        plugin.unload()?;
-        println!("Unloaded {file_name}");
-    }
-
-    println!("\nExecution complete");
-    if let Some(summary) = summary {
-        println!("{summary}");
-    }
+    run_pipeline(&processor, &transformer, input)?;
     Ok(())
+    // `transformer`, then `processor`, are dropped here: each closes its plugin file.
+}
+
+/// `--input N` sets the pipeline's input; without it, the input is 42.
+fn input_from_args() -> Result<i32, String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.as_slice() {
+        [] => Ok(42),
+        [flag, value] if flag == "--input" => value
+            .parse()
+            .map_err(|_| format!("--input needs a whole number that fits in an i32, not {value}")),
+        _ => Err("usage: app [--input N]".to_string()),
+    }
 }

@@ -1,193 +1,158 @@
-//! The app's side of the plugin boundary: open a file, check its declaration, call through it.
-//! (The app is the *host*: the program that loads the plugins.)
+//! The app's side of the plugin boundary: open a plugin file, check what it declares, and call
+//! its functions as the pipeline's `Processor` or `Transformer`.
 //!
-//! Top to bottom: load and handshake, an instance's life, calls through the table. A call's
-//! status becomes a `Result` in `check` (in `plugin/error.rs`).
-//! `plugin/transformer.rs` does for `Transformer` what `PluginProcessor` does here.
+//! Every line that trusts the file is an `unsafe` block in `open`, each with a `SAFETY:` comment
+//! saying what it relies on. Once a plugin has passed those, calling it is an ordinary call.
 
-mod chatter;
-mod error;
-mod transformer;
-
-use std::ffi::c_void;
+use std::env::consts::{DLL_PREFIX, DLL_SUFFIX};
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
-use libloading::{Library, library_filename};
+use libloading::Library;
 use plugin_interface::{
-    ABI_VERSION, CreateFn, DECLARATION_SYMBOL, DestroyFn, FfiProcessResult, FreeStringFn, LogFn,
-    PluginDeclaration, ProcessorTable, TransformerTable,
+    ABI_VERSION, PROCESSOR_SYMBOL, PluginDeclaration, ProcessorFunctions, Status,
+    TRANSFORMER_SYMBOL, Text, TransformerFunctions,
 };
-use traits::{ComponentError, ProcessResult, Processor};
 
-use chatter::print_chatter;
+use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
 
-pub use transformer::PluginTransformer;
-
-/// A plugin file that is loaded and passed the handshake.
-pub struct PluginLibrary {
-    path: PathBuf,
-    pub file_name: String,
-    name: String,
-    version: String,
-    role: Role,
-    processor: Option<ProcessorTable>,
-    transformer: Option<TransformerTable>,
-    free_string: FreeStringFn,
-    // Fields drop in declaration order, and the tables point into the library: it goes last.
-    library: Library,
+/// A plugin file, opened and checked: what it declared, and the library its functions live in.
+pub struct Plugin<Functions> {
+    pub name: String,
+    pub version: String,
+    functions: Functions,
+    // The last field, so dropped last: the library is closed (its code leaves the process) only
+    // when the rest of the plugin is gone. No call can come after: a call needs the `Plugin`.
+    _library: Library,
 }
 
-/// The two roles of the pipeline: a plugin plays one by filling in its table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Processor,
-    Transformer,
-}
+/// A processor plugin (`component1`), which the pipeline sees as a [`Processor`].
+pub type PluginProcessor = Plugin<ProcessorFunctions>;
+/// A transformer plugin (`component2`), which the pipeline sees as a [`Transformer`].
+pub type PluginTransformer = Plugin<TransformerFunctions>;
 
-impl PluginLibrary {
-    /// Loads plugin `name` from `dir` to play `role`: the file `libNAME.so` on Linux,
-    /// `libNAME.dylib` on macOS, `NAME.dll` on Windows.
-    pub fn load(dir: &Path, name: &str, role: Role) -> anyhow::Result<PluginLibrary> {
-        let path = dir.join(library_filename(name));
-        if !path.is_file() {
-            return Err(error::missing(&path, name));
-        }
-
-        // SAFETY: loading a library runs its initialisation code: we trust the plugin's author.
-        let library =
-            unsafe { Library::new(&path) }.with_context(|| error::not_a_library(&path))?;
-
-        // SAFETY: we ask for the address of a `static`, whatever it holds; nothing is read yet.
-        // `*symbol` unwraps libloading's `Symbol` into that address; it reads nothing.
-        let declaration: *const PluginDeclaration =
-            match unsafe { library.get::<*const PluginDeclaration>(DECLARATION_SYMBOL) } {
-                Ok(symbol) if !symbol.is_null() => *symbol,
-                _ => return Err(error::no_declaration(&path)),
-            };
-
-        // The handshake. Every version of the contract starts its declaration with a `u32`, so
-        // this one read is valid whatever version the plugin speaks.
-        // SAFETY: `declaration` points to a static that starts with a `u32`.
-        let abi_version = unsafe { declaration.cast::<u32>().read() };
-        if abi_version != ABI_VERSION {
-            return Err(error::abi_mismatch(&path, abi_version));
-        }
-        // SAFETY: the plugin speaks our ABI, so the static is a `PluginDeclaration`.
-        let declaration = unsafe { &*declaration };
-
-        let plugin = PluginLibrary {
-            // Each copies a C string of the declaration, or fails if it is null.
-            name: error::declared_text(declaration.name, "name", &path)?,
-            version: error::declared_text(declaration.version, "version", &path)?,
-            role,
-            processor: declaration.processor.copied(),
-            transformer: declaration.transformer.copied(),
-            free_string: declaration.free_string,
-            file_name: library_filename(name).to_string_lossy().into_owned(),
-            path,
-            library,
-        };
-        // A plugin without the table of the role it was loaded for is refused now, not at use:
-        // `table` (in `plugin/error.rs`) returns that table, or an error naming the role.
-        if role == Role::Processor {
-            plugin.table(plugin.processor, role)?;
-        } else {
-            plugin.table(plugin.transformer, role)?;
-        }
-        Ok(plugin)
-    }
-
-    /// Closes the library. Taking `self` by value, it cannot run while a [`PluginProcessor`] or
-    /// a [`PluginTransformer`] still borrows the library: every instance is destroyed first.
-    pub fn unload(self) -> anyhow::Result<()> {
-        let PluginLibrary { path, library, .. } = self;
-        library
-            .close()
-            .with_context(|| format!("could not unload {}", path.display()))
+impl PluginProcessor {
+    /// Opens plugin `name` in `dir` as the processor.
+    pub fn open(dir: &Path, name: &str) -> Result<Self, CallError> {
+        // SAFETY: by the contract, a plugin's `PROCESSOR_SYMBOL` is this declaration.
+        unsafe { open(dir, name, PROCESSOR_SYMBOL) }
     }
 }
 
-/// One instance created inside a plugin, destroyed by that plugin when this value is dropped.
-/// `'lib` is a lifetime parameter: this value borrows the library (`&'lib PluginLibrary`), so the
-/// library cannot be unloaded while the instance lives.
-struct PluginInstance<'lib> {
-    plugin: &'lib PluginLibrary,
-    /// The instance's address inside the plugin. Only the plugin knows its type (`c_void`).
-    pointer: *mut c_void,
-    destroy: DestroyFn,
+impl PluginTransformer {
+    /// Opens plugin `name` in `dir` as the transformer.
+    pub fn open(dir: &Path, name: &str) -> Result<Self, CallError> {
+        // SAFETY: by the contract, a plugin's `TRANSFORMER_SYMBOL` is this declaration.
+        unsafe { open(dir, name, TRANSFORMER_SYMBOL) }
+    }
 }
 
-impl<'lib> PluginInstance<'lib> {
-    fn create(
-        plugin: &'lib PluginLibrary,
-        create: CreateFn,
-        destroy: DestroyFn,
-        quiet: bool,
-    ) -> Result<Self, ComponentError> {
-        // A plugin does not print: it calls back `print_chatter`, a function of the app's, with
-        // each line. A quiet instance gets none (`None` crosses as a null pointer).
-        let log: Option<LogFn> = if quiet { None } else { Some(print_chatter) };
-        let mut pointer = std::ptr::null_mut();
-        // SAFETY: `create` comes from a plugin that passed the handshake, and writes the new
-        // instance's address into `pointer`.
-        let status = unsafe { create(log, &mut pointer) };
-        plugin.check(status, || "create".to_string())?;
-        if pointer.is_null() {
-            return Err(plugin.broke_contract("create", "no instance"));
+/// The file of plugin `name` in `dir`: `libNAME.so` on Linux, `libNAME.dylib` on macOS,
+/// `NAME.dll` on Windows.
+pub fn plugin_file(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!("{DLL_PREFIX}{name}{DLL_SUFFIX}"))
+}
+
+/// The directory the running app was started from: where Cargo puts the plugin files too.
+pub fn app_dir() -> std::io::Result<PathBuf> {
+    let app = std::env::current_exe()?;
+    Ok(app.parent().map(Path::to_path_buf).unwrap_or_default())
+}
+
+/// Opens plugin `name` in `dir`, finds `symbol`, checks its ABI version, copies what it declares.
+///
+/// # Safety
+///
+/// In a plugin of this ABI version, `symbol` must be a `PluginDeclaration<Functions>`.
+unsafe fn open<Functions: Copy>(
+    dir: &Path,
+    name: &str,
+    symbol: &str,
+) -> Result<Plugin<Functions>, CallError> {
+    let path = plugin_file(dir, name);
+    let shown = path.display();
+    let unavailable = |reason: String| CallError::Unavailable {
+        component: name.to_string(),
+        reason,
+    };
+    if !path.is_file() {
+        let build = format!("build it with `cargo build -p {name}`");
+        return Err(unavailable(format!("no plugin file {shown}; {build}")));
+    }
+
+    // SAFETY: loading a library runs its start-up code; we trust the plugin files we built.
+    let library = unsafe { Library::new(&path) }
+        .map_err(|error| unavailable(format!("cannot load {shown}: {error}")))?;
+
+    // The address of the exported `static`, as a raw pointer (`*address` takes it out of
+    // libloading's `Symbol`). SAFETY: `get` only looks the name up; nothing is read through it.
+    let declaration = match unsafe { library.get::<*const PluginDeclaration<Functions>>(symbol) } {
+        Ok(address) if !address.is_null() => *address,
+        _ => {
+            let why = format!("{shown} is not the plugin expected here: it exports no {symbol}");
+            return Err(unavailable(why));
         }
-        Ok(PluginInstance {
-            plugin,
-            pointer,
-            destroy,
+    };
+
+    // The handshake. Every version of the contract starts the declaration with `abi_version`,
+    // so reading that `u32` alone is right whatever version the plugin speaks.
+    // SAFETY: the symbol is a declaration, and every declaration starts with a `u32`.
+    let abi_version = unsafe { declaration.cast::<u32>().read() };
+    if abi_version != ABI_VERSION {
+        return Err(unavailable(format!(
+            "{shown} speaks plugin ABI version {abi_version}, this app speaks version \
+             {ABI_VERSION}; rebuild the plugin"
+        )));
+    }
+
+    // SAFETY: same version, same layout: the symbol is a `PluginDeclaration<Functions>`, per
+    // this function's contract, and it lives as long as `library`, which we keep.
+    let declaration = unsafe { &*declaration };
+    Ok(Plugin {
+        name: declaration.name.to_string_lossy(),
+        version: declaration.version.to_string_lossy(),
+        functions: declaration.functions,
+        _library: library,
+    })
+}
+
+impl<Functions> Plugin<Functions> {
+    /// `Ok` if the plugin answered `Status::OK`; else the error the pipeline reports, with the
+    /// plugin's own `message`.
+    fn check(&self, status: Status, message: &Text) -> Result<(), CallError> {
+        let component = || self.name.clone();
+        match status {
+            Status::OK => Ok(()),
+            Status::REJECTED => Err(CallError::Rejected {
+                component: component(),
+                reason: message.to_string_lossy(),
+            }),
+            Status(unknown) => Err(CallError::Unavailable {
+                component: component(),
+                reason: format!("it answered with status {unknown}, unknown to this app"),
+            }),
+        }
+    }
+}
+
+impl Processor for PluginProcessor {
+    fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
+        // A call through the table: a C function in the plugin file, C values in and out.
+        let output = (self.functions.process)(value);
+        self.check(output.status, &output.message)?;
+        Ok(ProcessResult {
+            value: output.value,
+            processed: output.processed,
         })
     }
 }
 
-impl Drop for PluginInstance<'_> {
-    fn drop(&mut self) {
-        // SAFETY: `pointer` came from this plugin's `create` and is destroyed exactly once, here.
-        let status = unsafe { (self.destroy)(self.pointer) };
-        if let Err(error) = self.plugin.check(status, || "destroy".to_string()) {
-            // `drop` cannot return an error, and the pipeline already ran: say so and go on.
-            eprintln!("warning: {error}");
-        }
-    }
-}
-
-/// A processor plugin, seen by the app as a [`Processor`].
-pub struct PluginProcessor<'lib> {
-    table: ProcessorTable,
-    instance: PluginInstance<'lib>,
-}
-
-impl<'lib> PluginProcessor<'lib> {
-    /// Creates the plugin's processor; a `quiet` one sends no chatter.
-    pub fn create(plugin: &'lib PluginLibrary, quiet: bool) -> anyhow::Result<Self> {
-        let table = plugin.table(plugin.processor, Role::Processor)?;
-        let instance = PluginInstance::create(plugin, table.create, table.destroy, quiet)?;
-        Ok(PluginProcessor { table, instance })
-    }
-}
-
-impl Processor for PluginProcessor<'_> {
-    fn process(&self, value: i32) -> Result<ProcessResult, ComponentError> {
-        let (plugin, instance) = (self.instance.plugin, self.instance.pointer);
-        let mut out = FfiProcessResult::default();
-        // SAFETY: a live instance of this plugin and a valid place for the result.
-        let status = unsafe { (self.table.process)(instance, value, &mut out) };
-        plugin.check(status, || format!("process({value})"))?;
-        // `FfiProcessResult` and `ProcessResult` convert both ways with `From` (`convert.rs`).
-        Ok(ProcessResult::from(out))
-    }
-
-    fn validate(&self, data: &ProcessResult) -> Result<bool, ComponentError> {
-        let (plugin, instance) = (self.instance.plugin, self.instance.pointer);
-        let input = FfiProcessResult::from(data);
-        let mut is_valid = false;
-        // SAFETY: a live instance, a valid input for the call and a valid place for the answer.
-        let status = unsafe { (self.table.validate)(instance, &input, &mut is_valid) };
-        plugin.check(status, || format!("validate({data:?})"))?;
-        Ok(is_valid)
+impl Transformer for PluginTransformer {
+    fn transform(&self, value: i32) -> Result<TransformResult, CallError> {
+        let output = (self.functions.transform)(value);
+        self.check(output.status, &output.text)?;
+        Ok(TransformResult {
+            original: output.original,
+            transformed: output.text.to_string_lossy(),
+        })
     }
 }

@@ -1,62 +1,70 @@
-//! Component1: doubles a value and checks the result, shipped as a plugin file.
+//! Component1 as a plugin file: doubles a value, behind the C contract of `plugin_interface`.
 //!
-//! Step 04's logic, with two changes. An overflow is an error value, not a panic. And the
-//! component does not `println!`: a `cdylib` has its own copy of the standard library, with its
-//! own stdout buffer and lock, so its lines go to the app (the host) through [`Chatter`], and the
-//! app prints them. New at the bottom: [`PLUGIN_DECLARATION`], what the app looks up in this file.
-//! Build it with `cargo build -p component1`, test it with `cargo test -p component1`.
+//! Step 04's logic, with two changes. An overflow is an answer (`Status::REJECTED` and a
+//! message), not a panic. And the component is reached through the `static` at the bottom, the
+//! one symbol the app looks up in this file. Test it with `cargo test -p component1`.
 
-use plugin_interface::PluginDeclaration;
-// `export` is the plugin's half of the contract: it turns a `Processor` into C functions.
-use plugin_interface::export::{Chatter, PluginComponent, declare_processor, nul_terminated};
-use traits::{ComponentError, ProcessResult, Processor};
+use plugin_interface::{
+    ABI_VERSION, PluginDeclaration, ProcessOutput, ProcessorFunctions, Status, Text,
+};
 
-pub struct Component1 {
-    chatter: Chatter,
-}
-
-// How the plugin builds its component when the app asks for an instance.
-impl PluginComponent for Component1 {
-    fn create(chatter: Chatter) -> Self {
-        chatter.say("[Component1 Lib] Initialized");
-        Self { chatter }
-    }
-}
-
-impl Processor for Component1 {
-    fn process(&self, value: i32) -> Result<ProcessResult, ComponentError> {
-        // `format_args!` formats only if the app listens (it does not under `--repeat`).
-        self.chatter
-            .say(format_args!("[Component1 Lib] Processing value: {value}"));
-        // `value * 2` would panic or wrap; `checked_mul` makes an overflow a value for the app.
-        let doubled = value
-            .checked_mul(2)
-            .ok_or(ComponentError::Overflow { value })?;
-        Ok(ProcessResult {
+/// What the app calls, through the table below. `extern "C"`: called the way C calls a function,
+/// which is the only calling convention the app and this separately built file share.
+extern "C" fn process(value: i32) -> ProcessOutput {
+    match value.checked_mul(2) {
+        Some(doubled) => ProcessOutput {
+            status: Status::OK,
             value: doubled,
             processed: true,
-        })
-    }
-
-    fn validate(&self, data: &ProcessResult) -> Result<bool, ComponentError> {
-        self.chatter
-            .say(format_args!("[Component1 Lib] Validating data: {data:?}"));
-        Ok(data.processed && data.value >= 0)
+            message: Text::new(""),
+        },
+        // A panic must not cross into the app (since Rust 1.81 it would abort the whole
+        // process), so the overflow goes back as a status and a message.
+        None => ProcessOutput {
+            status: Status::REJECTED,
+            value,
+            processed: false,
+            message: Text::new(&format!("{value} * 2 does not fit in an i32")),
+        },
     }
 }
 
-/// What the app reads when it loads this file. `declare_processor` fills in the ABI version, our
-/// name and version, and a table of `extern "C"` functions that call the methods above.
-/// `no_mangle` keeps the symbol's name exactly `PLUGIN_DECLARATION`, for the app to find. A C
-/// string ends with a NUL byte, hence the `"\0"`; `nul_terminated` checks it at compile time.
-/// `env!("CARGO_PKG_NAME")` is this crate's name from `Cargo.toml`, and `concat!` glues the two
-/// strings together, both while compiling.
+/// The one symbol the app looks up in this file. `no_mangle` exports it under exactly this name,
+/// `PROCESSOR_PLUGIN` (`unsafe`, because two libraries exporting one name would clash).
 #[unsafe(no_mangle)]
-pub static PLUGIN_DECLARATION: PluginDeclaration = declare_processor::<Component1>(
-    nul_terminated(concat!(env!("CARGO_PKG_NAME"), "\0")),
-    nul_terminated(concat!(env!("CARGO_PKG_VERSION"), "\0")),
-);
+pub static PROCESSOR_PLUGIN: PluginDeclaration<ProcessorFunctions> = PluginDeclaration {
+    abi_version: ABI_VERSION,
+    name: Text::new(env!("CARGO_PKG_NAME")),
+    version: Text::new(env!("CARGO_PKG_VERSION")),
+    functions: ProcessorFunctions { process },
+};
 
-// The unit tests are in `tests/mod.rs`, beside this file.
 #[cfg(test)]
-mod tests;
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_process() {
+        let output = process(42);
+        assert_eq!(output.status, Status::OK);
+        assert_eq!((output.value, output.processed), (84, true));
+    }
+
+    #[test]
+    fn doubling_past_the_i32_range_is_rejected_with_a_message_not_a_panic() {
+        for value in [i32::MAX, i32::MIN / 2 - 1] {
+            let output = process(value);
+            assert_eq!(output.status, Status::REJECTED);
+            let message = output.message.to_string_lossy();
+            assert_eq!(message, format!("{value} * 2 does not fit in an i32"));
+        }
+        assert_eq!(process(i32::MAX / 2).value, i32::MAX - 1);
+    }
+
+    #[test]
+    fn the_declaration_names_this_crate_and_this_abi() {
+        assert_eq!(PROCESSOR_PLUGIN.abi_version, ABI_VERSION);
+        assert_eq!(PROCESSOR_PLUGIN.name.to_string_lossy(), "component1");
+        assert_eq!(PROCESSOR_PLUGIN.version.to_string_lossy(), "0.1.0");
+    }
+}

@@ -1,120 +1,110 @@
-//! The plugin contract: exactly what crosses the boundary between the app and a plugin file.
+//! The C contract between the app and its plugin files: everything that crosses, and nothing else.
 //!
-//! Rust has no stable ABI (the binary layout of data and calls): two separately compiled crates
-//! may lay out a `String`, a `Box` or a `&dyn Trait` differently. So only `extern "C"` functions
-//! and `#[repr(C)]` types cross here, laid out the way C does. The *host* is the app, which loads
-//! the plugins; its half is `app/src/plugin.rs`. [`export`] is the plugin's half.
+//! The app and a plugin are compiled separately, and Rust does not promise that two builds lay
+//! out a `String`, a `Result` or a `&dyn Trait` the same way. C's rules are the ones every
+//! compiler agrees on, so only C-shaped things cross: `#[repr(C)]` structs of numbers and byte
+//! arrays, and `extern "C"` functions. Both sides build this file into their own code.
 //!
-//! `*const T` and `*mut T` are raw pointers: addresses the compiler does not check, which only
-//! `unsafe` code may read through. `c_void` stands for "some type only the other side knows";
-//! `c_char` is C's `char`, one byte of a C string.
-//!
-//! The rules both sides follow:
-//! - **Handshake first.** The host reads [`PluginDeclaration::abi_version`] before anything else
-//!   and stops if it is not [`ABI_VERSION`]: the rest may have another layout.
-//! - **Whoever allocates, frees.** The host copies a string the plugin returns, then gives it back
-//!   through [`PluginDeclaration::free_string`]: each side may use another allocator.
-//! - **No unwinding across the boundary.** Every exported function catches panics and returns
-//!   them as a [`CallStatus`]; a panic that reached an `extern "C"` frame would abort the host.
-//! - **Pointers are valid for the call.** Neither side keeps the other's pointers afterwards.
+//! A plugin exports one `static`, under the name [`PROCESSOR_SYMBOL`] or [`TRANSFORMER_SYMBOL`]:
+//! a [`PluginDeclaration`] holding the ABI version, its name and version, and its table of
+//! functions. The app checks `abi_version` before it reads anything else.
 
-use std::ffi::{CStr, c_char, c_void};
-
-// `From` between the C-shaped results here and the Rust ones of `traits`.
-mod convert;
-// The plugin's half: `declare_processor` and the `extern "C"` functions of its table.
-pub mod export;
-mod transformer;
-
-// The transformer role's table and data (in `transformer.rs`), built like the processor's below.
-pub use transformer::{FfiTransformResult, TransformerTable};
-
-/// The version of this contract. Bump it whenever a type here changes shape: a plugin built
-/// against another version is refused at load time instead of being called with the wrong layout.
+/// The version of this contract. Change the shape of anything in this file and bump it: the app
+/// then refuses plugins built against the old shape instead of misreading them.
 pub const ABI_VERSION: u32 = 1;
 
-/// The one symbol the host looks up in a plugin file: a [`PluginDeclaration`] static.
-/// `c"..."` is a C string literal: a `&CStr`, which ends with a NUL byte.
-pub const DECLARATION_SYMBOL: &CStr = c"PLUGIN_DECLARATION";
+/// The name under which a processor plugin exports its `PluginDeclaration<ProcessorFunctions>`.
+pub const PROCESSOR_SYMBOL: &str = "PROCESSOR_PLUGIN";
+/// The name under which a transformer plugin exports its `PluginDeclaration<TransformerFunctions>`.
+pub const TRANSFORMER_SYMBOL: &str = "TRANSFORMER_PLUGIN";
 
-/// What a plugin says about itself: each plugin exports one `static PLUGIN_DECLARATION`. It plays
-/// a role by filling in that role's table. Everything it points to lives as long as the library.
+/// What a plugin exports: who it is, and the functions the app may call.
 #[repr(C)]
-pub struct PluginDeclaration {
-    /// The first field in every version of this contract: the host reads it alone, first.
+pub struct PluginDeclaration<Functions> {
+    /// First in every version of the contract, so the app can always read it, and read it first.
     pub abi_version: u32,
-    /// The plugin's name, NUL-terminated UTF-8 (for example `component1`).
-    pub name: *const c_char,
-    /// The plugin's own version, NUL-terminated UTF-8 (for example `0.1.0`).
-    pub version: *const c_char,
-    /// Filled in if the plugin can be the processor. Rust guarantees that an `Option` of a
-    /// reference or of a function pointer is a C pointer where `None` is null, so this is C too.
-    pub processor: Option<&'static ProcessorTable>,
-    /// Filled in if the plugin can be the transformer.
-    pub transformer: Option<&'static TransformerTable>,
-    /// Frees a string the plugin handed out, with the plugin's own allocator.
-    pub free_string: FreeStringFn,
+    pub name: Text,
+    pub version: Text,
+    pub functions: Functions,
 }
 
-// A `static` must be `Sync` (safe to share between threads), and Rust does not assume it of a
-// struct holding raw pointers: `unsafe impl` is our promise that it is.
-// SAFETY: a declaration and all it points to are immutable, so threads may share it.
-unsafe impl Sync for PluginDeclaration {}
-
-/// Frees a string that the plugin allocated. Null is allowed and does nothing.
-pub type FreeStringFn = unsafe extern "C" fn(text: *mut c_char);
-
-/// Where a plugin sends its chatter (`[Component1 Lib] ...`), one NUL-terminated line per call.
-pub type LogFn = unsafe extern "C" fn(line: *const c_char);
-
-/// Creates an instance. `log` is where it sends its chatter (`None` for silence); `out` is where
-/// it writes the new instance's address (a pointer to the host's pointer, hence `*mut *mut`).
-pub type CreateFn = unsafe extern "C" fn(log: Option<LogFn>, out: *mut *mut c_void) -> CallStatus;
-
-/// Frees an instance that `create` made, before the host unloads the library.
-pub type DestroyFn = unsafe extern "C" fn(instance: *mut c_void) -> CallStatus;
-
-/// The processor role, as a table of C functions: `create` makes an instance; every other call
-/// takes that instance, its input, and a place for its output, and returns a status; `destroy`
-/// frees the instance.
+/// A processor's table of functions. A table, so that a later version can add to it.
 #[repr(C)]
 #[derive(Clone, Copy)]
-pub struct ProcessorTable {
-    pub create: CreateFn,
-    pub process: unsafe extern "C" fn(*const c_void, i32, *mut FfiProcessResult) -> CallStatus,
-    pub validate:
-        unsafe extern "C" fn(*const c_void, *const FfiProcessResult, *mut bool) -> CallStatus,
-    pub destroy: DestroyFn,
+pub struct ProcessorFunctions {
+    pub process: extern "C" fn(value: i32) -> ProcessOutput,
 }
 
-/// [`ProcessResult`](traits::ProcessResult) in C layout: an `i32` and a C `bool`.
+/// A transformer's table of functions.
 #[repr(C)]
-#[derive(Debug, Default, Clone, Copy, PartialEq)]
-pub struct FfiProcessResult {
+#[derive(Clone, Copy)]
+pub struct TransformerFunctions {
+    pub transform: extern "C" fn(value: i32) -> TransformOutput,
+}
+
+/// What `process` returns: a status, the result's fields, and a message if it was rejected.
+#[repr(C)]
+pub struct ProcessOutput {
+    pub status: Status,
     pub value: i32,
     pub processed: bool,
+    pub message: Text,
 }
 
-/// How a call went. `message` is null for [`StatusCode::OK`], else a string the host frees.
+/// What `transform` returns: a status and the result's fields. On `REJECTED`, `text` says why.
 #[repr(C)]
-#[derive(Debug)]
-pub struct CallStatus {
-    pub code: StatusCode,
-    pub message: *mut c_char,
+pub struct TransformOutput {
+    pub status: Status,
+    pub original: i32,
+    pub text: Text,
 }
 
-/// A `u32`, not an `enum`: an unknown value (from a newer plugin) must be something the host can
-/// report, and an unknown discriminant in a Rust `enum` would be undefined behaviour.
-/// `#[repr(transparent)]`: laid out exactly as the `u32` inside it.
+/// How a call went: a plain `u32` inside. Not a Rust `enum`: a number the app does not know (from
+/// a newer plugin, say) must be a value it can report, and an `enum` cannot hold one.
 #[repr(transparent)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StatusCode(pub u32);
+pub struct Status(pub u32);
 
-impl StatusCode {
-    /// The call worked and wrote its result.
-    pub const OK: StatusCode = StatusCode(0);
-    /// The component returned an error (for example an overflow); `message` says which.
-    pub const REJECTED: StatusCode = StatusCode(1);
-    /// The component panicked; the plugin caught it and `message` holds the panic's text.
-    pub const PANICKED: StatusCode = StatusCode(2);
+impl Status {
+    /// The call worked: the other fields hold the result.
+    pub const OK: Status = Status(0);
+    /// The component refused the input (an overflow, say): the output's text says why.
+    pub const REJECTED: Status = Status(1);
+}
+
+/// Room for one text in a [`Text`]: enough for every name, value and message the plugins make.
+pub const TEXT_CAPACITY: usize = 120;
+
+/// A string in C's shape: a length and a fixed array of UTF-8 bytes, stored inside the struct
+/// that holds it. A `String` cannot cross (its heap memory belongs to one side's allocator); this
+/// is copied like a number, so neither side ever frees what the other allocated.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct Text {
+    pub len: u32,
+    pub bytes: [u8; TEXT_CAPACITY],
+}
+
+impl Text {
+    /// `text`, cut to [`TEXT_CAPACITY`] bytes if it is longer. A `const fn`, so a plugin can
+    /// write its name and version into its `static` declaration at compile time.
+    pub const fn new(text: &str) -> Text {
+        let mut bytes = [0; TEXT_CAPACITY];
+        let mut len = 0;
+        while len < text.len() && len < TEXT_CAPACITY {
+            bytes[len] = text.as_bytes()[len];
+            len += 1;
+        }
+        Text {
+            len: len as u32,
+            bytes,
+        }
+    }
+
+    /// The text as a Rust `String`. A length past the array or bytes that are not UTF-8 (a
+    /// broken plugin) cannot make this read out of bounds: they give a shorter or `�` text.
+    pub fn to_string_lossy(&self) -> String {
+        let len = (self.len as usize).min(TEXT_CAPACITY);
+        String::from_utf8_lossy(&self.bytes[..len]).into_owned()
+    }
 }

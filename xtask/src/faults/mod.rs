@@ -4,8 +4,9 @@
 //!
 //! - **A component crashes**: during a run of N pipelines its process is killed (`SIGKILL`).
 //!   Steps 02 to 05 hold their components in the app's own process, so there the app is killed,
-//!   and step 05 loads two broken plugins: its own `panicking_processor`, whose panic is caught,
-//!   and `bench/fault_fixtures`' `aborting_processor`, whose abort cannot be.
+//!   and step 05's hardened app loads two broken plugins: its own `panicking_processor`, which
+//!   catches its own panic, and `bench/fault_fixtures`' `aborting_processor`, whose abort cannot
+//!   be caught.
 //! - **A component hangs**: its process is stopped (`SIGSTOP`) for a few seconds, then continued.
 //! - **A component is upgraded while the app runs**: a new file replaces the component's
 //!   executable and the running process is asked to stop (`SIGTERM`), so that whatever restarts
@@ -91,7 +92,7 @@ const ROWS: [Row; 6] = [
         name: "plugins loaded at run time",
         program: Program {
             workspace: "step05_runtime_dll",
-            binary: "app",
+            binary: "hardened",
             env: &[],
         },
         kind: Kind::Plugins,
@@ -275,7 +276,7 @@ pub fn run(mode: Mode) -> Result<(), String> {
         .collect();
     workspaces.push(FIXTURES);
     bench::build_workspaces(&root, mode, &workspaces, &[])?;
-    // `--workspace`: step 05's fixture plugins are not among its default members.
+    // `--workspace`: step 05's hardened app and fixture plugins are not among its default members.
     bench::build_workspaces(&root, mode, &["step05_runtime_dll"], &["--workspace"])?;
 
     let scratch = root.join("target").join(match mode {
@@ -559,7 +560,8 @@ fn fault_name(fault: Fault) -> &'static str {
     }
 }
 
-/// Step 05's crashes: a plugin that panics (the step's own fixture) and one that aborts (ours).
+/// Step 05's crashes, in its hardened app: a plugin that panics and catches its own panic (the
+/// step's own fixture) and one that aborts (ours).
 fn crash_plugins(context: &mut Context, row: &Row, pipelines: usize) -> Cell {
     let plugin_dir = match copy_plugins(context) {
         Ok(dir) => dir,

@@ -109,8 +109,8 @@ pub fn markdown(results: &Results) -> String {
          *not measured* instead of a figure.\n\
          - **survived**: the app finished all N with none lost.\n\
          - **crash**: the component's process is killed (`SIGKILL`); in steps 02 to 05 that \
-         process is the app. Step 05 also loads its own `panicking_processor` fixture (panics \
-         on its first call) and `bench/fault_fixtures`' `aborting_processor` (aborts halfway); the command checks that \
+         process is the app. Step 05's hardened app also loads its own `panicking_processor` \
+         fixture (panics on its first call and catches its own panic) and `bench/fault_fixtures`' `aborting_processor` (aborts halfway); the command checks that \
          the app died by that abort (`SIGABRT` on Unix) on the call it asked for, and fails \
          otherwise.\n\
          - **hang**: the component's process is stopped (`SIGSTOP`), then continued (`SIGCONT`). \

@@ -1,17 +1,20 @@
-//! End-to-end tests of step 05: the real `app` binary, loading real plugin files.
+//! End-to-end tests of the lesson: the real `app` binary, loading real plugin files.
 //!
-//! Nothing is mocked. `cargo test` builds every plugin file these tests load, the real ones and
-//! the broken ones in `fixtures/`, into the app's own directory first: they are the app's
-//! `[dev-dependencies]`. Each test runs the app as a child process and checks what it printed and
-//! how it exited, the way a user would see it.
+//! Nothing is mocked. Each test runs the app as a child process and checks what it printed and
+//! how it exited, as a user would see it. Where a test needs another file in a plugin's place, it
+//! puts the app in a scratch directory of its own with the files it wants beside it.
 //!
 //! - `golden`: the whole output of a plain run, against `expected_output.txt`.
-//! - `pipeline`: the flags that change a good run (`--input`, `--repeat`, swapping a plugin,
-//!   `--plugin-dir` and `PLUGIN_DIR`).
-//! - `bad_plugins`: every way a plugin file can be wrong, and input that overflows; each must end
+//! - `failures`: every way a plugin file can be wrong, and an input that overflows; each must end
 //!   in one clear line on stderr and exit status 1, never a panic or a crash.
 
-mod bad_plugins;
+mod failures;
 mod golden;
-mod pipeline;
 mod support;
+
+use std::path::Path;
+
+/// The lesson's app, as Cargo built it for these tests.
+fn app() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_app"))
+}

@@ -1,5 +1,6 @@
-//! What every test needs: the plugin files in place, running the app, reading what it printed,
-//! scratch directories.
+//! What every end-to-end test needs: the plugin files built, running a binary, reading what it
+//! printed, scratch directories. The hardened app's tests include this same file
+//! (`hardened/tests/end_to_end/main.rs`), so each function takes the binary it is about.
 
 use std::ffi::OsString;
 use std::fs;
@@ -10,7 +11,7 @@ use std::sync::OnceLock;
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// Every plugin package the tests load: the real ones and the broken fixtures.
+/// Every plugin package the tests load: the lesson's two and the hardened app's fixtures.
 const PLUGIN_PACKAGES: [&str; 6] = [
     "component1",
     "component2",
@@ -23,23 +24,18 @@ const PLUGIN_PACKAGES: [&str; 6] = [
 /// How long building the plugins may take before the tests give up on it.
 const BUILD_LIMIT: Duration = Duration::from_secs(240);
 
-/// What one run of the app printed, and how it ended.
+/// What one run printed, and how it ended.
 pub struct Run {
     pub status: ExitStatus,
     pub stdout: String,
     pub stderr: String,
 }
 
-/// Runs the app with `args`, with `PLUGIN_DIR` cleared so the caller's shell cannot leak in.
-pub fn run_app(args: &[&str]) -> Run {
-    run(app().args(args))
-}
-
-/// The app binary, with every plugin file in place and a clean environment as far as this step
-/// is concerned.
-pub fn app() -> Command {
-    plugin_files_next_to_the_app();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_app"));
+/// `binary`, with every plugin file built beside it and `PLUGIN_DIR` cleared, so the caller's
+/// shell cannot leak in.
+pub fn command(binary: &Path) -> Command {
+    plugin_files_next_to(binary);
+    let mut command = Command::new(binary);
     command.env_remove("PLUGIN_DIR");
     command
 }
@@ -47,7 +43,7 @@ pub fn app() -> Command {
 pub fn run(command: &mut Command) -> Run {
     let output = command
         .output()
-        .expect("the app binary that Cargo built starts");
+        .expect("the binary that Cargo built starts");
     Run {
         status: output.status,
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -55,24 +51,10 @@ pub fn run(command: &mut Command) -> Run {
     }
 }
 
-/// The directory the app loads plugins from by default: its own, where `cargo test` puts them.
-pub fn app_dir() -> PathBuf {
-    Path::new(env!("CARGO_BIN_EXE_app"))
-        .parent()
-        .expect("the app binary sits in a directory")
-        .to_path_buf()
-}
-
-/// A directory as the app prints it: made absolute, in this platform's spelling.
-pub fn as_the_app_shows_it(dir: &Path) -> PathBuf {
-    std::path::absolute(dir).expect("the current directory exists")
-}
-
 /// A plugin's file name on this platform: `libNAME.so`, `libNAME.dylib` or `NAME.dll`.
 pub fn plugin_file(name: &str) -> String {
-    libloading::library_filename(name)
-        .into_string()
-        .expect("plugin names are ASCII")
+    use std::env::consts::{DLL_PREFIX, DLL_SUFFIX};
+    format!("{DLL_PREFIX}{name}{DLL_SUFFIX}")
 }
 
 /// An empty directory of this test's own under Cargo's scratch space for integration tests.
@@ -83,6 +65,26 @@ pub fn scratch_dir(test: &str) -> PathBuf {
     }
     fs::create_dir_all(&dir).expect("the scratch directory can be created");
     dir
+}
+
+/// `binary` placed alone in `dir`, as a second name of the same file (a hard link), so that the
+/// app there looks for its plugins in `dir`. A hard link, not a copy: a file just written can be
+/// refused for running while another test's child process still holds it open for writing.
+pub fn binary_in(dir: &Path, binary: &Path) -> PathBuf {
+    plugin_files_next_to(binary);
+    let placed = dir.join(binary.file_name().expect("a binary has a file name"));
+    if fs::hard_link(binary, &placed).is_err() {
+        fs::copy(binary, &placed).expect("the binary can be copied");
+    }
+    placed
+}
+
+/// Puts a copy of plugin `from`'s file (built next to `binary`) in `dir`, under plugin `to`'s
+/// file name: what a user does who drops another file in a plugin's place.
+pub fn plugin_as(dir: &Path, binary: &Path, from: &str, to: &str) {
+    let built = binary.with_file_name(plugin_file(from));
+    fs::copy(&built, dir.join(plugin_file(to)))
+        .unwrap_or_else(|e| panic!("cannot copy {}: {e}", built.display()));
 }
 
 /// The run failed the way the app promises: exit status 1 and exactly one line on stderr, an
@@ -110,30 +112,29 @@ pub fn assert_one_error_line(run: &Run, fragments: &[&str]) -> String {
     line.to_string()
 }
 
-/// Makes sure every plugin file sits next to the app binary, once per test run.
+/// Makes sure every plugin file sits next to `binary`, once per test run.
 ///
-/// `cargo test` has compiled the plugin crates by now (they are the app's dev-dependencies), but
-/// Cargo keeps a dependency's files with its intermediate build files, not in `target/debug/`.
-/// `cargo build -p NAME` is Cargo's documented way to put a package's files there; with the
-/// compiling already done, it mostly copies. (Cargo releases its build lock before it runs the
-/// tests, so this nested build does not wait on the outer one; the time limit is there in case
-/// another Cargo, an editor's for instance, holds the lock for long.)
-fn plugin_files_next_to_the_app() {
+/// Nothing links the plugin crates, so `cargo test` alone does not put their files in
+/// `target/debug/`. `cargo build -p NAME` is Cargo's own way to put them there. (Cargo releases
+/// its build lock before it runs the tests, so this nested build does not wait on the outer one;
+/// the time limit is there in case another Cargo, an editor's, holds the lock for long.)
+fn plugin_files_next_to(binary: &Path) {
     static BUILT: OnceLock<Result<(), String>> = OnceLock::new();
-    if let Err(problem) = BUILT.get_or_init(build_plugin_files) {
+    if let Err(problem) = BUILT.get_or_init(|| build_plugin_files(binary)) {
         panic!("{problem}");
     }
 }
 
-fn build_plugin_files() -> Result<(), String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from(env!("CARGO")));
+fn build_plugin_files(binary: &Path) -> Result<(), String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
     let workspace_manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
     let mut command = Command::new(cargo);
     command
         .args(["build", "--quiet", "--manifest-path"])
         .arg(&workspace_manifest);
-    // Build with the profile the app was built with: its directory is named after it.
-    match app_dir().file_name().and_then(|name| name.to_str()) {
+    let dir = binary.parent().expect("a binary sits in a directory");
+    // Build with the profile the binary was built with: its directory is named after it.
+    match dir.file_name().and_then(|name| name.to_str()) {
         Some("debug") | None => {}
         Some("release") => {
             command.arg("--release");
@@ -180,7 +181,7 @@ fn build_plugin_files() -> Result<(), String> {
         return Err(format!("{description} failed ({status}):\n{output}"));
     }
     for package in PLUGIN_PACKAGES {
-        let file = app_dir().join(plugin_file(package));
+        let file = dir.join(plugin_file(package));
         if !file.is_file() {
             return Err(format!(
                 "{description} succeeded but left no {}",

@@ -1,0 +1,124 @@
+//! Every way the plugin boundary can fail in the lesson, each with real files: the app must end
+//! with exit status 1 and one `error:` line that names the file or the value and the cause.
+
+use std::fs;
+
+use crate::app;
+use crate::support::{
+    assert_one_error_line, binary_in, command, plugin_as, plugin_file, run, scratch_dir,
+};
+
+#[test]
+fn an_input_whose_doubling_overflows_is_rejected_by_component1() {
+    let run = run(command(app()).args(["--input", "2147483647"]));
+    assert_one_error_line(
+        &run,
+        &["component1 rejected the input: 2147483647 * 2 does not fit in an i32"],
+    );
+    assert!(!run.stdout.contains("Component1 result"), "{}", run.stdout);
+}
+
+#[test]
+fn an_input_that_is_not_a_number_is_one_error_line() {
+    let not_a_number = run(command(app()).args(["--input", "forty-two"]));
+    assert_one_error_line(
+        &not_a_number,
+        &["--input needs a whole number", "forty-two"],
+    );
+    let unknown_flag = run(command(app()).arg("--verbose"));
+    assert_one_error_line(&unknown_flag, &["usage: app [--input N]"]);
+}
+
+#[test]
+fn a_missing_plugin_file_is_named_with_the_command_that_builds_it() {
+    // The app alone in a directory: what a reader meets after `cargo build -p app`.
+    let dir = scratch_dir("a_missing_plugin_file");
+    let app_there = binary_in(&dir, app());
+    let missing = dir.join(plugin_file("component1"));
+    let run = run(&mut command(&app_there));
+    assert_one_error_line(
+        &run,
+        &[
+            "cannot call component1: no plugin file",
+            &missing.display().to_string(),
+            "cargo build -p component1",
+        ],
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_library_is_refused() {
+    let dir = scratch_dir("a_file_that_is_not_a_library");
+    let app_there = binary_in(&dir, app());
+    let garbage = dir.join(plugin_file("component1"));
+    fs::write(&garbage, "this is text, not machine code\n").expect("write the fake plugin");
+    let run = run(&mut command(&app_there));
+    let cannot_load = format!("cannot load {}", garbage.display());
+    assert_one_error_line(&run, &["cannot call component1", &cannot_load]);
+}
+
+#[test]
+fn a_library_without_the_declaration_is_never_called() {
+    let dir = scratch_dir("a_library_without_the_declaration");
+    let app_there = binary_in(&dir, app());
+    plugin_as(&dir, app(), "component1", "component1");
+    plugin_as(&dir, app(), "plain_library", "component2");
+    let run = run(&mut command(&app_there));
+    assert_one_error_line(
+        &run,
+        &["cannot call component2", "it exports no TRANSFORMER_PLUGIN"],
+    );
+}
+
+#[test]
+fn a_plugin_of_the_other_kind_is_refused() {
+    // A real plugin, but a processor, where the transformer should be.
+    let dir = scratch_dir("a_plugin_of_the_other_kind");
+    let app_there = binary_in(&dir, app());
+    plugin_as(&dir, app(), "component1", "component1");
+    plugin_as(&dir, app(), "component1", "component2");
+    let run = run(&mut command(&app_there));
+    assert_one_error_line(
+        &run,
+        &["not the plugin expected here", "TRANSFORMER_PLUGIN"],
+    );
+}
+
+#[test]
+fn a_plugin_of_another_abi_version_is_refused_with_both_versions() {
+    let dir = scratch_dir("a_plugin_of_another_abi_version");
+    let app_there = binary_in(&dir, app());
+    plugin_as(&dir, app(), "future_abi_plugin", "component1");
+    plugin_as(&dir, app(), "component2", "component2");
+    let run = run(&mut command(&app_there));
+    let abi = plugin_interface::ABI_VERSION;
+    assert_one_error_line(
+        &run,
+        &[
+            "cannot call component1",
+            &format!("speaks plugin ABI version {}", abi + 1),
+            &format!("this app speaks version {abi}"),
+        ],
+    );
+}
+
+#[test]
+fn the_app_runs_whatever_plugin_file_sits_in_its_place_without_a_rebuild() {
+    // The same app binary, another transformer file under component2's name.
+    let dir = scratch_dir("whatever_plugin_file_sits_in_its_place");
+    let app_there = binary_in(&dir, app());
+    plugin_as(&dir, app(), "component1", "component1");
+    plugin_as(&dir, app(), "hex_transformer", "component2");
+    let run = run(&mut command(&app_there));
+    assert!(run.status.success(), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("Loaded plugin hex_transformer 0.1.0\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("\nAnalysis: 84 maps to Value-0x0054\n"),
+        "{}",
+        run.stdout
+    );
+}

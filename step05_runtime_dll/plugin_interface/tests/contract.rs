@@ -1,0 +1,30 @@
+//! The parts of the C contract that both sides rely on: a `Text` never reads or writes out of
+//! bounds, and every declaration starts with its ABI version.
+
+use plugin_interface::{
+    PluginDeclaration, ProcessorFunctions, TEXT_CAPACITY, Text, TransformerFunctions,
+};
+
+#[test]
+fn text_crosses_unchanged_when_it_fits() {
+    assert_eq!(Text::new("Value-0084").to_string_lossy(), "Value-0084");
+}
+
+#[test]
+fn text_longer_than_its_room_is_cut_not_overflowed() {
+    let long = "x".repeat(TEXT_CAPACITY + 10);
+    assert_eq!(Text::new(&long).to_string_lossy().len(), TEXT_CAPACITY);
+    let lying = Text {
+        len: u32::MAX,
+        ..Text::new("ok")
+    };
+    assert_eq!(lying.to_string_lossy().len(), TEXT_CAPACITY);
+}
+
+#[test]
+fn abi_version_is_the_first_field_of_every_declaration() {
+    let offset = std::mem::offset_of!(PluginDeclaration<ProcessorFunctions>, abi_version);
+    assert_eq!(offset, 0);
+    let offset = std::mem::offset_of!(PluginDeclaration<TransformerFunctions>, abi_version);
+    assert_eq!(offset, 0);
+}
