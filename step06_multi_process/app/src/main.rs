@@ -1,67 +1,43 @@
-//! Step 06: the app starts `service1` and `service2` as child processes and runs the pipeline of
-//! step 04 through them. `cargo run -- --help` lists the options.
+//! Step 06: each component runs in a child process of its own. The app starts `service1` and
+//! `service2`, and runs step 04's pipeline through them: one line of JSON into a child's stdin,
+//! one line back from its stdout. Run it with `cargo run` from `step06_multi_process/`.
 
-use std::io::{self, Write};
 use std::process::ExitCode;
-use std::time::Duration;
 
-use anyhow::Context;
-use app::child::{ChildProcessor, ChildTransformer};
-use app::cli::Cli;
+use app::child::{self, ChildProcessor, ChildTransformer, ServiceProcess, TIMEOUT};
 use app::pipeline::run_pipeline;
-use app::supervisor::{Policy, Supervised};
-use app::{interrupt, locate, log, repeat};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse_or_exit();
-    // When `run` returns, its services have been stopped and reaped: this line comes last.
-    match run(&cli) {
+    match run() {
         Ok(()) => ExitCode::SUCCESS,
-        Err(_) if interrupt::requested() => {
-            log(format_args!("interrupted: the services were stopped"));
-            ExitCode::from(130)
-        }
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {error}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn run(cli: &Cli) -> anyhow::Result<()> {
-    interrupt::install().context("cannot install the Ctrl-C handler")?;
-    let dir = locate::service_dir(cli.service_dir.as_deref())?;
-    let policy = Policy {
-        timeout: Duration::from_millis(cli.timeout_ms),
-        max_restarts: cli.max_restarts,
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    // `cargo run -- 2147483647` tries another input.
+    let input: i32 = match std::env::args().nth(1) {
+        Some(arg) => arg.parse().map_err(|_| format!("{arg:?} is not an i32"))?,
+        None => 42,
     };
-    // Under --repeat, a log line per request would cost more than the work.
-    let quiet = cli.measure.repeat.is_some();
+    println!("\n\nPhase 06: Multi-Process Application (1 app + 2 child processes)\n");
 
-    // Start both services; each says hello and reports its component's version.
-    let service1 = Supervised::start("service1", &dir, quiet, policy)?;
-    let service2 = Supervised::start("service2", &dir, quiet, policy)?;
+    child::build_services_if_run_by_cargo()?;
+    let path1 = child::service_path("service1")?;
+    let (service1, version1) = ServiceProcess::start("service1", &path1, TIMEOUT)?;
+    let path2 = child::service_path("service2")?;
+    let (service2, version2) = ServiceProcess::start("service2", &path2, TIMEOUT)?;
+    println!("Component1 version: {version1} (reported by service1)");
+    println!("Component2 version: {version2} (reported by service2)");
+
     let processor = ChildProcessor(service1);
     let transformer = ChildTransformer(service2);
-    // Nothing below stops them: both are dropped when `run` returns, in reverse order (service2
-    // first), and each one's `Drop` stops and reaps its process.
+    run_pipeline(&processor, &transformer, input)?;
 
-    if let Some(args) = cli.measure.run_args() {
-        return repeat::run(args, &processor, &transformer, cli.input);
-    }
-
-    let mut out = io::stdout().lock();
-    writeln!(
-        out,
-        "\n\nPhase 06: Multi-Process Application (1 app + 2 child processes)\n"
-    )?;
-    let version1 = processor.0.version();
-    writeln!(out, "Component1 version: {version1} (reported by service1)")?;
-    let version2 = transformer.0.version();
-    writeln!(out, "Component2 version: {version2} (reported by service2)")?;
-
-    run_pipeline(&processor, &transformer, cli.input, &mut out)
-        .with_context(|| format!("the pipeline failed for input {}", cli.input))?;
-    writeln!(out, "\nExecution complete")?;
+    println!("\nExecution complete");
     Ok(())
+    // Here, or at any `?` above, what was started is dropped: each `Drop` stops its child.
 }

@@ -1,37 +1,39 @@
 //! service1: component1 in a process of its own.
 //!
 //! It reads requests from stdin and writes replies to stdout, one JSON object per line (the types
-//! are in `common/src/lib.rs`), and logs on stderr. Try it: `cargo run -q -p service1`, then type
-//! `{"id":0,"type":"hello","protocol":1}`; Ctrl-D (Ctrl-Z, Enter on Windows) ends it.
+//! are in `common/src/lib.rs`). Try it by hand: `cargo run -q -p service1`, then type
+//! `{"type":"process","value":42}`. Ctrl-D (Ctrl-Z, then Enter, on Windows) closes its stdin, and
+//! it exits.
 
 use std::process::ExitCode;
 
-use common::serve::log;
-use common::{ErrorCode, ReplyBody, RequestBody, ServiceInfo};
+use common::{Reply, Request};
 use component1::Component1;
 
 fn main() -> ExitCode {
-    let info = ServiceInfo {
-        service: "service1",
-        component: "component1",
-        version: component1::get_version(),
-    };
+    let pid = std::process::id();
+    eprintln!("        [service1 pid {pid}] ready");
     let component = Component1::new();
-    // The loop (read a line, answer a line, until stdin closes) is the same in both services. It
-    // answers `hello` itself and calls this closure with every other request, and `quiet`, set by
-    // the `--quiet` option the app passes under `--repeat` (`format_args!` is `format!` without
-    // building a `String`). `ReplyBody::error` (common/src/wire.rs) builds an error reply.
-    common::run_service(&info, |request, quiet| match request {
-        RequestBody::Process { value } => {
-            if !quiet {
-                log(&info, format_args!("Processing value: {value}"));
-            }
-            Some(match component.process(value) {
-                Ok(result) => ReplyBody::Processed(result),
-                Err(overflow) => ReplyBody::error(ErrorCode::Overflow, overflow.to_string()),
-            })
+    let served = common::serve(|request| match request {
+        Request::Hello => Reply::Hello {
+            service: "service1".into(),
+            version: component1::get_version().into(),
+        },
+        Request::Process { value } => match component.process(value) {
+            Ok(result) => Reply::Processed(result),
+            Err(overflow) => Reply::Error {
+                error: overflow.to_string(),
+            },
+        },
+        Request::Transform { .. } => Reply::Error {
+            error: "service1 does not transform".into(),
+        },
+    });
+    match served {
+        Ok(()) => ExitCode::SUCCESS, // stdin closed: the app is done with us
+        Err(error) => {
+            eprintln!("        [service1 pid {pid}] cannot serve: {error}");
+            ExitCode::FAILURE
         }
-        // None: not ours (`transform`); the loop answers it with an error reply.
-        _ => None,
-    })
+    }
 }
