@@ -1,13 +1,9 @@
-//! A service as a child process: start it, write a request line into its stdin, read the reply
-//! line from its stdout, and stop it.
-//!
-//! [`ServiceProcess`] is one running service. [`ChildProcessor`] and [`ChildTransformer`] are the
-//! pipeline's `Processor` and `Transformer`, answered by service1 and service2 through it: they
-//! turn a wire [`Reply`] into the pipeline's own result types.
+//! A service as a child process ([`ServiceProcess`]): start it, write a request line into its
+//! stdin, read the reply line from its stdout, stop it. [`ChildProcessor`] and
+//! [`ChildTransformer`] answer the pipeline's contract through it.
 
-use std::env;
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
@@ -19,44 +15,33 @@ use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Tran
 
 /// How long the app waits for one reply before it gives up on the service.
 pub const TIMEOUT: Duration = Duration::from_secs(5);
-
 /// The longest reply line read: a child that writes without end cannot fill the app's memory.
-const MAX_LINE_BYTES: u64 = 64 * 1024;
+pub const MAX_LINE_BYTES: u64 = 64 * 1024;
+
+/// What the adapters below need from a service: one request out, its reply back. The lesson has
+/// one kind, [`ServiceProcess`]; the hardened app brings a second (see `DESIGN.md`).
+pub trait Service {
+    /// Sends `request` and returns its reply; an error reply is [`CallError::Rejected`].
+    fn call(&self, request: &Request) -> Result<Reply, CallError>;
+}
 
 /// A running service, spoken to over its stdin and stdout.
 pub struct ServiceProcess {
     name: String,
     child: Child,
     stdin: ChildStdin,
-    /// The lines of its stdout, read by a thread of their own (see [`read_lines`]).
-    lines: Receiver<io::Result<String>>,
+    /// The lines of its stdout, read by a thread of their own ([`read_lines`]).
+    lines: Receiver<String>,
     timeout: Duration,
 }
 
 impl ServiceProcess {
-    /// Starts the program at `path` as service `name`, with its stdin and stdout piped to us and
-    /// its stderr shared with ours, and checks that it answers the hello as `name`. Returns it and
-    /// its component's version.
+    /// Starts the program at `path` as service `name`, and checks it answers the hello as `name`.
+    /// Returns it and its component's version.
     pub fn start(name: &str, path: &Path, timeout: Duration) -> Result<(Self, String), CallError> {
-        let unavailable = |reason: String| CallError::Unavailable {
-            component: name.to_string(),
-            reason,
-        };
-        let mut child = Command::new(path)
-            .stdin(Stdio::piped()) // requests go in here
-            .stdout(Stdio::piped()) // replies come out here
-            .stderr(Stdio::inherit()) // its log goes where ours goes
-            .spawn()
-            .map_err(|error| {
-                let hint = match error.kind() {
-                    io::ErrorKind::NotFound => " (`cargo build` puts it next to the app)",
-                    _ => "",
-                };
-                unavailable(format!("cannot start {}: {error}{hint}", path.display()))
-            })?;
-        // Both are `Some`: they were piped just above.
+        let mut child = spawn(name, path)?;
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-            unreachable!("stdin and stdout are piped");
+            unreachable!("`spawn` pipes both");
         };
         let (sender, lines) = mpsc::channel();
         thread::spawn(move || read_lines(stdout, sender));
@@ -68,60 +53,28 @@ impl ServiceProcess {
             timeout,
         };
         // From here on, a `?` drops `service`, and its `Drop` stops the child.
-        match service.call(&Request::Hello)? {
-            Reply::Hello {
-                service: who,
-                version,
-            } if who == name => Ok((service, version)),
-            other => Err(unavailable(format!(
-                "{} is not {name}: it answered the hello with {other:?}",
-                path.display()
-            ))),
-        }
+        let version = hello(&service, &service.name, path)?;
+        Ok((service, version))
     }
+}
 
-    /// Sends one request and waits at most `timeout` for its reply. An error reply is the
-    /// component saying no: [`CallError::Rejected`].
-    pub fn call(&self, request: &Request) -> Result<Reply, CallError> {
-        let mut line = serde_json::to_string(request).map_err(|e| self.unavailable(e))?;
-        line.push('\n');
-        // One `write` of the whole line; `&ChildStdin` is a writer, so `call` needs only `&self`.
+impl Service for ServiceProcess {
+    fn call(&self, request: &Request) -> Result<Reply, CallError> {
+        // One `write` of the whole line. (`&ChildStdin` is a writer: `call` needs only `&self`.)
         (&self.stdin)
-            .write_all(line.as_bytes())
-            .map_err(|error| self.unavailable(format!("cannot write to it: {error}")))?;
-
-        // Reading a pipe blocks until a line comes or the child closes its stdout, forever if it
-        // hangs. The reading thread may block; here we wait for its next line at most `timeout`.
-        let line = match self.lines.recv_timeout(self.timeout) {
-            Ok(Ok(line)) => line,
-            Ok(Err(error)) => return Err(self.unavailable(format!("cannot read it: {error}"))),
+            .write_all(to_line(request).as_bytes())
+            .map_err(|error| unavailable(&self.name, format!("cannot write to it: {error}")))?;
+        // A read from a pipe waits until a line comes or the child closes its stdout: forever,
+        // if it hangs. The reading thread may wait forever; we wait for it at most `timeout`.
+        match self.lines.recv_timeout(self.timeout) {
+            Ok(line) => from_line(&self.name, &line),
             Err(RecvTimeoutError::Disconnected) => {
-                return Err(self.unavailable("it exited (its stdout closed)"));
+                Err(unavailable(&self.name, "it exited (its stdout closed)"))
             }
-            Err(RecvTimeoutError::Timeout) => {
-                return Err(CallError::TimedOut {
-                    component: self.name.clone(),
-                    waited: self.timeout,
-                });
-            }
-        };
-        match serde_json::from_str(&line) {
-            Ok(Reply::Error { error }) => Err(CallError::Rejected {
+            Err(RecvTimeoutError::Timeout) => Err(CallError::TimedOut {
                 component: self.name.clone(),
-                reason: error,
+                waited: self.timeout,
             }),
-            Ok(reply) => Ok(reply),
-            Err(error) => Err(self.unavailable(format!(
-                "it answered {:?}, which is not a reply ({error})",
-                line.trim_end()
-            ))),
-        }
-    }
-
-    fn unavailable(&self, reason: impl ToString) -> CallError {
-        CallError::Unavailable {
-            component: self.name.clone(),
-            reason: reason.to_string(),
         }
     }
 }
@@ -135,108 +88,101 @@ impl Drop for ServiceProcess {
     }
 }
 
-/// The reading thread: sends each line of the child's stdout, until the child closes it (it
-/// exited) or the app stops listening. The channel lets the caller wait with a timeout, which a
-/// blocking read cannot do.
-fn read_lines(stdout: ChildStdout, lines: Sender<io::Result<String>>) {
+/// The reading thread: hands over each line of the child's stdout until it closes (the child
+/// exited; a line that is not UTF-8 ends the reading too) or the app stops listening.
+fn read_lines(stdout: ChildStdout, lines: Sender<String>) {
     let mut stdout = BufReader::new(stdout);
-    loop {
-        let mut line = String::new();
-        match (&mut stdout).take(MAX_LINE_BYTES).read_line(&mut line) {
-            Ok(0) => return, // its stdout closed: it exited
-            Ok(_) => {
-                if lines.send(Ok(line)).is_err() {
-                    return; // the app stopped listening
-                }
-            }
-            Err(error) => {
-                let _ = lines.send(Err(error));
-                return;
-            }
+    let mut line = String::new();
+    while let Ok(1..) = (&mut stdout).take(MAX_LINE_BYTES).read_line(&mut line) {
+        if lines.send(std::mem::take(&mut line)).is_err() {
+            return;
         }
     }
 }
 
-/// Where service `name` is: next to the app's own executable, where Cargo puts every binary of
-/// the workspace (`target/debug/`), with the platform's suffix (`.exe` on Windows).
-pub fn service_path(name: &str) -> io::Result<PathBuf> {
-    let app = env::current_exe()?;
-    Ok(app.with_file_name(format!("{name}{}", env::consts::EXE_SUFFIX)))
+/// Starts the program at `path`, its stdin and stdout piped to us (requests in, replies out). Its
+/// stderr is ours, as a child's is unless said otherwise: its log goes where ours goes.
+pub fn spawn(name: &str, path: &Path) -> Result<Child, CallError> {
+    let mut command = Command::new(path);
+    command.stdin(Stdio::piped()).stdout(Stdio::piped());
+    let started = command.spawn();
+    let path = path.display();
+    started.map_err(|error| {
+        unavailable(
+            name,
+            format!("cannot start {path}: {error} (`cargo build` builds it)"),
+        )
+    })
 }
 
-/// `cargo run` builds the app and what it links, not the services it starts. So when Cargo
-/// started the app (it then sets `CARGO` and `CARGO_MANIFEST_DIR`), the app asks it to build
-/// them, in the app's own profile: an edited component is never run stale.
-pub fn build_services_if_run_by_cargo() -> Result<(), String> {
-    let (Some(cargo), Some(package_dir)) =
-        (env::var_os("CARGO"), env::var_os("CARGO_MANIFEST_DIR"))
-    else {
-        return Ok(()); // started without Cargo: the services are where they were installed
-    };
-    let mut build = Command::new(cargo);
-    build.args([
-        "build",
-        "-q",
-        "-p",
-        "service1",
-        "-p",
-        "service2",
-        "--manifest-path",
-    ]);
-    build.arg(Path::new(&package_dir).join("Cargo.toml"));
-    let app = env::current_exe().map_err(|error| format!("cannot find the app: {error}"))?;
-    match app
-        .parent()
-        .and_then(Path::file_name)
-        .and_then(|dir| dir.to_str())
-    {
-        Some("debug") | None => {}
-        Some("release") => {
-            build.arg("--release");
+/// Asks `service` who it is: the program at `path` must answer the hello as `name`, or it is not
+/// the program the app meant to start. Returns its component's version.
+pub fn hello(service: &impl Service, name: &str, path: &Path) -> Result<String, CallError> {
+    match service.call(&Request::Hello)? {
+        Reply::Hello { service, version } if service == name => Ok(version),
+        other => {
+            let path = path.display();
+            let reason = format!("{path} is not {name}: it answered the hello with {other:?}");
+            Err(unavailable(name, reason))
         }
-        Some(profile) => {
-            build.args(["--profile", profile]);
-        }
-    }
-    match build.stdout(Stdio::null()).status() {
-        Ok(status) if status.success() => Ok(()),
-        Ok(status) => Err(format!(
-            "building the services failed ({status}); see above"
-        )),
-        Err(error) => Err(format!("cannot run cargo to build the services: {error}")),
     }
 }
 
-/// The pipeline's `Processor`, answered by service1.
-pub struct ChildProcessor(pub ServiceProcess);
+/// `request` as one line of JSON. (Serializing these plain enums cannot fail.)
+pub fn to_line(request: &Request) -> String {
+    serde_json::to_string(request).expect("a `Request` always serializes") + "\n"
+}
+
+/// The reply in `line`, or why it is not one.
+pub fn from_line(name: &str, line: &str) -> Result<Reply, CallError> {
+    match serde_json::from_str(line) {
+        Ok(Reply::Error { error }) => Err(CallError::Rejected {
+            component: name.to_string(),
+            reason: error,
+        }),
+        Ok(reply) => Ok(reply),
+        Err(error) => {
+            let line = line.trim_end();
+            let reason = format!("it answered {line:?}, which is not a reply ({error})");
+            Err(unavailable(name, reason))
+        }
+    }
+}
+
+/// The call to `name` could not be made, or what came back was not an answer.
+pub fn unavailable(name: &str, reason: impl ToString) -> CallError {
+    CallError::Unavailable {
+        component: name.to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+/// The pipeline's `Processor`, answered by service1 (through a [`ServiceProcess`] by default).
+pub struct ChildProcessor<S = ServiceProcess>(pub S);
 
 /// The pipeline's `Transformer`, answered by service2.
-pub struct ChildTransformer(pub ServiceProcess);
+pub struct ChildTransformer<S = ServiceProcess>(pub S);
 
-impl Processor for ChildProcessor {
+impl<S: Service> Processor for ChildProcessor<S> {
     fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
         match self.0.call(&Request::Process { value })? {
             Reply::Processed(result) => Ok(ProcessResult {
                 value: result.value,
                 processed: result.processed,
             }),
-            other => Err(self
-                .0
-                .unavailable(format!("it answered {other:?} to process"))),
+            other => Err(unavailable("service1", format!("it answered {other:?}"))),
         }
     }
 }
 
-impl Transformer for ChildTransformer {
+impl<S: Service> Transformer for ChildTransformer<S> {
     fn transform(&self, value: i32) -> Result<TransformResult, CallError> {
         match self.0.call(&Request::Transform { value })? {
             Reply::Transformed(result) => Ok(TransformResult {
                 original: result.original,
                 transformed: result.transformed,
             }),
-            other => Err(self
-                .0
-                .unavailable(format!("it answered {other:?} to transform"))),
+            other => Err(unavailable("service2", format!("it answered {other:?}"))),
         }
     }
 }

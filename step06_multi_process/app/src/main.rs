@@ -4,7 +4,8 @@
 
 use std::process::ExitCode;
 
-use app::child::{self, ChildProcessor, ChildTransformer, ServiceProcess, TIMEOUT};
+use app::child::{ChildProcessor, ChildTransformer, ServiceProcess, TIMEOUT};
+use app::locate;
 use app::pipeline::run_pipeline;
 
 fn main() -> ExitCode {
@@ -25,10 +26,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     };
     println!("\n\nPhase 06: Multi-Process Application (1 app + 2 child processes)\n");
 
-    child::build_services_if_run_by_cargo()?;
-    let path1 = child::service_path("service1")?;
+    locate::build_services_if_run_by_cargo()?;
+    let path1 = locate::service_path("service1")?;
     let (service1, version1) = ServiceProcess::start("service1", &path1, TIMEOUT)?;
-    let path2 = child::service_path("service2")?;
+    let path2 = locate::service_path("service2")?;
     let (service2, version2) = ServiceProcess::start("service2", &path2, TIMEOUT)?;
     println!("Component1 version: {version1} (reported by service1)");
     println!("Component2 version: {version2} (reported by service2)");

@@ -1,16 +1,8 @@
-//! What crosses the pipes between the app and its two services: one JSON object per line.
-//!
-//! The app writes a [`Request`] line into a service's stdin and reads one [`Reply`] line from its
-//! stdout. Both sides use these types, so both agree on the shape of a line; serde writes and reads
-//! it. `#[serde(tag = "type")]` puts the variant's name in a `"type"` field, and a variant that
-//! wraps a struct lays the struct's fields beside it:
-//!
-//! ```text
-//! {"type":"process","value":42}                  Request::Process { value: 42 }
-//! {"type":"processed","value":84,"processed":true}  Reply::Processed(ProcessResult { .. })
-//! ```
-//!
-//! [`serve`] is the loop both services run.
+//! What crosses the pipes between the app and its services: one JSON object per line. The app
+//! writes a [`Request`] into a service's stdin and reads one [`Reply`] from its stdout; serde
+//! writes and reads the lines from these types, on both sides. `#[serde(tag = "type")]` puts the
+//! variant's name in a `"type"` field: `Request::Process { value: 42 }` is
+//! `{"type":"process","value":42}`. [`serve`] is the loop both services run.
 
 use std::io::{self, BufRead, Write};
 
@@ -81,45 +73,4 @@ pub fn serve(mut handle: impl FnMut(Request) -> Reply) -> io::Result<()> {
         stdout.flush()?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn requests_and_replies_look_on_the_wire_as_documented() {
-        let request = serde_json::to_string(&Request::Process { value: 42 }).unwrap();
-        assert_eq!(request, r#"{"type":"process","value":42}"#);
-        let processed = Reply::Processed(ProcessResult {
-            value: 84,
-            processed: true,
-        });
-        let reply = serde_json::to_string(&processed).unwrap();
-        assert_eq!(reply, r#"{"type":"processed","value":84,"processed":true}"#);
-        let hello = serde_json::to_string(&Request::Hello).unwrap();
-        assert_eq!(hello, r#"{"type":"hello"}"#);
-    }
-
-    #[test]
-    fn every_reply_round_trips_through_one_json_line() {
-        let replies = [
-            Reply::Hello {
-                service: "service1".into(),
-                version: "0.1.0".into(),
-            },
-            Reply::Transformed(TransformResult {
-                original: 84,
-                transformed: "Value-0084 \"quoted\"\nnew line".into(),
-            }),
-            Reply::Error {
-                error: "overflow".into(),
-            },
-        ];
-        for reply in replies {
-            let line = serde_json::to_string(&reply).unwrap();
-            assert!(!line.contains('\n'), "one message, one line: {line}");
-            assert_eq!(serde_json::from_str::<Reply>(&line).unwrap(), reply);
-        }
-    }
 }

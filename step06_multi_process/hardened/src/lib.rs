@@ -4,6 +4,17 @@
 //! `Processor` or `Transformer`: when its child dies, hangs past the timeout or answers garbage,
 //! it drops that child (the lesson's `Drop` kills and reaps it), waits, starts a fresh one and
 //! sends the same request again. `DESIGN.md` says why, and what it costs.
+//!
+//! # Layout
+//!
+//! - this file: [`Supervised`].
+//! - [`watchdog`]: `WatchedProcess`, the lesson's `Service` with the reply read on the caller's
+//!   thread and a watchdog thread for the timeout: the same behaviour as the lesson's reading
+//!   thread, at the cost of the bare pipe.
+//! - `main.rs`: the hardened app, with `--repeat`, `--warmup`, `--timeout-ms`, `--max-restarts`
+//!   and `--service-dir`.
+
+pub mod watchdog;
 
 use std::cell::{Cell, RefCell};
 use std::thread;
@@ -70,7 +81,10 @@ impl<S> Supervised<S> {
             if failures > self.max_restarts {
                 return Err(CallError::Unavailable {
                     component: self.name.to_string(),
-                    reason: format!("failed {failures} times in a row, giving up; last: {failure}"),
+                    reason: format!(
+                        "failed {failures} time{} in a row, giving up; the last time: {failure}",
+                        if failures == 1 { "" } else { "s" }
+                    ),
                 });
             }
             let backoff = FIRST_BACKOFF

@@ -8,10 +8,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use app::child::{self, ChildProcessor, ChildTransformer, ServiceProcess};
+use app::child::{ChildProcessor, ChildTransformer};
+use app::locate;
 use app::pipeline::{self, CallError, Processor, Transformer, run_pipeline};
 use clap::Parser;
 use hardened::Supervised;
+use hardened::watchdog::WatchedProcess;
 
 /// Runs the pipeline through two supervised child processes, service1 and service2.
 #[derive(Parser, Debug)]
@@ -66,15 +68,15 @@ fn run(cli: &Cli) -> Result<(), Box<dyn std::error::Error>> {
     // Next to this program by default, like the lesson; `--service-dir` points elsewhere.
     let path = |name: &str| match &cli.service_dir {
         Some(dir) => Ok(dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX))),
-        None => child::service_path(name),
+        None => locate::service_path(name),
     };
     if cli.service_dir.is_none() {
-        child::build_services_if_run_by_cargo()?;
+        locate::build_services_if_run_by_cargo()?;
     }
     let (path1, path2) = (path("service1")?, path("service2")?);
     let timeout = Duration::from_millis(cli.timeout_ms);
-    let start1 = move || ServiceProcess::start("service1", &path1, timeout);
-    let start2 = move || ServiceProcess::start("service2", &path2, timeout);
+    let start1 = move || WatchedProcess::start("service1", &path1, timeout);
+    let start2 = move || WatchedProcess::start("service2", &path2, timeout);
 
     let (service1, version1) = start1()?;
     let (service2, version2) = start2()?;

@@ -2,16 +2,13 @@
 //!
 //! Try it by hand: `cargo run -q -p service2`, then type `{"type":"transform","value":84}`.
 
-use std::process::ExitCode;
-
 use common::{Reply, Request};
 use component2::Component2;
 
-fn main() -> ExitCode {
-    let pid = std::process::id();
-    eprintln!("        [service2 pid {pid}] ready");
+fn main() -> std::io::Result<()> {
+    eprintln!("        [service2 pid {}] ready", std::process::id());
     let component = Component2::new();
-    let served = common::serve(|request| match request {
+    common::serve(|request| match request {
         Request::Hello => Reply::Hello {
             service: "service2".into(),
             version: component2::get_version().into(),
@@ -20,12 +17,5 @@ fn main() -> ExitCode {
         Request::Process { .. } => Reply::Error {
             error: "service2 does not process".into(),
         },
-    });
-    match served {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("        [service2 pid {pid}] cannot serve: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    })
 }

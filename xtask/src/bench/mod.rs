@@ -151,7 +151,8 @@ const BOUNDARIES: [Boundary; 6] = [
         step: "06",
         program: Program {
             workspace: "step06_multi_process",
-            binary: "app",
+            // The hardened app, which has `--repeat`; the lesson's `app` has no flags.
+            binary: "hardened",
             env: &[],
         },
         pace: Pace::Local,
@@ -549,7 +550,8 @@ fn build_all(root: &Path, mode: Mode) -> Result<(), String> {
         .collect();
     workspaces.sort_unstable();
     workspaces.dedup();
-    build_workspaces(root, mode, &workspaces, &[])
+    // `--workspace`: a step's `hardened` app is not among its default members.
+    build_workspaces(root, mode, &workspaces, &["--workspace"])
 }
 
 /// Builds each workspace into its own `target/` with `extra_args` (such as `--workspace`), with
@@ -717,6 +719,8 @@ mod tests {
             );
             let main = if program.binary == "app" {
                 workspace.join("app/src/main.rs")
+            } else if program.binary == "hardened" {
+                workspace.join("hardened/src/main.rs")
             } else if program.workspace == "bench/floors" {
                 let single = workspace.join(format!("src/bin/{}.rs", program.binary));
                 if single.is_file() {

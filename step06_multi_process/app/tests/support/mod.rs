@@ -143,6 +143,7 @@ impl Running {
         }
     }
 
+    #[allow(dead_code)] // only the Unix signal test of the app needs it
     pub fn pid(&self) -> u32 {
         self.child.id()
     }

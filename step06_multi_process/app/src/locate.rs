@@ -1,0 +1,37 @@
+//! Where the service binaries are, and having Cargo build them when Cargo started the app.
+
+use std::env;
+use std::io;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// Where service `name` is: next to the app's own executable, where Cargo puts every binary of
+/// the workspace (`target/debug/`), with the platform's suffix (`.exe` on Windows).
+pub fn service_path(name: &str) -> io::Result<PathBuf> {
+    let app = env::current_exe()?;
+    Ok(app.with_file_name(format!("{name}{}", env::consts::EXE_SUFFIX)))
+}
+
+/// `cargo run` builds the app and what it links, not the programs it starts. So when Cargo started
+/// the app (it then sets `CARGO` and `CARGO_MANIFEST_DIR`), the app asks it to build the services first, in the app's own
+/// profile: an edited component is never run stale.
+pub fn build_services_if_run_by_cargo() -> Result<(), String> {
+    let (Some(cargo), Some(app_dir)) = (env::var_os("CARGO"), env::var_os("CARGO_MANIFEST_DIR"))
+    else {
+        return Ok(()); // not started by Cargo: the services are wherever they were installed
+    };
+    let release = (!cfg!(debug_assertions)).then_some("--release");
+    let built = Command::new(cargo)
+        .args(["build", "-q", "-p", "service1", "-p", "service2"])
+        .args(release)
+        .current_dir(app_dir) // the app's package, in the step's workspace
+        .stdout(Stdio::null())
+        .status();
+    match built {
+        Ok(status) if status.success() => Ok(()),
+        Ok(status) => Err(format!(
+            "building the services failed ({status}); see above"
+        )),
+        Err(error) => Err(format!("cannot run cargo to build the services: {error}")),
+    }
+}
