@@ -4,8 +4,8 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 use std::time::Duration;
 
@@ -18,10 +18,9 @@ pub const TIMEOUT: Duration = Duration::from_secs(5);
 /// The longest reply line read: a child that writes without end cannot fill the app's memory.
 pub const MAX_LINE_BYTES: u64 = 64 * 1024;
 
-/// What the adapters below need from a service: one request out, its reply back. The lesson has
-/// one kind, [`ServiceProcess`]; the hardened app brings a second (see `DESIGN.md`).
+/// What the adapters below need from a service: [`ServiceProcess`] here, and a second kind in
+/// the hardened app (see `DESIGN.md`). An error reply is [`CallError::Rejected`].
 pub trait Service {
-    /// Sends `request` and returns its reply; an error reply is [`CallError::Rejected`].
     fn call(&self, request: &Request) -> Result<Reply, CallError>;
 }
 
@@ -30,7 +29,7 @@ pub struct ServiceProcess {
     name: String,
     child: Child,
     stdin: ChildStdin,
-    /// The lines of its stdout, read by a thread of their own ([`read_lines`]).
+    /// The lines of its stdout, read by a thread of their own.
     lines: Receiver<String>,
     timeout: Duration,
 }
@@ -43,8 +42,17 @@ impl ServiceProcess {
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
             unreachable!("`spawn` pipes both");
         };
+        // The reading thread: hands over each line of the child's stdout until it closes (the
+        // child exited; a line that is not UTF-8 ends the reading too) or we stop listening.
         let (sender, lines) = mpsc::channel();
-        thread::spawn(move || read_lines(stdout, sender));
+        thread::spawn(move || {
+            let (mut stdout, mut line) = (BufReader::new(stdout), String::new());
+            while let Ok(1..) = (&mut stdout).take(MAX_LINE_BYTES).read_line(&mut line) {
+                if sender.send(std::mem::take(&mut line)).is_err() {
+                    return;
+                }
+            }
+        });
         let service = ServiceProcess {
             name: name.to_string(),
             child,
@@ -53,7 +61,7 @@ impl ServiceProcess {
             timeout,
         };
         // From here on, a `?` drops `service`, and its `Drop` stops the child.
-        let version = hello(&service, &service.name, path)?;
+        let version = hello(&service, name)?;
         Ok((service, version))
     }
 }
@@ -88,18 +96,6 @@ impl Drop for ServiceProcess {
     }
 }
 
-/// The reading thread: hands over each line of the child's stdout until it closes (the child
-/// exited; a line that is not UTF-8 ends the reading too) or the app stops listening.
-fn read_lines(stdout: ChildStdout, lines: Sender<String>) {
-    let mut stdout = BufReader::new(stdout);
-    let mut line = String::new();
-    while let Ok(1..) = (&mut stdout).take(MAX_LINE_BYTES).read_line(&mut line) {
-        if lines.send(std::mem::take(&mut line)).is_err() {
-            return;
-        }
-    }
-}
-
 /// Starts the program at `path`, its stdin and stdout piped to us (requests in, replies out). Its
 /// stderr is ours, as a child's is unless said otherwise: its log goes where ours goes.
 pub fn spawn(name: &str, path: &Path) -> Result<Child, CallError> {
@@ -115,16 +111,15 @@ pub fn spawn(name: &str, path: &Path) -> Result<Child, CallError> {
     })
 }
 
-/// Asks `service` who it is: the program at `path` must answer the hello as `name`, or it is not
-/// the program the app meant to start. Returns its component's version.
-pub fn hello(service: &impl Service, name: &str, path: &Path) -> Result<String, CallError> {
+/// Asks `service` who it is: it must answer the hello as `name`, or it is not the program the
+/// app meant to start. Returns its component's version.
+pub fn hello(service: &impl Service, name: &str) -> Result<String, CallError> {
     match service.call(&Request::Hello)? {
         Reply::Hello { service, version } if service == name => Ok(version),
-        other => {
-            let path = path.display();
-            let reason = format!("{path} is not {name}: it answered the hello with {other:?}");
-            Err(unavailable(name, reason))
-        }
+        other => Err(unavailable(
+            name,
+            format!("it is not {name}: it said {other:?}"),
+        )),
     }
 }
 

@@ -3,7 +3,7 @@
 use std::env;
 use std::io;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// Where service `name` is: next to the app's own executable, where Cargo puts every binary of
 /// the workspace (`target/debug/`), with the platform's suffix (`.exe` on Windows).
@@ -13,8 +13,8 @@ pub fn service_path(name: &str) -> io::Result<PathBuf> {
 }
 
 /// `cargo run` builds the app and what it links, not the programs it starts. So when Cargo started
-/// the app (it then sets `CARGO` and `CARGO_MANIFEST_DIR`), the app asks it to build the services first, in the app's own
-/// profile: an edited component is never run stale.
+/// the app (it sets `CARGO` and `CARGO_MANIFEST_DIR` then), the app asks it to build the services
+/// first, in the app's profile: an edited component is never run stale.
 pub fn build_services_if_run_by_cargo() -> Result<(), String> {
     let (Some(cargo), Some(app_dir)) = (env::var_os("CARGO"), env::var_os("CARGO_MANIFEST_DIR"))
     else {
@@ -25,13 +25,10 @@ pub fn build_services_if_run_by_cargo() -> Result<(), String> {
         .args(["build", "-q", "-p", "service1", "-p", "service2"])
         .args(release)
         .current_dir(app_dir) // the app's package, in the step's workspace
-        .stdout(Stdio::null())
         .status();
     match built {
         Ok(status) if status.success() => Ok(()),
-        Ok(status) => Err(format!(
-            "building the services failed ({status}); see above"
-        )),
+        Ok(status) => Err(format!("building the services failed ({status})")),
         Err(error) => Err(format!("cannot run cargo to build the services: {error}")),
     }
 }

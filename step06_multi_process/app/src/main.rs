@@ -1,7 +1,8 @@
-//! Step 06: each component runs in a child process of its own. The app starts `service1` and
-//! `service2`, and runs step 04's pipeline through them: one line of JSON into a child's stdin,
-//! one line back from its stdout. Run it with `cargo run` from `step06_multi_process/`.
+//! Step 06: the app starts each component's service as a child process and runs step 04's
+//! pipeline through them, one line of JSON each way. Run it with `cargo run` from
+//! `step06_multi_process/`; `cargo run -- --input 2147483647` shows a component's error.
 
+use std::error::Error;
 use std::process::ExitCode;
 
 use app::child::{ChildProcessor, ChildTransformer, ServiceProcess, TIMEOUT};
@@ -9,8 +10,12 @@ use app::locate;
 use app::pipeline::run_pipeline;
 
 fn main() -> ExitCode {
+    println!("\n\nPhase 06: Multi-Process Application (1 app + 2 child processes)\n");
     match run() {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            println!("\nExecution complete");
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::FAILURE
@@ -18,14 +23,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn run() -> Result<(), Box<dyn std::error::Error>> {
-    // `cargo run -- 2147483647` tries another input.
-    let input: i32 = match std::env::args().nth(1) {
-        Some(arg) => arg.parse().map_err(|_| format!("{arg:?} is not an i32"))?,
-        None => 42,
-    };
-    println!("\n\nPhase 06: Multi-Process Application (1 app + 2 child processes)\n");
+fn run() -> Result<(), Box<dyn Error>> {
+    let input = input_from_args()?;
 
+    // The services sit next to the app, in `target/debug/`; under `cargo run`, built first.
     locate::build_services_if_run_by_cargo()?;
     let path1 = locate::service_path("service1")?;
     let (service1, version1) = ServiceProcess::start("service1", &path1, TIMEOUT)?;
@@ -37,8 +38,18 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let processor = ChildProcessor(service1);
     let transformer = ChildTransformer(service2);
     run_pipeline(&processor, &transformer, input)?;
-
-    println!("\nExecution complete");
     Ok(())
-    // Here, or at any `?` above, what was started is dropped: each `Drop` stops its child.
+    // `transformer`, then `processor`, are dropped here: each one's `Drop` stops its child.
+}
+
+/// `--input N` sets the pipeline's input; without it, the input is 42.
+fn input_from_args() -> Result<i32, String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.as_slice() {
+        [] => Ok(42),
+        [flag, value] if flag == "--input" => value
+            .parse()
+            .map_err(|_| format!("--input needs a whole number that fits in an i32, not {value}")),
+        _ => Err("usage: app [--input N]".to_string()),
+    }
 }

@@ -41,7 +41,7 @@ fn the_pipeline_runs_through_both_children_and_leaves_none_behind() {
 
 #[test]
 fn the_app_validates_what_came_over_the_wire_and_a_negative_result_is_not_valid() {
-    let run = app_with("negative", "service1", None, &["-5"]).finish();
+    let run = app_with("negative", "service1", None, &["--input", "-5"]).finish();
     assert!(run.status.success(), "{run:#?}");
     let shown = "Component1 result: ProcessResult { value: -10, processed: true }, Valid: false";
     assert!(run.stdout.contains(shown), "{run:#?}");
@@ -53,15 +53,18 @@ fn the_app_validates_what_came_over_the_wire_and_a_negative_result_is_not_valid(
 
 #[test]
 fn an_overflowing_input_is_rejected_by_service1_in_one_error_line() {
-    let run = app_with("overflow", "service1", None, &["2147483647"]).finish();
+    let run = app_with("overflow", "service1", None, &["--input", "2147483647"]).finish();
     assert_failed_with(&run, "error: service1 rejected the input: overflow");
     assert!(!run.stdout.contains("Execution complete"), "{run:#?}");
 }
 
 #[test]
 fn an_input_that_is_not_a_number_is_one_error_line_and_starts_no_child() {
-    let run = app_with("not-a-number", "service1", None, &["forty-two"]).finish();
-    assert_failed_with(&run, "\"forty-two\" is not an i32");
+    let run = app_with("not-a-number", "service1", None, &["--input", "forty-two"]).finish();
+    assert_failed_with(
+        &run,
+        "--input needs a whole number that fits in an i32, not forty-two",
+    );
     assert!(!run.stderr.contains("ready"), "{run:#?}");
 }
 
@@ -86,7 +89,10 @@ fn a_file_that_cannot_be_started_is_one_error_line() {
 #[test]
 fn the_wrong_program_in_a_services_place_is_refused_after_the_hello() {
     let run = app_with("wrong", "service2", None, &[]).finish();
-    assert_failed_with(&run, "is not service1: it answered the hello with Hello");
+    assert_failed_with(
+        &run,
+        "it is not service1: it said Hello { service: \"service2\"",
+    );
 }
 
 #[test]

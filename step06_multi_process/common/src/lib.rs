@@ -8,14 +8,14 @@ use std::io::{self, BufRead, Write};
 
 use serde::{Deserialize, Serialize};
 
-/// What component1 hands back: the processed value and whether processing happened.
+/// What component1 hands back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcessResult {
     pub value: i32,
     pub processed: bool,
 }
 
-/// What component2 hands back: the value it was given and its text form.
+/// What component2 hands back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TransformResult {
     pub original: i32,
@@ -46,16 +46,14 @@ pub enum Reply {
     },
     Processed(ProcessResult),
     Transformed(TransformResult),
-    /// The service read the line and said no: the component refused the value, or the line was
-    /// not a request this service handles. It keeps serving.
+    /// The component said no, or the line was not a request for it. The service keeps serving.
     Error {
         error: String,
     },
 }
 
-/// A service's whole life: read a request line from stdin, answer one line on stdout, until
-/// stdin closes (the app is done, or gone). A line that is not a request gets an error reply.
-/// Stdout is the wire: a service logs on stderr only.
+/// A service's whole life: read a request line from stdin, answer a line on stdout, until stdin
+/// closes (the app is done, or gone). Stdout is the wire: a service logs on stderr only.
 pub fn serve(mut handle: impl FnMut(Request) -> Reply) -> io::Result<()> {
     let mut stdout = io::stdout().lock();
     // `split`, not `lines`: a line that is not UTF-8 gets an error reply, not the end of serving.
@@ -66,9 +64,7 @@ pub fn serve(mut handle: impl FnMut(Request) -> Reply) -> io::Result<()> {
                 error: format!("not a request: {error}"),
             },
         };
-        let mut line = serde_json::to_string(&reply)?;
-        line.push('\n');
-        stdout.write_all(line.as_bytes())?;
+        stdout.write_all((serde_json::to_string(&reply)? + "\n").as_bytes())?;
         // The app is blocked until this line reaches it: do not leave it in a buffer.
         stdout.flush()?;
     }

@@ -90,7 +90,7 @@ impl WatchedProcess {
             stop_watchdog,
             watchdog: Some(watchdog),
         };
-        let version = child::hello(&service, name, path)?;
+        let version = child::hello(&service, name)?;
         Ok((service, version))
     }
 }
