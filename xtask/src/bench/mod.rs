@@ -550,7 +550,7 @@ fn build_all(root: &Path, mode: Mode) -> Result<(), String> {
         .collect();
     workspaces.sort_unstable();
     workspaces.dedup();
-    // `--workspace`: a step's `hardened` app is not among its default members.
+    // `--workspace`: a step's hardened binary (the one measured) is not a default member.
     build_workspaces(root, mode, &workspaces, &["--workspace"])
 }
 
