@@ -143,12 +143,13 @@ impl Running {
         }
     }
 
-    #[allow(dead_code)] // only the Unix signal test of the app needs it
+    #[allow(dead_code)] // only the app's Unix signal test uses it
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
 
     /// Waits for a stderr line containing `needle` and returns it.
+    #[allow(dead_code)] // the hardened tests, and the app's Unix signal test, use it
     pub fn wait_for_stderr(&mut self, needle: &str) -> String {
         let deadline = Instant::now() + PATIENCE;
         loop {
