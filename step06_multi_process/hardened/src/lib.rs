@@ -62,7 +62,7 @@ impl<S> Supervised<S> {
 
     /// Runs `call` on the stage until it answers, says no (`Rejected`: asking again would get
     /// the same no), or has failed `max_restarts + 1` times for this one request.
-    fn call<T>(&self, call: impl Fn(&S) -> Result<T, CallError>) -> Result<T, CallError> {
+    fn with_restarts<T>(&self, call: impl Fn(&S) -> Result<T, CallError>) -> Result<T, CallError> {
         let mut failures = 0;
         loop {
             let mut stage = self.stage.borrow_mut();
@@ -71,12 +71,11 @@ impl<S> Supervised<S> {
                 None => (self.start)().and_then(|fresh| call(stage.insert(fresh))),
             };
             let failure = match outcome {
-                Err(CallError::Unavailable { .. } | CallError::TimedOut { .. }) => outcome.err(),
+                Err(error @ (CallError::Unavailable { .. } | CallError::TimedOut { .. })) => error,
                 answered => return answered, // an answer, or a `Rejected`
             };
             // Dropping the stage kills and reaps its child (the lesson's `Drop`).
             *stage = None;
-            let failure = failure.map(|f| f.to_string()).unwrap_or_default();
             failures += 1;
             if failures > self.max_restarts {
                 return Err(CallError::Unavailable {
@@ -107,12 +106,12 @@ impl<S> Supervised<S> {
 /// the same answer. A request that debits an account could not be replayed blindly.
 impl<P: Processor> Processor for Supervised<P> {
     fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
-        self.call(|processor| processor.process(value))
+        self.with_restarts(|processor| processor.process(value))
     }
 }
 
 impl<T: Transformer> Transformer for Supervised<T> {
     fn transform(&self, value: i32) -> Result<TransformResult, CallError> {
-        self.call(|transformer| transformer.transform(value))
+        self.with_restarts(|transformer| transformer.transform(value))
     }
 }
