@@ -103,7 +103,7 @@ impl Service for WatchedProcess {
             .map_err(|error| child::unavailable(name, format!("cannot write to it: {error}")))?;
 
         let shared = &self.shared;
-        let deadline = micros(shared.epoch.elapsed() + self.timeout).min(EXPIRED - 1);
+        let deadline = micros(shared.epoch.elapsed().saturating_add(self.timeout)).min(EXPIRED - 1);
         shared.deadline.store(deadline, Ordering::SeqCst);
         let mut reply = String::new();
         let read = (&mut *lock(&self.stdout))
