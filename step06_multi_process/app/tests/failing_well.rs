@@ -135,3 +135,16 @@ fn a_signal_to_the_process_group_as_ctrl_c_sends_ends_the_app_and_both_children(
     let run = running.finish(); // returns once the children are gone too
     assert_eq!(run.status.signal(), Some(15), "SIGTERM: {run:#?}");
 }
+
+/// The app killed alone, as `kill PID` or a crash would: no code of the app runs, but the OS
+/// closes its ends of the pipes, and each child reads end of file on its stdin and exits by
+/// itself (service1 here is hanging, but still reading its stdin).
+#[test]
+fn the_app_killed_alone_leaves_no_child_behind() {
+    let mut running = app_with("killed-alone", "faulty_service", Some("hang"), &[]);
+    running.wait_for_stderr("fault: hang"); // mid-run: both children started, service1 hangs
+    running.kill_only_the_program();
+    let run = running.finish(); // returns once the children are gone too
+    assert!(!run.status.success(), "{run:#?}");
+    assert!(run.stderr.contains("stdin closed: exiting"), "{run:#?}");
+}

@@ -148,8 +148,13 @@ impl Running {
         self.child.id()
     }
 
+    /// Kills the program alone (`SIGKILL` on Unix), not the processes it started.
+    #[allow(dead_code)] // only the app's tests use it
+    pub fn kill_only_the_program(&mut self) {
+        self.child.kill().expect("the program can be killed");
+    }
+
     /// Waits for a stderr line containing `needle` and returns it.
-    #[allow(dead_code)] // the hardened tests, and the app's Unix signal test, use it
     pub fn wait_for_stderr(&mut self, needle: &str) -> String {
         let deadline = Instant::now() + PATIENCE;
         loop {
