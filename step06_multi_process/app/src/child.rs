@@ -1,167 +1,183 @@
-//! The app's side of the boundary: a service as a child process, one line out, one line back.
-//!
-//! Names from files you may skip: `WatchedChild` (watchdog.rs) is the `Child` and its stdin, with
-//! a thread that kills the child if a read waits past the timeout. `Failure` (supervisor.rs) says
-//! how one exchange went wrong. `Supervised` (supervisor.rs) owns a `ServiceProcess`, calls it
-//! with the timeout, and starts a fresh one when a call fails. `framing::read_line` (common) reads
-//! one line of at most `MAX_LINE_BYTES` bytes.
+//! A service as a child process ([`ServiceProcess`]): start it, write a request line into its
+//! stdin, read the reply line from its stdout, stop it. [`ChildProcessor`] and
+//! [`ChildTransformer`] answer the pipeline's contract through it.
 
-use std::io::{self, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{ChildStdout, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread;
 use std::time::Duration;
 
-use common::TransformResult;
-use common::framing::{self, LineRead, MAX_LINE_BYTES};
-use common::{PROTOCOL_VERSION, ProcessResult, Reply, ReplyBody, Request, RequestBody};
+use common::{Reply, Request};
 
-use crate::interrupt::own_process_group;
-use crate::pipeline::{Processor, Transformer};
-use crate::supervisor::{CallError, Failure, Supervised};
-pub use crate::watchdog::{Stopped, WatchedChild};
+use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
 
-/// How long a service gets to exit by itself once its stdin is closed, before it is killed.
-pub const STOP_GRACE: Duration = Duration::from_secs(2);
+/// How long the app waits for one reply before it gives up on the service.
+pub const TIMEOUT: Duration = Duration::from_secs(5);
+/// The longest reply line read: a child that writes without end cannot fill the app's memory.
+pub const MAX_LINE_BYTES: u64 = 64 * 1024;
+
+/// What the adapters below need from a service: [`ServiceProcess`] here, and a second kind in
+/// the hardened app (see `DESIGN.md`). An error reply is [`CallError::Rejected`].
+pub trait Service {
+    fn call(&self, request: &Request) -> Result<Reply, CallError>;
+}
 
 /// A running service, spoken to over its stdin and stdout.
 pub struct ServiceProcess {
-    child: WatchedChild,
-    stdout: BufReader<ChildStdout>,
-    line: Vec<u8>,
-    next_id: u64,
+    name: String,
+    child: Child,
+    stdin: ChildStdin,
+    /// The lines of its stdout, read by a thread of their own.
+    lines: Receiver<String>,
+    timeout: Duration,
 }
 
 impl ServiceProcess {
-    /// Starts `program` with `args`, its stdin and stdout piped to us, its stderr inherited.
-    pub fn spawn(program: &Path, args: &[&str]) -> io::Result<Self> {
-        let mut command = Command::new(program);
-        command
-            .args(args)
-            .stdin(Stdio::piped()) // requests go in here
-            .stdout(Stdio::piped()) // replies come out here
-            .stderr(Stdio::inherit()); // its log goes where ours goes
-        // A process group of its own, so the terminal's Ctrl-C reaches the app, not the service:
-        // the app decides when its children stop (interrupt.rs).
-        own_process_group(&mut command);
-        let mut child = command.spawn()?;
-        // Move stdout out of the `Child`: this thread reads it, the watchdog holds the `Child`.
-        // (`take` finds nothing only for a stream that was not piped, hence `expect`.)
-        let stdout = child.stdout.take().expect("stdout is piped");
-        Ok(Self {
-            child: WatchedChild::start(child)?,
-            stdout: BufReader::new(stdout),
-            line: Vec::with_capacity(256),
-            next_id: 0,
-        })
-    }
-
-    pub fn pid(&self) -> u32 {
-        self.child.pid()
-    }
-
-    /// Sends one request and reads its reply: one JSON line out, one JSON line back.
-    pub fn call(&mut self, body: RequestBody, timeout: Duration) -> Result<ReplyBody, Failure> {
-        let id = self.next_id;
-        self.next_id += 1;
-        // One JSON line into the service's stdin (`self.child` is the `Child` and its stdin).
-        self.child.send(&Request { id, body })?;
-
-        // A plain blocking read: it waits until the service writes a line or closes its stdout,
-        // forever if it hangs. So `read_within` kills a service that takes longer than `timeout`:
-        // its stdout closes, and the read returns. `read_within` returns the read's own result
-        // inside its own: `Result<io::Result<LineRead>, Failure>`.
-        // The first `?`: it timed out (killed), or Ctrl-C.
-        let read = self.child.read_within(timeout, || {
-            framing::read_line(&mut self.stdout, &mut self.line, MAX_LINE_BYTES)
-        })?;
-        // The second `?`: the read itself failed. Else a line came, or one over 64 KiB, or EOF:
-        // the service closed its stdout (it died).
-        match read.map_err(Failure::Read)? {
-            LineRead::Line => {}
-            LineRead::TooLong => return Err(Failure::TooLong),
-            LineRead::Eof => return Err(Failure::Closed),
-        }
-        // The line must be a reply, to this request.
-        let reply: Reply = serde_json::from_slice(&self.line)
-            .map_err(|cause| Failure::garbage(&self.line, cause))?;
-        if reply.id != Some(id) {
-            let got = reply.id;
-            return Err(Failure::WrongId { expected: id, got });
-        }
-        Ok(reply.body)
-    }
-
-    /// The first exchange: the service says who it is, and the app checks that it started the
-    /// binary it meant to, speaking the same protocol. Returns the component's version.
-    pub fn hello(&mut self, name: &str, timeout: Duration) -> Result<String, Failure> {
-        let hello = RequestBody::Hello {
-            protocol: PROTOCOL_VERSION,
+    /// Starts the program at `path` as service `name`, and checks it answers the hello as `name`.
+    /// Returns it and its component's version.
+    pub fn start(name: &str, path: &Path, timeout: Duration) -> Result<(Self, String), CallError> {
+        let mut child = spawn(name, path)?;
+        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            unreachable!("`spawn` pipes both");
         };
-        match self.call(hello, timeout)? {
-            ReplyBody::Hello { service, .. } if service != name => Err(Failure::WrongService {
-                expected: name.to_string(),
-                found: service,
-            }),
-            ReplyBody::Hello { protocol, .. } if protocol != PROTOCOL_VERSION => {
-                Err(Failure::OtherProtocol { theirs: protocol })
+        // The reading thread: hands over each line of the child's stdout until it closes (the
+        // child exited; a line that is not UTF-8 ends the reading too) or we stop listening.
+        let (sender, lines) = mpsc::channel();
+        thread::spawn(move || {
+            let (mut stdout, mut line) = (BufReader::new(stdout), String::new());
+            while let Ok(1..) = (&mut stdout).take(MAX_LINE_BYTES).read_line(&mut line) {
+                if sender.send(std::mem::take(&mut line)).is_err() {
+                    return;
+                }
             }
-            ReplyBody::Hello { version, .. } => Ok(version),
-            other => Err(Failure::NotAHello(format!("{other:?}"))),
-        }
-    }
-
-    /// Stops the service the clean way: closes its stdin, so it reads EOF and exits by itself,
-    /// and waits for it ("reaps" it: the OS keeps an exited child's status until its parent has
-    /// read it). One still running [`STOP_GRACE`] later is killed. [`Stopped`] says which.
-    pub fn stop(&mut self) -> io::Result<Stopped> {
-        self.child.close_and_wait(STOP_GRACE)
-    }
-
-    /// Kills the process at once and reaps it.
-    pub fn kill(&mut self) -> io::Result<ExitStatus> {
-        self.child.kill()
+        });
+        let service = ServiceProcess {
+            name: name.to_string(),
+            child,
+            stdin,
+            lines,
+            timeout,
+        };
+        // From here on, a `?` drops `service`, and its `Drop` stops the child.
+        let version = hello(&service, name)?;
+        Ok((service, version))
     }
 }
 
-/// However the app leaves (an early `?`, a panic, a failed test), no service is left running and
-/// no exited one unreaped.
+impl Service for ServiceProcess {
+    fn call(&self, request: &Request) -> Result<Reply, CallError> {
+        // One `write` of the whole line. (`&ChildStdin` is a writer: `call` needs only `&self`.)
+        (&self.stdin)
+            .write_all(to_line(request).as_bytes())
+            .map_err(|error| unavailable(&self.name, format!("cannot write to it: {error}")))?;
+        // A read from a pipe waits until a line comes or the child closes its stdout: forever,
+        // if it hangs. The reading thread may wait forever; we wait for it at most `timeout`.
+        match self.lines.recv_timeout(self.timeout) {
+            Ok(line) => from_line(&self.name, &line),
+            Err(RecvTimeoutError::Disconnected) => {
+                Err(unavailable(&self.name, "it exited (its stdout closed)"))
+            }
+            Err(RecvTimeoutError::Timeout) => Err(CallError::TimedOut {
+                component: self.name.clone(),
+                waited: self.timeout,
+            }),
+        }
+    }
+}
+
+/// However the app leaves `main` (an early `?`, a panic), no child is left running: kill it, and
+/// wait for it ("reap" it), or the OS keeps the dead child's entry, a zombie, until the app exits.
 impl Drop for ServiceProcess {
     fn drop(&mut self) {
-        let _ = self.stop(); // nothing to do if it was already stopped or killed
+        let _ = self.child.kill(); // fails only if it has exited already
+        let _ = self.child.wait();
     }
 }
 
-/// `Processor`, answered by service1. `Supervised` owns a `ServiceProcess`, calls it with the
-/// timeout, and restarts it when a call fails. Its `call` takes `&self`, as the contract does,
-/// though `ServiceProcess::call` needs `&mut self`: a `RefCell` inside it (supervisor.rs; see
-/// *New words* in the README) lends out the `&mut`, checked at run time.
-pub struct ChildProcessor(pub Supervised);
+/// Starts the program at `path`, its stdin and stdout piped to us (requests in, replies out). Its
+/// stderr is ours, as a child's is unless said otherwise: its log goes where ours goes.
+pub fn spawn(name: &str, path: &Path) -> Result<Child, CallError> {
+    let mut command = Command::new(path);
+    command.stdin(Stdio::piped()).stdout(Stdio::piped());
+    let started = command.spawn();
+    let path = path.display();
+    started.map_err(|error| {
+        unavailable(
+            name,
+            format!("cannot start {path}: {error} (`cargo build` builds it)"),
+        )
+    })
+}
 
-/// `Transformer`, answered by service2.
-pub struct ChildTransformer(pub Supervised);
+/// Asks `service` who it is: it must answer the hello as `name`, or it is not the program the
+/// app meant to start. Returns its component's version.
+pub fn hello(service: &impl Service, name: &str) -> Result<String, CallError> {
+    match service.call(&Request::Hello)? {
+        Reply::Hello { service, version } if service == name => Ok(version),
+        other => Err(unavailable(
+            name,
+            format!("it is not {name}: it said {other:?}"),
+        )),
+    }
+}
 
-impl Processor for ChildProcessor {
+/// `request` as one line of JSON. (Serializing these plain enums cannot fail.)
+pub fn to_line(request: &Request) -> String {
+    serde_json::to_string(request).expect("a `Request` always serializes") + "\n"
+}
+
+/// The reply in `line`, or why it is not one.
+pub fn from_line(name: &str, line: &str) -> Result<Reply, CallError> {
+    match serde_json::from_str(line) {
+        Ok(Reply::Error { error }) => Err(CallError::Rejected {
+            component: name.to_string(),
+            reason: error,
+        }),
+        Ok(reply) => Ok(reply),
+        Err(error) => {
+            let line = line.trim_end();
+            let reason = format!("it answered {line:?}, which is not a reply ({error})");
+            Err(unavailable(name, reason))
+        }
+    }
+}
+
+/// The call to `name` could not be made, or what came back was not an answer.
+pub fn unavailable(name: &str, reason: impl ToString) -> CallError {
+    CallError::Unavailable {
+        component: name.to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+/// The pipeline's `Processor`, answered by service1 (through a [`ServiceProcess`] by default).
+pub struct ChildProcessor<S = ServiceProcess>(pub S);
+
+/// The pipeline's `Transformer`, answered by service2.
+pub struct ChildTransformer<S = ServiceProcess>(pub S);
+
+impl<S: Service> Processor for ChildProcessor<S> {
     fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
-        match self.0.call(RequestBody::Process { value })? {
-            ReplyBody::Processed(result) => Ok(result),
-            other => Err(CallError::refused("service1", other)),
+        match self.0.call(&Request::Process { value })? {
+            Reply::Processed(result) => Ok(ProcessResult {
+                value: result.value,
+                processed: result.processed,
+            }),
+            other => Err(unavailable("service1", format!("it answered {other:?}"))),
         }
-    }
-
-    fn validate(&self, data: &ProcessResult) -> bool {
-        data.processed && data.value >= 0
     }
 }
 
-impl Transformer for ChildTransformer {
+impl<S: Service> Transformer for ChildTransformer<S> {
     fn transform(&self, value: i32) -> Result<TransformResult, CallError> {
-        match self.0.call(RequestBody::Transform { value })? {
-            ReplyBody::Transformed(result) => Ok(result),
-            other => Err(CallError::refused("service2", other)),
+        match self.0.call(&Request::Transform { value })? {
+            Reply::Transformed(result) => Ok(TransformResult {
+                original: result.original,
+                transformed: result.transformed,
+            }),
+            other => Err(unavailable("service2", format!("it answered {other:?}"))),
         }
-    }
-
-    fn analyze(&self, data: &TransformResult) -> String {
-        format!("Analysis: {} maps to {}", data.original, data.transformed)
     }
 }

@@ -1,55 +1,100 @@
-//! The contract the app needs, and the pipeline that uses it.
+//! The contract between the app and its two components, and the pipeline that runs over it.
 //!
-//! Only the app implements the contract now (`child.rs`), so it moved here from step 05's `traits`
-//! crate. `process` and `transform` return a `Result`: a call can fail for reasons outside the code
-//! (the service died, hung, or answered garbage). `validate` and `analyze` stay in the app.
+//! This file is the same, byte for byte, in steps 05 and 06. What implements the contract
+//! changes (a plugin file in step 05, a child process in step 06); this file does not, and
+//! nothing in it names either. Since step 04 one thing changed, because the components now sit
+//! across a boundary the compiler cannot see through: a call can fail for reasons outside the
+//! component's code, so `process` and `transform` return a `Result`.
+//!
+//! `validate` and `analyze` only read a result the app already holds, so they are written here,
+//! once, instead of in every adapter, and no call crosses the boundary for them.
 
-use std::io::{self, Write};
+use std::fmt;
+use std::time::Duration;
 
-use common::{ProcessResult, TransformResult};
+/// What the processor (component1) makes of the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProcessResult {
+    pub value: i32,
+    pub processed: bool,
+}
 
-use crate::supervisor::CallError;
+/// What the transformer (component2) makes of the processor's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransformResult {
+    pub original: i32,
+    pub transformed: String,
+}
 
-/// First stage of the pipeline: turns the input into a [`ProcessResult`] and checks it.
+/// The first stage: component1, wherever it runs.
 pub trait Processor {
     fn process(&self, value: i32) -> Result<ProcessResult, CallError>;
-    fn validate(&self, data: &ProcessResult) -> bool;
 }
 
-/// Second stage of the pipeline: turns a value into a [`TransformResult`] and describes it.
+/// The second stage: component2, wherever it runs.
 pub trait Transformer {
     fn transform(&self, value: i32) -> Result<TransformResult, CallError>;
-    fn analyze(&self, data: &TransformResult) -> String;
 }
 
-/// Why the pipeline stopped.
-#[derive(Debug, thiserror::Error)]
-pub enum PipelineError {
-    #[error(transparent)]
-    Call(#[from] CallError),
-    #[error("cannot write the output: {0}")]
-    Output(#[from] io::Error),
+/// Why a stage gave no result. `component` names who was asked, for the human reading it. The
+/// same three cases stay from step 05 to step 08, whatever the transport.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallError {
+    /// The component ran and answered with an error: for example, the value overflows.
+    Rejected { component: String, reason: String },
+    /// No answer came within the time the app was prepared to wait.
+    TimedOut { component: String, waited: Duration },
+    /// The call could not be made, or what came back was not an answer.
+    Unavailable { component: String, reason: String },
 }
 
-/// Step 04's pipeline, with `?` after each call across the boundary. It writes to the `out` it is
-/// given: stdout for one run, a sink for `--repeat`, so the measured loop runs this very code.
+// What `thiserror` would derive from `#[error("...")]` attributes, written out once here.
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallError::Rejected { component, reason } => {
+                write!(f, "{component} rejected the input: {reason}")
+            }
+            CallError::TimedOut { component, waited } => {
+                let ms = waited.as_millis();
+                write!(f, "{component} did not answer within {ms} ms")
+            }
+            CallError::Unavailable { component, reason } => {
+                write!(f, "cannot call {component}: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CallError {}
+
+/// Component1's check of its own result. It needs nothing from the other side of the boundary.
+pub fn validate(data: &ProcessResult) -> bool {
+    data.processed && data.value >= 0
+}
+
+/// Component2's description of its own result, likewise.
+pub fn analyze(data: &TransformResult) -> String {
+    format!("Analysis: {} maps to {}", data.original, data.transformed)
+}
+
+/// Step 04's pipeline, with `?` after each call across the boundary: the first failure stops
+/// the pipeline and goes back to `main`, which prints it.
 pub fn run_pipeline(
     processor: &dyn Processor,
     transformer: &dyn Transformer,
     input: i32,
-    out: &mut dyn Write,
-) -> Result<(), PipelineError> {
-    writeln!(out, "\n--- Processing Pipeline ---")?;
-
-    writeln!(out, "Input value: {}", input)?;
+) -> Result<(), CallError> {
+    println!("\n--- Processing Pipeline ---");
+    println!("Input value: {}", input);
 
     let data1 = processor.process(input)?;
-    let is_valid = processor.validate(&data1);
-    writeln!(out, "Component1 result: {:?}, Valid: {}", data1, is_valid)?;
+    let is_valid = validate(&data1);
+    println!("Component1 result: {:?}, Valid: {}", data1, is_valid);
 
     let data2 = transformer.transform(data1.value)?;
-    let analysis = transformer.analyze(&data2);
-    writeln!(out, "Component2 result: {:?}", data2)?;
-    writeln!(out, "{}", analysis)?;
+    let analysis = analyze(&data2);
+    println!("Component2 result: {:?}", data2);
+    println!("{}", analysis);
     Ok(())
 }

@@ -1,37 +1,26 @@
-//! service1: component1 in a process of its own.
-//!
-//! It reads requests from stdin and writes replies to stdout, one JSON object per line (the types
-//! are in `common/src/lib.rs`), and logs on stderr. Try it: `cargo run -q -p service1`, then type
-//! `{"id":0,"type":"hello","protocol":1}`; Ctrl-D (Ctrl-Z, Enter on Windows) ends it.
+//! service1: component1 in a process of its own. It reads requests on stdin and answers on
+//! stdout, one JSON object per line. Try it: `cargo run -q -p service1`, then type
+//! `{"type":"process","value":42}`; Ctrl-D (Ctrl-Z, Enter on Windows) closes its stdin.
 
-use std::process::ExitCode;
-
-use common::serve::log;
-use common::{ErrorCode, ReplyBody, RequestBody, ServiceInfo};
+use common::{Reply, Request};
 use component1::Component1;
 
-fn main() -> ExitCode {
-    let info = ServiceInfo {
-        service: "service1",
-        component: "component1",
-        version: component1::get_version(),
-    };
+fn main() -> std::io::Result<()> {
+    eprintln!("        [service1 pid {}] ready", std::process::id());
     let component = Component1::new();
-    // The loop (read a line, answer a line, until stdin closes) is the same in both services. It
-    // answers `hello` itself and calls this closure with every other request, and `quiet`, set by
-    // the `--quiet` option the app passes under `--repeat` (`format_args!` is `format!` without
-    // building a `String`). `ReplyBody::error` (common/src/wire.rs) builds an error reply.
-    common::run_service(&info, |request, quiet| match request {
-        RequestBody::Process { value } => {
-            if !quiet {
-                log(&info, format_args!("Processing value: {value}"));
-            }
-            Some(match component.process(value) {
-                Ok(result) => ReplyBody::Processed(result),
-                Err(overflow) => ReplyBody::error(ErrorCode::Overflow, overflow.to_string()),
-            })
-        }
-        // None: not ours (`transform`); the loop answers it with an error reply.
-        _ => None,
+    common::serve(|request| match request {
+        Request::Hello => Reply::Hello {
+            service: "service1".into(),
+            version: component1::get_version().into(),
+        },
+        Request::Process { value } => match component.process(value) {
+            Ok(result) => Reply::Processed(result),
+            Err(overflow) => Reply::Error {
+                error: overflow.to_string(),
+            },
+        },
+        Request::Transform { .. } => Reply::Error {
+            error: "service1 does not transform".into(),
+        },
     })
 }

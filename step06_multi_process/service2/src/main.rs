@@ -1,37 +1,21 @@
-//! service2: component2 in a process of its own.
+//! service2: component2 in a process of its own, the same way as service1.
 //!
-//! It reads requests from stdin and writes replies to stdout, one JSON object per line (the format
-//! is in `common/src/lib.rs`), and logs on stderr. Try it by hand:
-//!
-//! ```text
-//! cargo run -q -p service2
-//! {"id":0,"type":"hello","protocol":1}
-//! {"id":1,"type":"transform","value":84}
-//! ```
-//!
-//! End the session with Ctrl-D (Ctrl-Z then Enter on Windows): EOF on stdin is the clean stop.
+//! Try it by hand: `cargo run -q -p service2`, then type `{"type":"transform","value":84}`.
 
-use std::process::ExitCode;
-
-use common::serve::log;
-use common::{ReplyBody, RequestBody, ServiceInfo};
+use common::{Reply, Request};
 use component2::Component2;
 
-fn main() -> ExitCode {
-    let info = ServiceInfo {
-        service: "service2",
-        component: "component2",
-        version: component2::get_version(),
-    };
+fn main() -> std::io::Result<()> {
+    eprintln!("        [service2 pid {}] ready", std::process::id());
     let component = Component2::new();
-    common::run_service(&info, |request, quiet| match request {
-        RequestBody::Transform { value } => {
-            if !quiet {
-                log(&info, format_args!("Transforming value: {value}"));
-            }
-            Some(ReplyBody::Transformed(component.transform(value)))
-        }
-        // None: not ours; the loop answers with an error reply.
-        _ => None,
+    common::serve(|request| match request {
+        Request::Hello => Reply::Hello {
+            service: "service2".into(),
+            version: component2::get_version().into(),
+        },
+        Request::Transform { value } => Reply::Transformed(component.transform(value)),
+        Request::Process { .. } => Reply::Error {
+            error: "service2 does not process".into(),
+        },
     })
 }

@@ -151,7 +151,8 @@ const BOUNDARIES: [Boundary; 6] = [
         step: "06",
         program: Program {
             workspace: "step06_multi_process",
-            binary: "app",
+            // The hardened app, which has `--repeat`; the lesson's `app` has no flags.
+            binary: "hardened",
             env: &[],
         },
         pace: Pace::Local,

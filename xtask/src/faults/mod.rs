@@ -102,7 +102,8 @@ const ROWS: [Row; 6] = [
         name: "child processes",
         program: Program {
             workspace: "step06_multi_process",
-            binary: "app",
+            // The hardened app: the lesson's children, supervised (restarted, the request replayed).
+            binary: "hardened",
             env: &[],
         },
         kind: Kind::Children,
@@ -278,6 +279,8 @@ pub fn run(mode: Mode) -> Result<(), String> {
     bench::build_workspaces(&root, mode, &workspaces, &[])?;
     // `--workspace`: step 05's hardened app and fixture plugins are not among its default members.
     bench::build_workspaces(&root, mode, &["step05_runtime_dll"], &["--workspace"])?;
+    // Nor is step 06's hardened app, the one these runs start.
+    bench::build_workspaces(&root, mode, &["step06_multi_process"], &["--workspace"])?;
 
     let scratch = root.join("target").join(match mode {
         Mode::Full => "faults",

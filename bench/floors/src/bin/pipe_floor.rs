@@ -6,8 +6,8 @@
 //! started the same way, with the same request lines, and nothing else: the children do no component work, parse
 //! nothing, and write back the line they read. What it measures is what any line protocol over
 //! pipes costs on this machine, the price step 06 cannot go below. `cargo xtask bench` puts this
-//! row next to step 06's; the difference is what step 06 itself adds (JSON, the supervisor, the
-//! reader thread that makes its timeouts work).
+//! row next to step 06's hardened app; the difference is what step 06 itself adds (JSON, the
+//! supervisor, the watchdog that makes its timeouts work).
 //!
 //! Both ends do what any line protocol must, and no more: the client writes a whole line with one
 //! `write` and reads the reply through a buffered reader, on the calling thread; the echo child
@@ -47,11 +47,11 @@ const STOP_GRACE: Duration = Duration::from_secs(2);
 /// How often the watchdog looks at the progress counter.
 const WATCHDOG_POLL: Duration = Duration::from_millis(50);
 
-/// The lines step 06 writes in one pipeline, byte for byte (with the request id of its first
-/// pipeline): one to service1, one to service2. The echo sends each back, so a reply here is the
-/// size of its request, within 20 bytes of step 06's replies.
-const SERVICE1_LINE: &[u8] = b"{\"id\":1,\"type\":\"process\",\"value\":42}\n";
-const SERVICE2_LINE: &[u8] = b"{\"id\":1,\"type\":\"transform\",\"value\":84}\n";
+/// The lines step 06 writes in one pipeline, byte for byte: one to service1, one to service2. The
+/// echo sends each back, so a reply here is the size of its request, within 20 bytes of step
+/// 06's replies.
+const SERVICE1_LINE: &[u8] = b"{\"type\":\"process\",\"value\":42}\n";
+const SERVICE2_LINE: &[u8] = b"{\"type\":\"transform\",\"value\":84}\n";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();

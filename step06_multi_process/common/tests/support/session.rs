@@ -9,14 +9,14 @@ use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{Reply, Request, RequestBody};
+use common::{Reply, Request};
 
 /// Generous: a reply takes well under a millisecond, but CI machines can be slow and busy.
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
-/// The service binary as a child process, spoken to line by line. A reader thread hands its
-/// stdout lines over a channel, so every wait here has a deadline. Dropping it kills and reaps
-/// the process, even when a test fails halfway.
+/// The service binary as a child process. A reader thread hands its stdout lines over a channel,
+/// so every wait here has a deadline. Dropping it kills and reaps the process, even when a test
+/// fails halfway.
 pub struct Session {
     child: Child,
     stdin: Option<ChildStdin>,
@@ -24,10 +24,9 @@ pub struct Session {
 }
 
 impl Session {
-    /// Starts `program` (`env!("CARGO_BIN_EXE_service1")`) with `--quiet`.
+    /// Starts `program` (`env!("CARGO_BIN_EXE_service1")`).
     pub fn start(program: &str) -> Self {
         let mut child = Command::new(program)
-            .arg("--quiet")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -62,8 +61,8 @@ impl Session {
         serde_json::from_str(&reply).expect("the reply is one JSON reply")
     }
 
-    pub fn ask(&mut self, id: u64, body: RequestBody) -> Reply {
-        let line = serde_json::to_vec(&Request { id, body }).expect("a request is JSON");
+    pub fn ask(&mut self, request: Request) -> Reply {
+        let line = serde_json::to_vec(&request).expect("a request is JSON");
         self.ask_raw(&line)
     }
 

@@ -1,0 +1,40 @@
+//! The wire format as the app and the services see it: the lines are the ones documented in
+//! `src/lib.rs`, and every reply survives a trip through one JSON line unchanged.
+
+use common::{ProcessResult, Reply, Request, TransformResult};
+
+#[test]
+fn requests_and_replies_look_on_the_wire_as_documented() {
+    let request = serde_json::to_string(&Request::Process { value: 42 }).unwrap();
+    assert_eq!(request, r#"{"type":"process","value":42}"#);
+    let processed = Reply::Processed(ProcessResult {
+        value: 84,
+        processed: true,
+    });
+    let reply = serde_json::to_string(&processed).unwrap();
+    assert_eq!(reply, r#"{"type":"processed","value":84,"processed":true}"#);
+    let hello = serde_json::to_string(&Request::Hello).unwrap();
+    assert_eq!(hello, r#"{"type":"hello"}"#);
+}
+
+#[test]
+fn every_reply_round_trips_through_one_json_line() {
+    let replies = [
+        Reply::Hello {
+            service: "service1".into(),
+            version: "0.1.0".into(),
+        },
+        Reply::Transformed(TransformResult {
+            original: 84,
+            transformed: "Value-0084 \"quoted\"\nnew line".into(),
+        }),
+        Reply::Error {
+            error: "overflow".into(),
+        },
+    ];
+    for reply in replies {
+        let line = serde_json::to_string(&reply).unwrap();
+        assert!(!line.contains('\n'), "one message, one line: {line}");
+        assert_eq!(serde_json::from_str::<Reply>(&line).unwrap(), reply);
+    }
+}
