@@ -1,4 +1,5 @@
-//! `cargo xtask test`: run `cargo test` in this crate, in every step and in every benchmark
+//! `cargo xtask test`: run `cargo test --workspace` in this crate, in every step (so each
+//! step's `hardened/` crate too, which a plain `cargo test` leaves out) and in every benchmark
 //! workspace, streaming the output; then smoke runs of `cargo xtask bench` and `cargo xtask
 //! faults`, so the measuring commands cannot rot; then one summary table and one closing line
 //! with the totals. Each workspace builds into its own `target/`, whatever `CARGO_TARGET_DIR`
@@ -46,12 +47,12 @@ pub fn run() -> ExitCode {
         .chain(
             STEPS
                 .iter()
-                .map(|step| (step.dir, root.join(step.dir), &[][..])),
+                .map(|step| (step.dir, root.join(step.dir), &["--workspace"][..])),
         )
         .chain(
             BENCH_WORKSPACES
                 .iter()
-                .map(|dir| (*dir, root.join(dir), &[][..])),
+                .map(|dir| (*dir, root.join(dir), &["--workspace"][..])),
         );
     for (name, dir, extra_args) in targets {
         if !dir.join("Cargo.toml").is_file() {
