@@ -1,13 +1,12 @@
 //! The contract between the app and its two components, and the pipeline that runs over it.
 //!
-//! This file is the same, byte for byte, in steps 05 and 06. What implements the contract
-//! changes (a plugin file in step 05, a child process in step 06); this file does not, and
-//! nothing in it names either. Since step 04 one thing changed, because the components now sit
-//! across a boundary the compiler cannot see through: a call can fail for reasons outside the
-//! component's code, so `process` and `transform` return a `Result`.
+//! Step 04's traits, with one change that the boundary forces: the components are no longer
+//! compiled and checked together with the app, so a call can fail for reasons outside their own
+//! code, and `process` and `transform` return a `Result`. Nothing here knows how a component is
+//! reached: the adapter that implements these traits does.
 //!
 //! `validate` and `analyze` only read a result the app already holds, so they are written here,
-//! once, instead of in every adapter, and no call crosses the boundary for them.
+//! once, and no call crosses the boundary for them.
 
 use std::fmt;
 use std::time::Duration;
@@ -42,13 +41,14 @@ pub trait Transformer {
 pub enum CallError {
     /// The component ran and answered with an error: for example, the value overflows.
     Rejected { component: String, reason: String },
-    /// No answer came within the time the app was prepared to wait.
+    /// No answer came within the time the app was prepared to wait. (A call into code that runs
+    /// in the app's own process cannot time out; a call to another process can.)
     TimedOut { component: String, waited: Duration },
     /// The call could not be made, or what came back was not an answer.
     Unavailable { component: String, reason: String },
 }
 
-// What `thiserror` would derive from `#[error("...")]` attributes, written out once here.
+// The one line a human reads: `main` prints it after `error: `.
 impl fmt::Display for CallError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
