@@ -1,8 +1,6 @@
-//! The app's side of the plugin boundary: open a plugin file, check what it declares, and call
-//! its functions as the pipeline's `Processor` or `Transformer`.
-//!
-//! Every line that trusts the file is an `unsafe` block in `open`, each with a `SAFETY:` comment
-//! saying what it relies on. Once a plugin has passed those, calling it is an ordinary call.
+//! The app's side of the plugin boundary: open a plugin file, check what it declares, and call it
+//! as the pipeline's `Processor` or `Transformer`. All the trust the app gives a file is in
+//! `load`'s `unsafe` blocks, each with a `SAFETY:` comment; after that, a call is an ordinary call.
 
 use std::env::consts::{DLL_PREFIX, DLL_SUFFIX};
 use std::path::{Path, PathBuf};
@@ -15,87 +13,81 @@ use plugin_interface::{
 
 use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
 
-/// A plugin file, opened and checked: what it declared, and the library its functions live in.
+/// A plugin file, opened and checked. `Functions` is its role's table of function pointers.
 pub struct Plugin<Functions> {
     pub name: String,
     pub version: String,
     functions: Functions,
-    // The last field, so dropped last: the library is closed (its code leaves the process) only
-    // when the rest of the plugin is gone. No call can come after: a call needs the `Plugin`.
+    // The open file, owned by the `Plugin`: it closes when the `Plugin` is dropped. `functions`
+    // points into it and is private, so no call can come after that.
     _library: Library,
 }
 
-/// A processor plugin (`component1`), which the pipeline sees as a [`Processor`].
 pub type PluginProcessor = Plugin<ProcessorFunctions>;
-/// A transformer plugin (`component2`), which the pipeline sees as a [`Transformer`].
 pub type PluginTransformer = Plugin<TransformerFunctions>;
 
 impl PluginProcessor {
-    /// Opens plugin `name` in `dir` as the processor.
     pub fn open(dir: &Path, name: &str) -> Result<Self, CallError> {
-        // SAFETY: by the contract, a plugin's `PROCESSOR_SYMBOL` is this declaration.
-        unsafe { open(dir, name, PROCESSOR_SYMBOL) }
+        // SAFETY: by the contract, `PROCESSOR_SYMBOL` is a `PluginDeclaration<ProcessorFunctions>`
+        // (the `Functions` that `load` gets here, from the return type `Self`).
+        unsafe { load(dir, name, PROCESSOR_SYMBOL) }
     }
 }
 
 impl PluginTransformer {
-    /// Opens plugin `name` in `dir` as the transformer.
     pub fn open(dir: &Path, name: &str) -> Result<Self, CallError> {
-        // SAFETY: by the contract, a plugin's `TRANSFORMER_SYMBOL` is this declaration.
-        unsafe { open(dir, name, TRANSFORMER_SYMBOL) }
+        // SAFETY: likewise, `TRANSFORMER_SYMBOL` is a `PluginDeclaration<TransformerFunctions>`.
+        unsafe { load(dir, name, TRANSFORMER_SYMBOL) }
     }
 }
 
-/// The file of plugin `name` in `dir`: `libNAME.so` on Linux, `libNAME.dylib` on macOS,
-/// `NAME.dll` on Windows.
-pub fn plugin_file(dir: &Path, name: &str) -> PathBuf {
-    dir.join(format!("{DLL_PREFIX}{name}{DLL_SUFFIX}"))
-}
-
-/// The directory the running app was started from: where Cargo puts the plugin files too.
+/// The running app's directory: where Cargo puts the plugin files too.
 pub fn app_dir() -> std::io::Result<PathBuf> {
     let app = std::env::current_exe()?;
     Ok(app.parent().map(Path::to_path_buf).unwrap_or_default())
 }
 
-/// Opens plugin `name` in `dir`, finds `symbol`, checks its ABI version, copies what it declares.
-///
-/// # Safety
-///
-/// In a plugin of this ABI version, `symbol` must be a `PluginDeclaration<Functions>`.
-unsafe fn open<Functions: Copy>(
+/// Loads plugin `name` from `dir` and copies out the declaration it exports under `symbol`.
+/// Safety: the caller promises that `symbol` is a `PluginDeclaration<Functions>` in a plugin of
+/// this ABI version. Nothing in the file can tell.
+unsafe fn load<Functions: Copy>(
     dir: &Path,
     name: &str,
     symbol: &str,
 ) -> Result<Plugin<Functions>, CallError> {
-    let path = plugin_file(dir, name);
+    // `libNAME.so` on Linux, `libNAME.dylib` on macOS, `NAME.dll` on Windows.
+    let path = dir.join(format!("{DLL_PREFIX}{name}{DLL_SUFFIX}"));
     let shown = path.display();
     let unavailable = |reason: String| CallError::Unavailable {
         component: name.to_string(),
         reason,
     };
+
+    // 1. The file is there. (The loader would say so too, in words that differ per platform.)
     if !path.is_file() {
         let build = format!("build it with `cargo build -p {name}`");
         return Err(unavailable(format!("no plugin file {shown}; {build}")));
     }
 
-    // SAFETY: loading a library runs its start-up code; we trust the plugin files we built.
+    // 2. Load it into this process. SAFETY: that runs the library's start-up code, whatever it
+    //    is; we trust the plugin files we built.
     let library = unsafe { Library::new(&path) }
         .map_err(|error| unavailable(format!("cannot load {shown}: {error}")))?;
 
-    // The address of the exported `static`, as a raw pointer (`*address` takes it out of
-    // libloading's `Symbol`). SAFETY: `get` only looks the name up; nothing is read through it.
+    // 3. Find the exported `static`. A symbol's value is the address of what it names, so we ask
+    //    for a pointer to a declaration, and `*found` takes it out of libloading's `Symbol`. A
+    //    file of the wrong kind has no such name; a null address is no declaration either.
+    //    SAFETY: looking a name up reads nothing through the pointer.
     let declaration = match unsafe { library.get::<*const PluginDeclaration<Functions>>(symbol) } {
-        Ok(address) if !address.is_null() => *address,
+        Ok(found) if !found.is_null() => *found,
         _ => {
             let why = format!("{shown} is not the plugin expected here: it exports no {symbol}");
             return Err(unavailable(why));
         }
     };
 
-    // The handshake. Every version of the contract starts the declaration with `abi_version`,
-    // so reading that `u32` alone is right whatever version the plugin speaks.
-    // SAFETY: the symbol is a declaration, and every declaration starts with a `u32`.
+    // 4. The handshake: read `abi_version` alone, as a `u32`, before the rest, which a plugin of
+    //    another version may lay out differently. SAFETY: every declaration starts with it.
     let abi_version = unsafe { declaration.cast::<u32>().read() };
     if abi_version != ABI_VERSION {
         return Err(unavailable(format!(
@@ -104,8 +96,8 @@ unsafe fn open<Functions: Copy>(
         )));
     }
 
-    // SAFETY: same version, same layout: the symbol is a `PluginDeclaration<Functions>`, per
-    // this function's contract, and it lives as long as `library`, which we keep.
+    // 5. Same version, same layout: read the whole declaration and copy out what we keep.
+    //    SAFETY: the caller promised its type; the `static` lives as long as `library`.
     let declaration = unsafe { &*declaration };
     Ok(Plugin {
         name: declaration.name.to_string_lossy(),
@@ -116,18 +108,16 @@ unsafe fn open<Functions: Copy>(
 }
 
 impl<Functions> Plugin<Functions> {
-    /// `Ok` if the plugin answered `Status::OK`; else the error the pipeline reports, with the
-    /// plugin's own `message`.
+    /// The plugin's `status` as the pipeline's `Result`, with the plugin's own `message`.
     fn check(&self, status: Status, message: &Text) -> Result<(), CallError> {
-        let component = || self.name.clone();
         match status {
             Status::OK => Ok(()),
             Status::REJECTED => Err(CallError::Rejected {
-                component: component(),
+                component: self.name.clone(),
                 reason: message.to_string_lossy(),
             }),
             Status(unknown) => Err(CallError::Unavailable {
-                component: component(),
+                component: self.name.clone(),
                 reason: format!("it answered with status {unknown}, unknown to this app"),
             }),
         }
@@ -136,7 +126,8 @@ impl<Functions> Plugin<Functions> {
 
 impl Processor for PluginProcessor {
     fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
-        // A call through the table: a C function in the plugin file, C values in and out.
+        // Calls the function the field points to (without the parentheses, Rust would look for
+        // a method named `process`): C values in, C values out.
         let output = (self.functions.process)(value);
         self.check(output.status, &output.message)?;
         Ok(ProcessResult {
