@@ -1,15 +1,15 @@
-//! Component1 as a plugin file: doubles a value, behind the C contract of `plugin_interface`.
+//! Component1 as a plugin file: step 04's doubling, behind the C contract of `plugin_interface`.
 //!
-//! Step 04's logic, with two changes. An overflow is an answer (`Status::REJECTED` and a
-//! message), not a panic. And the component is reached through the `static` at the bottom, the
-//! one symbol the app looks up in this file. Test it with `cargo test -p component1`.
+//! Two changes from step 04: an overflow is an answer (`Status::REJECTED` and a message), not a
+//! panic; and the app reaches this file only through the `static` at the bottom. Test it with
+//! `cargo test -p component1`.
 
 use plugin_interface::{
     ABI_VERSION, PluginDeclaration, ProcessOutput, ProcessorFunctions, Status, Text,
 };
 
 /// What the app calls, through the table below. `extern "C"`: called the way C calls a function,
-/// which is the only calling convention the app and this separately built file share.
+/// the one way the app and this separately built file agree on.
 extern "C" fn process(value: i32) -> ProcessOutput {
     match value.checked_mul(2) {
         Some(doubled) => ProcessOutput {
@@ -18,8 +18,8 @@ extern "C" fn process(value: i32) -> ProcessOutput {
             processed: true,
             message: Text::new(""),
         },
-        // A panic must not cross into the app (since Rust 1.81 it would abort the whole
-        // process), so the overflow goes back as a status and a message.
+        // A panic cannot leave an `extern "C"` function (the whole process would abort), so the
+        // overflow goes back as a status and a message.
         None => ProcessOutput {
             status: Status::REJECTED,
             value,
@@ -29,8 +29,10 @@ extern "C" fn process(value: i32) -> ProcessOutput {
     }
 }
 
-/// The one symbol the app looks up in this file. `no_mangle` exports it under exactly this name,
-/// `PROCESSOR_PLUGIN` (`unsafe`, because two libraries exporting one name would clash).
+/// The one symbol the app looks up in this file. Rust normally stores a name as a longer, unique
+/// one (crate, module, a hash: "mangling"); `#[unsafe(no_mangle)]` keeps exactly
+/// `PROCESSOR_PLUGIN`. `unsafe`: two equal names linked into one program would clash. Every
+/// processor plugin uses this name; the app looks it up only in the file it opened.
 #[unsafe(no_mangle)]
 pub static PROCESSOR_PLUGIN: PluginDeclaration<ProcessorFunctions> = PluginDeclaration {
     abi_version: ABI_VERSION,
