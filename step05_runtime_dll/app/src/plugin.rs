@@ -58,6 +58,7 @@ unsafe fn load<Functions: Copy>(
     // `libNAME.so` on Linux, `libNAME.dylib` on macOS, `NAME.dll` on Windows.
     let path = dir.join(format!("{DLL_PREFIX}{name}{DLL_SUFFIX}"));
     let shown = path.display();
+    // A closure (a function written inline): every failure below is this one error.
     let unavailable = |reason: String| CallError::Unavailable {
         component: name.to_string(),
         reason,
@@ -96,8 +97,9 @@ unsafe fn load<Functions: Copy>(
         )));
     }
 
-    // 5. Same version, same layout: read the whole declaration and copy out what we keep.
-    //    SAFETY: the caller promised its type; the `static` lives as long as `library`.
+    // 5. Same version, same layout: read the whole declaration and copy out what we keep (the
+    //    table too: hence `Functions: Copy`). SAFETY: the caller promised its type; the `static`
+    //    lives as long as `library`.
     let declaration = unsafe { &*declaration };
     Ok(Plugin {
         name: declaration.name.to_string_lossy(),
