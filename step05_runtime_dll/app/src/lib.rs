@@ -1,5 +1,6 @@
-//! The app's library: the pipeline and its contract (`pipeline`), and the plugin files that
-//! implement that contract (`plugin`). `main.rs` puts them together; `hardened/` reuses both.
+//! The app's library: the pipeline and its contract (`pipeline`), and the adapter that makes a
+//! plugin file a `Processor` or a `Transformer` (`plugin`). `main.rs` puts them together;
+//! `hardened/` reuses both.
 
 pub mod pipeline;
 pub mod plugin;

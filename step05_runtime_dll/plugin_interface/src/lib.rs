@@ -59,8 +59,9 @@ pub struct TransformOutput {
     pub text: Text,
 }
 
-/// How a call went: a `u32`, not an `enum`, because a number the app does not know (from a newer
-/// plugin) must be a value it can report, and an `enum` cannot hold one.
+/// How a call went: a `u32`, laid out exactly as one (`repr(transparent)`). Not an `enum`: a
+/// number the app does not know (from a newer plugin) must be a value it can report, and an
+/// `enum` cannot hold one.
 #[repr(transparent)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Status(pub u32);
