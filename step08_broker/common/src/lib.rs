@@ -1,36 +1,35 @@
-//! What the app and the workers of step 08 share: the message bodies, and the RabbitMQ plumbing.
+//! What the app and the two workers of step 08 share: the messages and the queue names.
 //!
 //! The app publishes a request (`{"value":42}`) to the `process` queue; a `service1` worker takes
-//! it, computes, publishes the reply to the queue named in the request's `reply_to` property, and
-//! only then acknowledges the request. Everything both sides must agree on lives here, once.
+//! it, computes, publishes the reply (`{"value":84,"processed":true}`) to the address in the
+//! request's `reply_to` property, and only then acknowledges the request. What both sides must
+//! agree on is written here, once.
 //!
 //! # Layout
 //!
-//! - this file: the data types (`ProcessResult`, `TransformResult`) and the bodies on the wire.
-//!   No dependency but `serde`, so the component crates use it without lapin or tokio.
-//! - [`queues`] (feature `broker`): the queue and exchange names, and the one function that
-//!   declares them, so the app and the workers can never declare them differently.
-//! - [`connect`] (feature `broker`): `AMQP_ADDR`, connecting with a bounded retry, and the error
-//!   a human reads when RabbitMQ cannot be reached.
-//! - [`worker`] (feature `broker`): the consume / compute / reply / ack loop of both workers.
-//! - [`reconnect`] (feature `broker`): the loop that runs the worker again after a lost connection.
-//! - [`shutdown`] (feature `broker`): Ctrl-C, SIGTERM and "my parent went away" as one future.
-//! - also here (feature `broker`): `init_logging` and `ParseOrExit`, the start of every `main`.
+//! - this file: the bodies on the wire and the queue names. No dependency but `serde`, so
+//!   component1 and component2 use these types without a broker.
+//! - [`broker`] (feature `broker`, on by default): connecting to RabbitMQ, declaring a queue, and
+//!   the loop both workers run.
 //!
 //! Test it with `cargo test -p common`.
 
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "broker")]
-pub mod connect;
-#[cfg(feature = "broker")]
-pub mod queues;
-#[cfg(feature = "broker")]
-pub mod reconnect;
-#[cfg(feature = "broker")]
-pub mod shutdown;
-#[cfg(feature = "broker")]
-pub mod worker;
+pub mod broker;
+
+/// The queue of `service1` (component1: doubling).
+pub const PROCESS_QUEUE: &str = "process";
+/// The queue of `service2` (component2: formatting).
+pub const TRANSFORM_QUEUE: &str = "transform";
+
+/// A queue's name on the broker: `QUEUE_PREFIX` (empty unless set), then `queue`. With a prefix,
+/// runs that share one broker (the tests, the bench) never see each other's messages.
+pub fn queue_name(queue: &str) -> String {
+    let prefix = std::env::var("QUEUE_PREFIX").unwrap_or_default();
+    format!("{prefix}{queue}")
+}
 
 /// What a processor hands back. On the wire: `{"value":84,"processed":true}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,40 +63,6 @@ pub enum Reply<T> {
     Ok(T),
     Err { error: String },
 }
-
-/// Log lines go to stderr, filtered by `RUST_LOG` (default `info`): `RUST_LOG=warn` keeps only
-/// warnings, `RUST_LOG=debug` adds every call the app makes, with its correlation id. The filter
-/// is tracing-subscriber's `Targets` (`level` or `target=level,...`, as in step 07): `EnvFilter`
-/// would add a regex engine to the build for span and field filters no one here uses.
-#[cfg(feature = "broker")]
-pub fn init_logging() {
-    use tracing_subscriber::{filter::LevelFilter, filter::Targets, fmt, prelude::*, registry};
-    let info = Targets::new().with_default(LevelFilter::INFO);
-    let filter = std::env::var("RUST_LOG").map_or(Ok(info.clone()), |text| text.parse());
-    let format = fmt::layer().with_writer(std::io::stderr);
-    let format = format.with_target(false).without_time();
-    registry().with(format).with(filter.unwrap_or(info)).init();
-}
-
-/// `Cli::parse_or_exit()` for the command line of the app and of both workers (bring it in with
-/// `use common::ParseOrExit`). `--help` and `--version` print and exit 0; a mistake prints one
-/// line, `error: ...`, and exits 1, like every other error of this step (`parse` would print
-/// clap's whole message and exit 2).
-#[cfg(feature = "broker")]
-pub trait ParseOrExit: clap::Parser {
-    fn parse_or_exit() -> Self {
-        Self::try_parse().unwrap_or_else(|error| {
-            if !error.use_stderr() {
-                error.exit(); // `--help` or `--version`: not an error
-            }
-            let text = error.to_string();
-            eprintln!("{}", text.lines().next().unwrap_or("error: bad arguments"));
-            std::process::exit(1)
-        })
-    }
-}
-#[cfg(feature = "broker")]
-impl<T: clap::Parser> ParseOrExit for T {}
 
 #[cfg(test)]
 mod tests {

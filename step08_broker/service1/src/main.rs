@@ -1,53 +1,28 @@
 //! `service1`: a worker that takes requests from the `process` queue and doubles their value.
 //!
 //! Each request is `{"value":42}` with `reply_to` and `correlation_id` properties; the worker
-//! publishes `{"value":84,"processed":true}` (or `{"error":"overflow: ..."}`) to the `reply_to`
-//! queue and only then acknowledges the request. The loop itself (reply-then-ack, dead letters,
-//! reconnecting, clean shutdown) is shared with `service2`, in `common::worker`.
+//! publishes `{"value":84,"processed":true}` (or `{"error":"overflow: ..."}`) to `reply_to` and
+//! only then acknowledges the request. The loop is shared with `service2`, in `common::broker`.
 //!
-//! Run one (or several, in several terminals) with `cargo run -p service1`; RabbitMQ must be up.
+//! Run one (or several, in several terminals) with `cargo run --bin service1`; RabbitMQ must be up.
 
-use common::ParseOrExit;
-use common::queues::WorkQueue;
-use common::reconnect::WorkerArgs;
-use common::worker::Worker;
-use common::{ProcessResult, Reply, ValueRequest};
+use common::{PROCESS_QUEUE, ProcessResult, queue_name};
 use component1::Component1;
 use std::process::ExitCode;
-use std::time::Duration;
 
-/// A worker of the `process` queue: doubles each value (component1).
-#[derive(clap::Parser, Debug)]
-#[command(version)]
-struct Cli {
-    #[command(flatten)]
-    worker: WorkerArgs,
-
-    /// Simulated work per message, in milliseconds (shows how workers share a queue)
-    #[arg(long, env = "WORK_MS", value_name = "MS", default_value_t = 0)]
-    work_ms: u64,
-}
-
-fn compute(request: ValueRequest) -> Reply<ProcessResult> {
-    match Component1::new().process(request.value) {
-        Ok(result) => Reply::Ok(result),
-        Err(overflow) => Reply::Err {
-            error: overflow.to_string(),
-        },
-    }
+/// component1 as the worker calls it: an overflow becomes the text of an error reply.
+fn double(value: i32) -> Result<ProcessResult, String> {
+    Component1::new().process(value).map_err(|overflow| overflow.to_string())
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse_or_exit();
-    let worker = Worker {
-        name: "service1",
-        version: component1::get_version(),
-        queue: WorkQueue::Process,
-        compute,
-        work_time: Duration::from_millis(cli.work_ms),
-    };
-    worker.main(cli.worker).await
+    let queue = queue_name(PROCESS_QUEUE);
+    if let Err(error) = common::broker::run_worker("service1", &queue, double).await {
+        eprintln!("error: {error}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
 }
 
 #[cfg(test)]
@@ -55,22 +30,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_request_gets_the_doubled_value() {
-        let reply = compute(ValueRequest { value: 42 });
-        assert_eq!(
-            reply,
-            Reply::Ok(ProcessResult {
-                value: 84,
-                processed: true
-            })
-        );
-    }
-
-    #[test]
-    fn an_overflowing_value_gets_an_overflow_reply() {
-        let Reply::Err { error } = compute(ValueRequest { value: i32::MAX }) else {
-            panic!("an overflow is an error reply");
-        };
+    fn an_overflowing_value_is_an_error_with_the_reason() {
+        assert_eq!(double(42).map(|result| result.value), Ok(84));
+        let error = double(i32::MAX).unwrap_err();
         assert!(error.starts_with("overflow: doubling "), "{error}");
     }
 }

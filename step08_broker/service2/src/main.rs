@@ -1,59 +1,26 @@
 //! `service2`: a worker that takes requests from the `transform` queue and formats their value.
 //!
 //! Each request is `{"value":84}` with `reply_to` and `correlation_id` properties; the worker
-//! publishes `{"original":84,"transformed":"Value-0084"}` to the `reply_to` queue and only then
-//! acknowledges the request. The loop itself is shared with `service1`, in `common::worker`.
+//! publishes `{"original":84,"transformed":"Value-0084"}` to `reply_to` and only then
+//! acknowledges the request. The loop is shared with `service1`, in `common::broker`.
 //!
-//! Run one (or several) with `cargo run -p service2`; RabbitMQ must be up.
+//! Run one (or several) with `cargo run --bin service2`; RabbitMQ must be up.
 
-use common::ParseOrExit;
-use common::queues::WorkQueue;
-use common::reconnect::WorkerArgs;
-use common::worker::Worker;
-use common::{Reply, TransformResult, ValueRequest};
+use common::{TRANSFORM_QUEUE, TransformResult, queue_name};
 use component2::Component2;
 use std::process::ExitCode;
-use std::time::Duration;
 
-/// A worker of the `transform` queue: formats each value (component2).
-#[derive(clap::Parser, Debug)]
-#[command(version)]
-struct Cli {
-    #[command(flatten)]
-    worker: WorkerArgs,
-}
-
-fn compute(request: ValueRequest) -> Reply<TransformResult> {
-    Reply::Ok(Component2::new().transform(request.value))
+/// component2 as the worker calls it. Formatting cannot fail.
+fn format_value(value: i32) -> Result<TransformResult, String> {
+    Ok(Component2::new().transform(value))
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse_or_exit();
-    let worker = Worker {
-        name: "service2",
-        version: component2::get_version(),
-        queue: WorkQueue::Transform,
-        compute,
-        // WORK_MS slows service1 only: the scaling demo adds workers to that one stage.
-        work_time: Duration::ZERO,
-    };
-    worker.main(cli.worker).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_request_gets_the_formatted_value() {
-        let reply = compute(ValueRequest { value: 84 });
-        assert_eq!(
-            reply,
-            Reply::Ok(TransformResult {
-                original: 84,
-                transformed: "Value-0084".into()
-            })
-        );
+    let queue = queue_name(TRANSFORM_QUEUE);
+    if let Err(error) = common::broker::run_worker("service2", &queue, format_value).await {
+        eprintln!("error: {error}");
+        return ExitCode::FAILURE;
     }
+    ExitCode::SUCCESS
 }
