@@ -19,7 +19,9 @@ pub struct LocalWorkers {
 impl LocalWorkers {
     pub fn start() -> Result<LocalWorkers, String> {
         let exe = std::env::current_exe().map_err(|e| format!("cannot find the app: {e}"))?;
-        let dir = exe.parent().ok_or("the app's executable has no directory")?;
+        let dir = exe
+            .parent()
+            .ok_or("the app's executable has no directory")?;
         if let Some(cargo) = std::env::var_os("CARGO") {
             build_workers(&cargo, dir)?;
         }
@@ -27,7 +29,10 @@ impl LocalWorkers {
         for name in ["service1", "service2"] {
             let path = dir.join(format!("{name}{EXE_SUFFIX}"));
             // On error, `workers` is dropped here and stops the one already started.
-            let child = Command::new(&path).stdin(Stdio::null()).stdout(Stdio::null()).spawn();
+            let child = Command::new(&path)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .spawn();
             let child = child.map_err(|e| format!("cannot start {}: {e}", path.display()))?;
             workers.children.push(child);
         }
@@ -65,6 +70,8 @@ fn build_workers(cargo: &std::ffi::OsStr, dir: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot run cargo to build the workers: {e}"))?;
     match status.success() {
         true => Ok(()),
-        false => Err(format!("cargo could not build the workers ({status}); see above")),
+        false => Err(format!(
+            "cargo could not build the workers ({status}); see above"
+        )),
     }
 }

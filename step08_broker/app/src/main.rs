@@ -13,7 +13,9 @@ use std::time::Duration;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    println!("\n\nPhase 08: Distributed Application with a Message Broker (app + RabbitMQ + workers)");
+    println!(
+        "\n\nPhase 08: Distributed Application with a Message Broker (app + RabbitMQ + workers)"
+    );
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -44,7 +44,9 @@ impl RpcClient {
         let failed = |error: lapin::Error| format!("cannot set up the app on RabbitMQ: {error}");
         let channel = connection.create_channel().await.map_err(failed)?;
         for queue in [PROCESS_QUEUE, TRANSFORM_QUEUE] {
-            declare_queue(&channel, &queue_name(queue)).await.map_err(failed)?;
+            declare_queue(&channel, &queue_name(queue))
+                .await
+                .map_err(failed)?;
         }
         // Direct reply-to asks for a consumer with `no_ack` (a reply is never redelivered),
         // started before the first publish, on the channel that publishes.
@@ -52,7 +54,12 @@ impl RpcClient {
             no_ack: true,
             ..Default::default()
         };
-        let consume = channel.basic_consume(DIRECT_REPLY_TO.into(), "replies".into(), no_ack, FieldTable::default());
+        let consume = channel.basic_consume(
+            DIRECT_REPLY_TO.into(),
+            "replies".into(),
+            no_ack,
+            FieldTable::default(),
+        );
         let replies = consume.await.map_err(failed)?;
         let waiting = Waiting::default();
         // A task: tokio runs it alongside the calls, until the connection ends.
@@ -84,7 +91,10 @@ impl RpcClient {
         let (sender, reply) = oneshot::channel();
         // The lock lasts this one statement, never across an `.await`. `unwrap`: a lock is
         // poisoned only by a panic while it is held, and an insert or a remove does not panic.
-        self.waiting.lock().unwrap().insert(correlation_id.clone(), sender);
+        self.waiting
+            .lock()
+            .unwrap()
+            .insert(correlation_id.clone(), sender);
 
         let body = serde_json::to_vec(&ValueRequest { value }).expect("a plain struct serializes");
         let properties = BasicProperties::default()
@@ -92,7 +102,13 @@ impl RpcClient {
             .with_correlation_id(correlation_id.as_str().into());
         let options = BasicPublishOptions::default();
         // The default exchange ("") routes by queue name: the routing key is the work queue.
-        let publish = self.channel.basic_publish("".into(), queue.as_str().into(), options, &body, properties);
+        let publish = self.channel.basic_publish(
+            "".into(),
+            queue.as_str().into(),
+            options,
+            &body,
+            properties,
+        );
         let published = publish.await;
         let answer = match published {
             Err(error) => Err(unavailable(format!("cannot publish the request: {error}"))),
@@ -131,7 +147,11 @@ impl RpcClient {
 /// waits for (its call timed out, or a worker answered the same request twice) is dropped.
 async fn route_replies(mut replies: Consumer, waiting: Waiting) {
     while let Some(Ok(reply)) = replies.next().await {
-        let id = reply.properties.correlation_id().clone().unwrap_or_default();
+        let id = reply
+            .properties
+            .correlation_id()
+            .clone()
+            .unwrap_or_default();
         let call = waiting.lock().unwrap().remove(id.as_str());
         if let Some(call) = call {
             let _ = call.send(reply.data); // fails only if the call just gave up: dropped too

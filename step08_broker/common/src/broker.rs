@@ -35,7 +35,9 @@ pub async fn connect(name: &str) -> Result<Connection, String> {
         Err(_) => "no answer within 5 s".into(),
     };
     let addr = without_password(&addr); // error lines end up in terminals and CI logs
-    Err(format!("cannot reach RabbitMQ at {addr} ({cause}); start one with `{START_RABBITMQ}`"))
+    Err(format!(
+        "cannot reach RabbitMQ at {addr} ({cause}); start one with `{START_RABBITMQ}`"
+    ))
 }
 
 /// `amqp://user:secret@host/vhost` becomes `amqp://user:***@host/vhost`.
@@ -87,7 +89,9 @@ pub async fn run_worker<T: Serialize>(
             .await
             .map_err(failed)?;
     }
-    Err(format!("{id}: the broker stopped the consumer of queue \"{queue}\""))
+    Err(format!(
+        "{id}: the broker stopped the consumer of queue \"{queue}\""
+    ))
 }
 
 /// What a worker needs from a message: where to send the reply, the call's id, and the value.
@@ -122,7 +126,9 @@ pub async fn answer<T: Serialize>(
     let Some(request) = Request::read(&delivery) else {
         let body = String::from_utf8_lossy(&delivery.data);
         eprintln!("{id}: dropped a message that is not a request: {body}");
-        delivery.reject(BasicRejectOptions { requeue: false }).await?;
+        delivery
+            .reject(BasicRejectOptions { requeue: false })
+            .await?;
         return Ok(());
     };
     let reply = match compute(request.value) {
@@ -131,9 +137,18 @@ pub async fn answer<T: Serialize>(
     };
     let body = serde_json::to_vec(&reply).expect("a reply of plain structs always serializes");
     // `redelivered`: the broker handed this request out before, to a worker that never acked it.
-    let again = if delivery.redelivered { " (redelivered)" } else { "" };
-    let (data, text) = (String::from_utf8_lossy(&delivery.data), String::from_utf8_lossy(&body));
-    eprintln!("{id}: {data} -> {text}{again}");
+    let again = if delivery.redelivered {
+        " (redelivered)"
+    } else {
+        ""
+    };
+    let (data, text) = (
+        String::from_utf8_lossy(&delivery.data),
+        String::from_utf8_lossy(&body),
+    );
+    // The line is written whole, at once: workers that share a terminal never mix their lines.
+    let line = format!("{id}: {data} -> {text}{again}\n");
+    eprint!("{line}");
     let properties = BasicProperties::default().with_correlation_id(request.correlation_id);
     channel
         .basic_publish(

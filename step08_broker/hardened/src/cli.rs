@@ -56,8 +56,18 @@ mod tests {
     #[test]
     fn every_flag_is_read() {
         let cli = parse(&[
-            "--input", "-5", "--repeat", "500", "--warmup", "50", "--concurrency", "20",
-            "--timeout-ms", "3000", "--service1-workers", "4",
+            "--input",
+            "-5",
+            "--repeat",
+            "500",
+            "--warmup",
+            "50",
+            "--concurrency",
+            "20",
+            "--timeout-ms",
+            "3000",
+            "--service1-workers",
+            "4",
         ])
         .unwrap();
         assert_eq!(cli.input, -5);
@@ -77,7 +87,10 @@ mod tests {
             (&["--input", "2147483648"][..], "--input"),
             (&["--timeout-ms", "0"][..], "--timeout-ms"),
             (&["--service1-workers", "0"][..], "--service1-workers"),
-            (&["--workers", "external", "--service1-workers", "2"][..], "--service1-workers"),
+            (
+                &["--workers", "external", "--service1-workers", "2"][..],
+                "--service1-workers",
+            ),
             (&["--workers", "remote"][..], "remote"),
         ] {
             let error = parse(args).unwrap_err().to_string();

@@ -35,7 +35,9 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Box<dyn Error>> {
-    println!("\n\nPhase 08: Distributed Application with a Message Broker (app + RabbitMQ + workers)");
+    println!(
+        "\n\nPhase 08: Distributed Application with a Message Broker (app + RabbitMQ + workers)"
+    );
     let client = RpcClient::connect(Duration::from_millis(cli.timeout_ms)).await?;
     let service1_count = cli.service1_workers.map_or(1, usize::from);
     let run_args = cli.measure.run_args();
@@ -58,7 +60,12 @@ async fn run(cli: Cli) -> Result<(), Box<dyn Error>> {
 }
 
 /// `--repeat`: the pipeline's calls without its output, measured; prints the `summary:` line.
-async fn repeat(client: &RpcClient, run: RunArgs, concurrency: usize, input: i32) -> Result<(), CallError> {
+async fn repeat(
+    client: &RpcClient,
+    run: RunArgs,
+    concurrency: usize,
+    input: i32,
+) -> Result<(), CallError> {
     let pid = std::process::id();
     let pipelines = measure::repeat_concurrently(run, concurrency, |which| {
         // Each pipeline's request id starts the correlation ids of its two calls.

@@ -100,7 +100,11 @@ async fn run<T: Serialize>(
         let served = serve(&connection, id, queue, compute, work, stop.as_mut()).await;
         let connected = connection.status().connected();
         // Closing returns what was not acked to the queue; it must not hang if the broker is gone.
-        let _ = timeout(Duration::from_secs(5), connection.close(200, "stopping".into())).await;
+        let _ = timeout(
+            Duration::from_secs(5),
+            connection.close(200, "stopping".into()),
+        )
+        .await;
         match served {
             Ok(Stopped::Requested(reason)) => {
                 eprintln!("{id}: {reason}: finished the current message, closed");
@@ -183,10 +187,18 @@ async fn dead_letter(
 ) -> lapin::Result<()> {
     let correlation_id = delivery.properties.correlation_id().clone();
     let correlation_id = correlation_id.as_ref().map_or("none", |c| c.as_str());
-    eprintln!("{id}: dead-lettering a message that is not a request (correlation_id={correlation_id})");
+    eprintln!(
+        "{id}: dead-lettering a message that is not a request (correlation_id={correlation_id})"
+    );
     let properties = BasicProperties::default().with_delivery_mode(2); // persistent: kept on disk
     let options = BasicPublishOptions::default();
-    let publish = channel.basic_publish("".into(), dead_letters.into(), options, &delivery.data, properties);
+    let publish = channel.basic_publish(
+        "".into(),
+        dead_letters.into(),
+        options,
+        &delivery.data,
+        properties,
+    );
     publish.await?;
     delivery.ack(BasicAckOptions::default()).await?;
     Ok(())

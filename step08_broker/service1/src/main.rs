@@ -12,7 +12,9 @@ use std::process::ExitCode;
 
 /// component1 as the worker calls it: an overflow becomes the text of an error reply.
 fn double(value: i32) -> Result<ProcessResult, String> {
-    Component1::new().process(value).map_err(|overflow| overflow.to_string())
+    Component1::new()
+        .process(value)
+        .map_err(|overflow| overflow.to_string())
 }
 
 #[tokio::main]
