@@ -1,31 +1,19 @@
-//! What the app and the two workers of step 08 share: the messages and the queue names.
-//!
-//! The app publishes a request (`{"value":42}`) to the `process` queue; a `service1` worker takes
-//! it, computes, publishes the reply (`{"value":84,"processed":true}`) to the address in the
-//! request's `reply_to` property, and only then acknowledges the request. What both sides must
-//! agree on is written here, once.
-//!
-//! # Layout
-//!
-//! - this file: the bodies on the wire and the queue names. No dependency but `serde`, so
-//!   component1 and component2 use these types without a broker.
-//! - [`broker`] (feature `broker`, on by default): connecting to RabbitMQ, declaring a queue, and
-//!   the loop both workers run.
-//!
-//! Test it with `cargo test -p common`.
+//! What the app and the two workers share: the messages, the queue names, and (feature `broker`,
+//! on by default) [`broker`]: connecting to RabbitMQ, declaring a queue, the workers' loop.
+//! Without that feature only `serde` remains, so component1 and component2 use these types
+//! without a broker. Test it with `cargo test -p common`.
 
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "broker")]
 pub mod broker;
 
-/// The queue of `service1` (component1: doubling).
+/// The queues of `service1` (component1) and `service2` (component2).
 pub const PROCESS_QUEUE: &str = "process";
-/// The queue of `service2` (component2: formatting).
 pub const TRANSFORM_QUEUE: &str = "transform";
 
-/// A queue's name on the broker: `QUEUE_PREFIX` (empty unless set), then `queue`. With a prefix,
-/// runs that share one broker (the tests, the bench) never see each other's messages.
+/// A queue's name on the broker: `QUEUE_PREFIX` (empty unless set), then `queue`. Runs that
+/// share one broker (the tests, the bench) use prefixes to keep apart.
 pub fn queue_name(queue: &str) -> String {
     let prefix = std::env::var("QUEUE_PREFIX").unwrap_or_default();
     format!("{prefix}{queue}")
@@ -45,18 +33,16 @@ pub struct TransformResult {
     pub transformed: String,
 }
 
-/// The body of every request, on both work queues: `{"value":42}`.
-///
-/// Unknown fields are refused: a message of another shape was meant for someone else, and
-/// guessing at it would hide the bug that sent it here.
+/// The body of every request, on both work queues: `{"value":42}`. Unknown fields are refused:
+/// guessing at a message of another shape would hide the bug that sent it here.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValueRequest {
     pub value: i32,
 }
 
-/// A reply on the wire: the result, or `{"error":"..."}` (the shape of step 07's error bodies).
-/// `untagged` lets serde tell them apart by their fields, so the JSON is what a human would write.
+/// A reply: the result, or `{"error":"..."}` as in step 07. `untagged`: serde tells them apart by
+/// their fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Reply<T> {
@@ -88,21 +74,10 @@ mod tests {
 
     #[test]
     fn replies_use_the_same_json_as_step_07() {
-        let ok = Reply::Ok(ProcessResult {
-            value: 84,
-            processed: true,
-        });
-        assert_eq!(
-            serde_json::to_string(&ok).unwrap(),
-            r#"{"value":84,"processed":true}"#
-        );
-        let err = Reply::<ProcessResult>::Err {
-            error: "overflow".into(),
-        };
-        assert_eq!(
-            serde_json::to_string(&err).unwrap(),
-            r#"{"error":"overflow"}"#
-        );
+        let ok = Reply::Ok(ProcessResult { value: 84, processed: true });
+        assert_eq!(serde_json::to_string(&ok).unwrap(), r#"{"value":84,"processed":true}"#);
+        let err = Reply::<ProcessResult>::Err { error: "overflow".into() };
+        assert_eq!(serde_json::to_string(&err).unwrap(), r#"{"error":"overflow"}"#);
     }
 
     #[test]
@@ -111,11 +86,6 @@ mod tests {
             serde_json::from_str(r#"{"original":84,"transformed":"Value-0084"}"#).unwrap();
         assert!(matches!(ok, Reply::Ok(result) if result.transformed == "Value-0084"));
         let err: Reply<TransformResult> = serde_json::from_str(r#"{"error":"boom"}"#).unwrap();
-        assert_eq!(
-            err,
-            Reply::Err {
-                error: "boom".into()
-            }
-        );
+        assert_eq!(err, Reply::Err { error: "boom".into() });
     }
 }

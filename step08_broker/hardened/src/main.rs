@@ -9,6 +9,7 @@ use app::rpc::RpcClient;
 use clap::Parser;
 use hardened::cli::{Cli, Workers};
 use hardened::local_workers::LocalWorkers;
+use hardened::worker::hide_password;
 use measure::RunArgs;
 use std::error::Error;
 use std::process::ExitCode;
@@ -38,7 +39,8 @@ async fn run(cli: Cli) -> Result<(), Box<dyn Error>> {
     println!(
         "\n\nPhase 08: Distributed Application with a Message Broker (app + RabbitMQ + workers)"
     );
-    let client = RpcClient::connect(Duration::from_millis(cli.timeout_ms)).await?;
+    let connect = RpcClient::connect(Duration::from_millis(cli.timeout_ms));
+    let client = connect.await.map_err(|error| hide_password(&error))?;
     let service1_count = cli.service1_workers.map_or(1, usize::from);
     let run_args = cli.measure.run_args();
     let _workers = match cli.workers {

@@ -11,7 +11,7 @@
 //!   Whatever it had not acked goes back to the queue.
 
 use crate::shutdown;
-use common::broker::{Request, answer, connect, declare_queue};
+use common::broker::{answer, connect, declare_queue, read_request};
 use lapin::message::Delivery;
 use lapin::options::{BasicAckOptions, BasicConsumeOptions, BasicPublishOptions, BasicQosOptions};
 use lapin::types::FieldTable;
@@ -100,11 +100,7 @@ async fn run<T: Serialize>(
         let served = serve(&connection, id, queue, compute, work, stop.as_mut()).await;
         let connected = connection.status().connected();
         // Closing returns what was not acked to the queue; it must not hang if the broker is gone.
-        let _ = timeout(
-            Duration::from_secs(5),
-            connection.close(200, "stopping".into()),
-        )
-        .await;
+        let _ = timeout(Duration::from_secs(5), connection.close(200, "stopping".into())).await;
         match served {
             Ok(Stopped::Requested(reason)) => {
                 eprintln!("{id}: {reason}: finished the current message, closed");
@@ -128,7 +124,7 @@ pub async fn connect_with_retry(id: &str, limit: Duration) -> Result<Connection,
     loop {
         match connect(id).await {
             Ok(connection) => return Ok(connection),
-            Err(error) if Instant::now() + pause >= deadline => return Err(error),
+            Err(error) if Instant::now() + pause >= deadline => return Err(hide_password(&error)),
             Err(_) => sleep(pause).await,
         }
         pause = (pause * 2).min(Duration::from_secs(2));
@@ -165,7 +161,7 @@ async fn serve<T: Serialize>(
             Some(Err(error)) => return Ok(Stopped::Lost(error.to_string())),
             None => return Ok(Stopped::Lost("the broker cancelled the consumer".into())),
         };
-        let handled = match Request::read(&delivery) {
+        let handled = match read_request(&delivery) {
             None => dead_letter(&channel, delivery, &dead_letters, id).await,
             Some(_) => {
                 sleep(work).await;
@@ -192,14 +188,41 @@ async fn dead_letter(
     );
     let properties = BasicProperties::default().with_delivery_mode(2); // persistent: kept on disk
     let options = BasicPublishOptions::default();
-    let publish = channel.basic_publish(
-        "".into(),
-        dead_letters.into(),
-        options,
-        &delivery.data,
-        properties,
-    );
+    let publish =
+        channel.basic_publish("".into(), dead_letters.into(), options, &delivery.data, properties);
     publish.await?;
     delivery.ack(BasicAckOptions::default()).await?;
     Ok(())
+}
+
+/// `text` with the password of `AMQP_ADDR` (`amqp://user:secret@host/vhost`) replaced by `***`:
+/// the lesson's error names the address, and error lines end up in terminals and CI logs.
+pub fn hide_password(text: &str) -> String {
+    let addr = std::env::var("AMQP_ADDR").unwrap_or_default();
+    match without_password(&addr) {
+        Some(hidden) => text.replace(&addr, &hidden),
+        None => text.to_string(),
+    }
+}
+
+/// `amqp://user:secret@host/vhost` becomes `amqp://user:***@host/vhost`; `None` without a user.
+fn without_password(addr: &str) -> Option<String> {
+    let (userinfo, host) = addr.rsplit_once('@')?;
+    let (scheme, user) = userinfo.split_at(userinfo.find("//").map_or(0, |i| i + 2));
+    let user = user.split(':').next().unwrap_or_default();
+    Some(format!("{scheme}{user}:***@{host}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_password;
+
+    #[test]
+    fn the_password_in_an_address_is_hidden() {
+        let hidden = without_password("amqp://app:s3cret@127.0.0.1:1/%2f");
+        assert_eq!(hidden.as_deref(), Some("amqp://app:***@127.0.0.1:1/%2f"));
+        // Without a scheme too, nothing between the first `:` and the last `@` is shown.
+        assert_eq!(without_password("app:s3cr@t@host/%2f").as_deref(), Some("app:***@host/%2f"));
+        assert_eq!(without_password("amqp://127.0.0.1:5672/%2f"), None);
+    }
 }

@@ -1,10 +1,6 @@
-//! `service1`: a worker that takes requests from the `process` queue and doubles their value.
-//!
-//! Each request is `{"value":42}` with `reply_to` and `correlation_id` properties; the worker
-//! publishes `{"value":84,"processed":true}` (or `{"error":"overflow: ..."}`) to `reply_to` and
-//! only then acknowledges the request. The loop is shared with `service2`, in `common::broker`.
-//!
-//! Run one (or several, in several terminals) with `cargo run --bin service1`; RabbitMQ must be up.
+//! `service1`: a worker that takes requests from the `process` queue and doubles their value, with
+//! the loop it shares with `service2` (`common::broker::run_worker`). Run one, or several in
+//! several terminals, with `cargo run --bin service1`; RabbitMQ must be up.
 
 use common::{PROCESS_QUEUE, ProcessResult, queue_name};
 use component1::Component1;
@@ -12,9 +8,7 @@ use std::process::ExitCode;
 
 /// component1 as the worker calls it: an overflow becomes the text of an error reply.
 fn double(value: i32) -> Result<ProcessResult, String> {
-    Component1::new()
-        .process(value)
-        .map_err(|overflow| overflow.to_string())
+    Component1::new().process(value).map_err(|overflow| overflow.to_string())
 }
 
 #[tokio::main]

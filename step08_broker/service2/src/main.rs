@@ -1,10 +1,6 @@
-//! `service2`: a worker that takes requests from the `transform` queue and formats their value.
-//!
-//! Each request is `{"value":84}` with `reply_to` and `correlation_id` properties; the worker
-//! publishes `{"original":84,"transformed":"Value-0084"}` to `reply_to` and only then
-//! acknowledges the request. The loop is shared with `service1`, in `common::broker`.
-//!
-//! Run one (or several) with `cargo run --bin service2`; RabbitMQ must be up.
+//! `service2`: a worker that takes requests from the `transform` queue and formats their value, with
+//! the loop it shares with `service1` (`common::broker::run_worker`). Run one, or several in
+//! several terminals, with `cargo run --bin service2`; RabbitMQ must be up.
 
 use common::{TRANSFORM_QUEUE, TransformResult, queue_name};
 use component2::Component2;
