@@ -720,6 +720,8 @@ mod tests {
             );
             let main = if program.binary == "app" {
                 workspace.join("app/src/main.rs")
+            } else if program.binary == "hardened" {
+                workspace.join("hardened/src/main.rs")
             } else if program.workspace == "bench/floors" {
                 let single = workspace.join(format!("src/bin/{}.rs", program.binary));
                 if single.is_file() {
