@@ -1,11 +1,4 @@
-//! Step 08's app as a library, so that its tests and `hardened/` use the same types.
-//!
-//! # Layout
-//!
-//! - [`pipeline`]: the contract and `run_pipeline`, step 07's file byte for byte.
-//! - [`rpc`]: `RpcClient`, the contract's `Processor` and `Transformer` over RabbitMQ.
-//! - [`local_workers`]: the two workers `cargo run` starts, so one command runs everything.
-//! - `main.rs`: connect, start the workers, run the pipeline.
+//! Step 08's app as a library, for its tests and `hardened/`: [`pipeline`], [`rpc`], workers.
 
 pub mod local_workers;
 pub mod pipeline;

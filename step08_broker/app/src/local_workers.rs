@@ -1,10 +1,6 @@
-//! The two workers `cargo run` starts, so that one command shows the whole pipeline.
-//!
-//! Workers usually run on their own (other terminals, machines): the app only talks to the
-//! broker. Here the app starts one `service1` and one `service2` from its own directory, where
-//! Cargo puts every binary of the workspace. `cargo run` builds only the app, so when Cargo
-//! started it (Cargo then sets `CARGO`), the app first asks Cargo to build the workers: nothing
-//! to do when they are up to date, a rebuild when you just edited component1. No stale worker.
+//! The two workers `cargo run` starts (workers usually run on their own: the app only talks to
+//! the broker). `cargo run` builds only the app, so when Cargo started it (it sets `CARGO`), the
+//! app first has Cargo build the workers: a no-op when up to date, a rebuild after an edit.
 
 use std::process::{Child, Command, Stdio};
 
@@ -16,17 +12,13 @@ impl LocalWorkers {
         let exe = std::env::current_exe().map_err(|e| format!("cannot find the app: {e}"))?;
         let dir = exe.parent().ok_or("the app has no directory")?;
         if let Some(cargo) = std::env::var_os("CARGO") {
-            // The profile of `dir` (`target/debug` is `dev`), and the same target directory.
-            let profile = match dir.file_name().and_then(|name| name.to_str()) {
-                Some("debug") | None => "dev",
-                Some(other) => other,
-            };
+            // In the app's own profile, so into the app's own directory.
+            let profile =
+                if cfg!(debug_assertions) { "--profile=dev" } else { "--profile=release" };
             let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml");
             let status = Command::new(cargo)
-                .args(["build", "--quiet", "--bin=service1", "--bin=service2"])
-                .args([&format!("--profile={profile}"), "--manifest-path", manifest])
-                .arg("--target-dir")
-                .arg(dir.parent().unwrap_or(dir))
+                .args(["build", "--quiet", "--bin=service1", "--bin=service2", profile])
+                .args(["--manifest-path", manifest])
                 .status()
                 .map_err(|e| format!("cannot run cargo to build the workers: {e}"))?;
             if !status.success() {

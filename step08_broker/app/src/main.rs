@@ -1,28 +1,19 @@
-//! Step 08: the components are workers behind RabbitMQ; the app publishes a request to a queue
-//! and waits for the reply.
-//!
-//! Run it with `cargo run` in `step08_broker/` once RabbitMQ is up (the README says how): the app
-//! starts one worker of each kind itself.
+//! Step 08: the components are workers behind RabbitMQ; the app publishes each request to a
+//! queue and waits for the reply. `cargo run` in `step08_broker/`, once RabbitMQ is up.
 
-use app::local_workers::LocalWorkers;
-use app::pipeline::run_pipeline;
-use app::rpc::RpcClient;
-use std::error::Error;
-use std::process::ExitCode;
-use std::time::Duration;
+use app::{local_workers::LocalWorkers, pipeline::run_pipeline, rpc::RpcClient};
+use std::{error::Error, process::ExitCode, time::Duration};
 
 #[tokio::main]
 async fn main() -> ExitCode {
     println!(
         "\n\nPhase 08: Distributed Application with a Message Broker (app + RabbitMQ + workers)"
     );
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
+    if let Err(error) = run().await {
+        eprintln!("error: {error}");
+        return ExitCode::FAILURE;
     }
+    ExitCode::SUCCESS
 }
 
 async fn run() -> Result<(), Box<dyn Error>> {

@@ -1,7 +1,5 @@
-//! What the app and the two workers share: the messages, the queue names, and (feature `broker`,
-//! on by default) [`broker`]: connecting to RabbitMQ, declaring a queue, the workers' loop.
-//! Without that feature only `serde` remains, so component1 and component2 use these types
-//! without a broker. Test it with `cargo test -p common`.
+//! What the app and the workers share: messages, queue names and (feature `broker`, on by
+//! default) [`broker`]. The components turn it off: they need the types, not RabbitMQ.
 
 use serde::{Deserialize, Serialize};
 
@@ -15,34 +13,31 @@ pub const TRANSFORM_QUEUE: &str = "transform";
 /// A queue's name on the broker: `QUEUE_PREFIX` (empty unless set), then `queue`. Runs that
 /// share one broker (the tests, the bench) use prefixes to keep apart.
 pub fn queue_name(queue: &str) -> String {
-    let prefix = std::env::var("QUEUE_PREFIX").unwrap_or_default();
-    format!("{prefix}{queue}")
+    format!("{}{queue}", std::env::var("QUEUE_PREFIX").unwrap_or_default())
 }
 
-/// What a processor hands back. On the wire: `{"value":84,"processed":true}`.
+/// component1's result. On the wire: `{"value":84,"processed":true}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcessResult {
     pub value: i32,
     pub processed: bool,
 }
 
-/// What a transformer hands back. On the wire: `{"original":84,"transformed":"Value-0084"}`.
+/// component2's result. On the wire: `{"original":84,"transformed":"Value-0084"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TransformResult {
     pub original: i32,
     pub transformed: String,
 }
 
-/// The body of every request, on both work queues: `{"value":42}`. Unknown fields are refused:
-/// guessing at a message of another shape would hide the bug that sent it here.
+/// Every request: `{"value":42}`. Another shape is refused, not guessed at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValueRequest {
     pub value: i32,
 }
 
-/// A reply: the result, or `{"error":"..."}` as in step 07. `untagged`: serde tells them apart by
-/// their fields.
+/// A reply: the result or `{"error":"..."}`; `untagged`: serde tells them apart by their fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Reply<T> {

@@ -51,10 +51,10 @@ enum Stopped {
 }
 
 /// The whole `main` of a hardened worker. `slow`: whether `WORK_MS` applies to it.
-pub async fn main<T: Serialize>(
+pub async fn main<T: Serialize, E: std::fmt::Display>(
     name: &str,
     queue: &str,
-    compute: impl Fn(i32) -> Result<T, String>,
+    compute: impl Fn(i32) -> Result<T, E>,
     slow: bool,
 ) -> ExitCode {
     let args = match <WorkerArgs as clap::Parser>::try_parse() {
@@ -80,11 +80,11 @@ pub async fn main<T: Serialize>(
 }
 
 /// Connects, serves, and on a lost connection does it again, until asked to stop.
-async fn run<T: Serialize>(
+async fn run<T: Serialize, E: std::fmt::Display>(
     args: &WorkerArgs,
     id: &str,
     queue: &str,
-    compute: &impl Fn(i32) -> Result<T, String>,
+    compute: &impl Fn(i32) -> Result<T, E>,
     work: Duration,
 ) -> Result<(), String> {
     let mut stop = pin!(shutdown::requested(args.stop_when_stdin_closes));
@@ -132,11 +132,11 @@ pub async fn connect_with_retry(id: &str, limit: Duration) -> Result<Connection,
 }
 
 /// One connection's worth of work: set up a channel and consume until stopped or lost.
-async fn serve<T: Serialize>(
+async fn serve<T: Serialize, E: std::fmt::Display>(
     connection: &Connection,
     id: &str,
     queue: &str,
-    compute: &impl Fn(i32) -> Result<T, String>,
+    compute: &impl Fn(i32) -> Result<T, E>,
     work: Duration,
     mut stop: Pin<&mut impl Future<Output = &'static str>>,
 ) -> lapin::Result<Stopped> {

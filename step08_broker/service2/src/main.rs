@@ -1,20 +1,14 @@
-//! `service2`: a worker that takes requests from the `transform` queue and formats their value, with
-//! the loop it shares with `service1` (`common::broker::run_worker`). Run one, or several in
-//! several terminals, with `cargo run --bin service2`; RabbitMQ must be up.
+//! `service2`: a worker that takes requests from the `transform` queue and formats their value
+//! (component2, which cannot fail). Run one, or several, with `cargo run --bin service2`.
 
-use common::{TRANSFORM_QUEUE, TransformResult, queue_name};
+use common::{TRANSFORM_QUEUE, broker::run_worker, queue_name};
 use component2::Component2;
-use std::process::ExitCode;
-
-/// component2 as the worker calls it. Formatting cannot fail.
-fn format_value(value: i32) -> Result<TransformResult, String> {
-    Ok(Component2::new().transform(value))
-}
+use std::{convert::Infallible, process::ExitCode};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let queue = queue_name(TRANSFORM_QUEUE);
-    if let Err(error) = common::broker::run_worker("service2", &queue, format_value).await {
+    let format = |value| Ok::<_, Infallible>(Component2::new().transform(value));
+    if let Err(error) = run_worker("service2", &queue_name(TRANSFORM_QUEUE), format).await {
         eprintln!("error: {error}");
         return ExitCode::FAILURE;
     }

@@ -5,6 +5,6 @@ use component1::Component1;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let double = |value| Component1::new().process(value).map_err(|e| e.to_string());
+    let double = |value| Component1::new().process(value);
     hardened::worker::main("service1", common::PROCESS_QUEUE, double, true).await
 }

@@ -4,6 +4,7 @@ use component2::Component2;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let format_value = |value| Ok::<_, String>(Component2::new().transform(value));
+    let format_value =
+        |value| Ok::<_, std::convert::Infallible>(Component2::new().transform(value));
     hardened::worker::main("service2", common::TRANSFORM_QUEUE, format_value, false).await
 }
