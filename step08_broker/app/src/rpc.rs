@@ -59,7 +59,6 @@ impl RpcClient {
         // Wait before publishing: a fast reply must find this call.
         let (sender, reply) = oneshot::channel();
         self.waiting.lock().unwrap().insert(correlation_id.clone(), sender);
-
         let body = serde_json::to_vec(&ValueRequest { value }).expect("a plain struct serializes");
         let properties = BasicProperties::default()
             .with_reply_to(DIRECT_REPLY_TO.into())
@@ -89,7 +88,6 @@ impl RpcClient {
         }
     }
 
-    /// Closes the channel, then the connection, as a client that leaves should.
     pub async fn close(self) {
         let _ = self.channel.close(200, "done".into()).await;
         let _ = self.connection.close(200, "done".into()).await;

@@ -18,6 +18,10 @@ pub const START_RABBITMQ: &str =
 /// Connects to RabbitMQ at `AMQP_ADDR` (default: this machine, vhost `/`, written `%2f`).
 pub async fn connect(name: &str) -> Result<Connection, String> {
     let addr = std::env::var("AMQP_ADDR").unwrap_or("amqp://127.0.0.1:5672/%2f".into());
+    let prefix = crate::queue_name("").len(); // AMQP names have at most 255 bytes
+    if prefix > 200 {
+        return Err(format!("QUEUE_PREFIX is {prefix} bytes long; keep it under 200"));
+    }
     let properties = ConnectionProperties::default().with_connection_name(name.into());
     let attempt = Connection::connect(&addr, properties);
     let cause = match tokio::time::timeout(Duration::from_secs(5), attempt).await {
@@ -83,7 +87,6 @@ pub async fn answer<T: Serialize, E: Display>(
         Err(error) => Reply::Err { error: error.to_string() },
     };
     let body = serde_json::to_vec(&reply).expect("a reply of plain structs always serializes");
-    // `redelivered`: handed out before, to a worker that never acked it.
     let again = if delivery.redelivered { " (redelivered)" } else { "" };
     let (data, text) = (String::from_utf8_lossy(&delivery.data), String::from_utf8_lossy(&body));
     // Written whole, at once: workers that share a terminal never mix their lines.

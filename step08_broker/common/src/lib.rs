@@ -10,8 +10,7 @@ pub mod broker;
 pub const PROCESS_QUEUE: &str = "process";
 pub const TRANSFORM_QUEUE: &str = "transform";
 
-/// A queue's name on the broker: `QUEUE_PREFIX` (empty unless set), then `queue`. Runs that
-/// share one broker (the tests, the bench) use prefixes to keep apart.
+/// `QUEUE_PREFIX` (empty unless set) + `queue`: runs sharing a broker (tests, bench) keep apart.
 pub fn queue_name(queue: &str) -> String {
     format!("{}{queue}", std::env::var("QUEUE_PREFIX").unwrap_or_default())
 }
