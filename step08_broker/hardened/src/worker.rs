@@ -108,6 +108,7 @@ async fn run<T: Serialize, E: std::fmt::Display>(
             }
             Ok(Stopped::Lost(cause)) => {
                 eprintln!("{id}: lost RabbitMQ ({cause}); reconnecting to queue \"{queue}\"");
+                sleep(Duration::from_millis(100)).await; // a broker that keeps closing us: no spin
             }
             // On a live connection the same error would come back on every reconnect.
             Err(error) if connected => return Err(format!("cannot consume \"{queue}\": {error}")),
