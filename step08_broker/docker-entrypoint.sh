@@ -1,7 +1,7 @@
 #!/bin/bash
 # The entrypoint of step 08's image: sets AMQP_ADDR, the broker address the three programs read,
-# from AMQP_USER, AMQP_PASSWORD and AMQP_HOST, then runs its arguments (`app --workers external`,
-# `service1`, ...). The user and password are percent-encoded, so any character works in them:
+# from AMQP_USER, AMQP_PASSWORD and AMQP_HOST, then runs its arguments (`hardened --workers external`,
+# `hardened-service1`, ...). The user and password are percent-encoded, so any character works in them:
 # written into the address as they are, `@ / : % # ?` would cut it in the wrong places.
 # An AMQP_ADDR already set is left as it is.
 set -euo pipefail

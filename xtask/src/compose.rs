@@ -242,7 +242,7 @@ fn killed_worker(compose: &Compose) -> Result<(), String> {
         let output = docker(&["logs", "--since", &since, &container])?;
         redelivered += lines(&output)
             .iter()
-            .filter(|line| line.contains("redelivered=true"))
+            .filter(|line| line.contains("(redelivered)"))
             .count();
     }
     println!("the other service1 containers logged {redelivered} redelivered message(s)");

@@ -45,6 +45,7 @@ pub fn run() -> ExitCode {
     );
     let targets = std::iter::once(frame)
         .chain(
+            // `--workspace`: a step's `hardened/` is a member but not a default member.
             STEPS
                 .iter()
                 .map(|step| (step.dir, root.join(step.dir), &["--workspace"][..])),

@@ -1,88 +1,116 @@
-//! The contract the app needs, and the pipeline that uses it.
+//! The contract between the app and its two components, and the pipeline that runs over it.
 //!
-//! This is step 03's contract after a trip through a broker. Compare:
+//! This file is the same, byte for byte, in steps 07 and 08: what implements the contract
+//! changes (HTTP services in step 07, workers behind a broker in step 08); this file does not,
+//! and nothing in it names either. From step 06 it changed in two places only, both forced by
+//! the network:
 //!
-//! ```text
-//! step 03: fn process(&self, value: i32) -> ProcessResult;
-//! step 07: fn process(&self, value: i32, request_id: &str)
-//!              -> impl Future<Output = Result<ProcessResult, CallError>> + Send;
-//! step 08: async fn process(&self, value: i32, request_id: &str)
-//!              -> Result<ProcessResult, PipelineError>;
-//! ```
+//! - **async**: a call now waits on the network, and while it waits the thread can do other
+//!   work. `process` returns a future: a value that, when `.await`ed, gives the `Result`.
+//! - **a request id**: one pipeline now runs in three processes; the id is what joins their logs.
 //!
-//! - **async**: a call now waits for a reply; while it waits, the thread can run other pipelines
-//!   (that is what `--concurrency` uses).
-//!   Step 07's `impl Future<...> + Send` is what `async fn` writes for us, minus the `Send`
-//!   promise (that the future may move between threads), which the app's one thread never needs.
-//! - **fallible**: the broker can be down, no worker may answer in time, or one answers an error.
-//! - **a request id**: one pipeline now runs in three processes, and the id is what joins their
-//!   logs: it starts the `correlation_id` of both calls, which each worker logs.
-//!
-//! The contract does not know its transport: nothing here names RabbitMQ. [`PipelineError`]
-//! says what went wrong in the pipeline's words, and `rpc.rs` turns broker failures into it, as
-//! step 03's traits let any implementation stand behind them.
-//!
-//! `validate` and `analyze` stay in the app: they only read a result the app already holds, so a
-//! round trip to a worker would cost time and prove nothing.
+//! `validate` and `analyze` only read a result the app already holds, so they are written here,
+//! once, and no call crosses the network for them.
 
-use std::io::Write;
+use std::fmt;
 use std::time::Duration;
 
-use common::{ProcessResult, TransformResult};
-
-/// Why one stage of the pipeline failed. `stage` names who was asked, for the human reading it.
-#[derive(Debug, thiserror::Error)]
-pub enum PipelineError {
-    /// The stage answered with an error, such as an overflow.
-    #[error("{stage} answered: {message}")]
-    Rejected { stage: String, message: String },
-    /// No answer came within the time allowed.
-    #[error("no answer from {stage} within {waited:?}: is one running? (see --timeout-ms)")]
-    TimedOut { stage: String, waited: Duration },
-    /// The call could not be made, or its answer could not be read.
-    #[error("cannot call {stage}: {cause}")]
-    Failed { stage: String, cause: String },
+/// What the processor (component1) makes of the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProcessResult {
+    pub value: i32,
+    pub processed: bool,
 }
 
-/// First stage of the pipeline: turns the input into a [`ProcessResult`] and checks it.
+/// What the transformer (component2) makes of the processor's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransformResult {
+    pub original: i32,
+    pub transformed: String,
+}
+
+/// The first stage: component1, wherever it runs.
 pub trait Processor {
-    async fn process(&self, value: i32, request_id: &str) -> Result<ProcessResult, PipelineError>;
-    fn validate(&self, data: &ProcessResult) -> bool;
-}
-
-/// Second stage of the pipeline: turns a value into a [`TransformResult`] and describes it.
-pub trait Transformer {
-    async fn transform(
+    // `impl Future<Output = T>`: some future that gives a `T` when awaited. It is what
+    // `async fn process(..) -> Result<..>` returns, written out to add `+ Send` (the future may
+    // move to another thread). Implementations still just write `async fn process`.
+    fn process(
         &self,
         value: i32,
         request_id: &str,
-    ) -> Result<TransformResult, PipelineError>;
-    fn analyze(&self, data: &TransformResult) -> String;
+    ) -> impl Future<Output = Result<ProcessResult, CallError>> + Send;
 }
 
-/// Step 03's pipeline, with `.await?` after each remote call.
-///
-/// It takes `&impl Processor` instead of `&dyn Processor`: a trait with `async fn` cannot be a
-/// `dyn` object, and the app knows its types at compile time. It prints to `out` as it goes, so
-/// in a single run the "answered by" lines land between its own, and `--repeat` passes
-/// `std::io::sink()`.
+/// The second stage: component2, wherever it runs.
+pub trait Transformer {
+    fn transform(
+        &self,
+        value: i32,
+        request_id: &str,
+    ) -> impl Future<Output = Result<TransformResult, CallError>> + Send;
+}
+
+/// Why a stage gave no result. `component` names who was asked, for the human reading it. The
+/// same three cases as in steps 05 and 06, whatever the transport.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallError {
+    /// The component ran and answered with an error: for example, the value overflows.
+    Rejected { component: String, reason: String },
+    /// No answer came within the time the app was prepared to wait.
+    TimedOut { component: String, waited: Duration },
+    /// The call could not be made, or what came back was not an answer.
+    Unavailable { component: String, reason: String },
+}
+
+// What `thiserror` would derive from `#[error("...")]` attributes, written out once here.
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallError::Rejected { component, reason } => {
+                write!(f, "{component} rejected the input: {reason}")
+            }
+            CallError::TimedOut { component, waited } => {
+                let ms = waited.as_millis();
+                write!(f, "{component} did not answer within {ms} ms")
+            }
+            CallError::Unavailable { component, reason } => {
+                write!(f, "cannot call {component}: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CallError {}
+
+/// Component1's check of its own result. It needs nothing from the other side of the network.
+pub fn validate(data: &ProcessResult) -> bool {
+    data.processed && data.value >= 0
+}
+
+/// Component2's description of its own result, likewise.
+pub fn analyze(data: &TransformResult) -> String {
+    format!("Analysis: {} maps to {}", data.original, data.transformed)
+}
+
+/// Step 06's pipeline, with `.await` before each `?`. `&impl Processor` is a generic written
+/// short: some one type that implements `Processor`, chosen at compile time. Not `&dyn`, chosen
+/// at run time: each `async fn` returns its own future type, and a `dyn` call needs one.
 pub async fn run_pipeline(
     processor: &impl Processor,
     transformer: &impl Transformer,
     input: i32,
     request_id: &str,
-    out: &mut impl Write,
-) -> anyhow::Result<()> {
-    writeln!(out, "\n--- Processing Pipeline ---")?;
-    writeln!(out, "Input value: {input}")?;
+) -> Result<(), CallError> {
+    println!("\n--- Processing Pipeline ---");
+    println!("Input value: {}", input);
 
     let data1 = processor.process(input, request_id).await?;
-    let is_valid = processor.validate(&data1);
-    writeln!(out, "Component1 result: {data1:?}, Valid: {is_valid}")?;
+    let is_valid = validate(&data1);
+    println!("Component1 result: {:?}, Valid: {}", data1, is_valid);
 
     let data2 = transformer.transform(data1.value, request_id).await?;
-    let analysis = transformer.analyze(&data2);
-    writeln!(out, "Component2 result: {data2:?}")?;
-    writeln!(out, "{analysis}")?;
+    let analysis = analyze(&data2);
+    println!("Component2 result: {:?}", data2);
+    println!("{}", analysis);
     Ok(())
 }

@@ -1,187 +1,123 @@
-//! The pipeline's stages as calls to workers through RabbitMQ: request/reply, the app's side.
-//!
-//! A call publishes `{"value":42}` to a work queue with two properties: `reply_to`, the name of
-//! this app's private reply queue, and `correlation_id`, a name unique to this call that starts
-//! with the pipeline's request id. The worker publishes its reply to `reply_to` with the same
-//! `correlation_id`. One task reads the reply queue and hands each reply to the call waiting for
-//! that id.
-//!
-//! Delivery is at-least-once (see `common::worker`), so the same reply can arrive twice. It can
-//! also arrive after its call gave up waiting. Both are "a reply nobody waits for": the task
-//! counts it and drops it, and nothing else happens.
+//! The pipeline's stages as calls through RabbitMQ. A call publishes `{"value":42}` to a queue
+//! with `reply_to` (where to send the reply: `amq.rabbitmq.reply-to`, RabbitMQ's direct reply-to,
+//! which hands it straight back to this channel) and `correlation_id` (which call it answers).
 
-use common::queues::WorkQueue;
-use common::{ProcessResult, Reply, TransformResult, ValueRequest};
-use lapin::message::Delivery;
-use lapin::options::BasicPublishOptions;
-use lapin::{BasicProperties, Consumer};
+use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
+use common::broker::{connect, declare_queue};
+use common::{PROCESS_QUEUE, Reply, TRANSFORM_QUEUE, ValueRequest, queue_name};
+use lapin::options::BasicConsumeOptions;
+use lapin::{BasicProperties, Channel, Connection, Consumer, types::FieldTable};
 use serde::de::DeserializeOwned;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::{collections::HashMap, sync::Arc, sync::Mutex, time::Duration};
 use tokio::sync::oneshot;
 use tokio_stream::StreamExt;
 
-use crate::pipeline::{PipelineError, Processor, Transformer};
-use crate::rpc_client::{Pending, RpcClient};
+const DIRECT_REPLY_TO: &str = "amq.rabbitmq.reply-to";
 
-/// AMQP `delivery_mode` 2: the broker writes the message to disk, so a request waiting in a
-/// durable queue survives a broker restart.
-const PERSISTENT: u8 = 2;
+/// Waiting calls: correlation id -> `oneshot` sender (a channel for one value). A `std` `Mutex`,
+/// as it is never held across an `.await`.
+type Waiting = Arc<Mutex<HashMap<String, oneshot::Sender<Vec<u8>>>>>;
 
-// `RpcClient` (in rpc_client.rs, skipped) holds the connection's `channel`, the `queues`' names,
-// this app's `reply_queue`, the `timeout`, `chatter` (print who answered; off under `--repeat`)
-// and `pending`: the calls waiting for a reply, a map from
-// correlation id to the sending end of a `oneshot` channel (a channel for one value). `Arc`
-// shares that map with `route_replies`, the task `RpcClient::connect` starts, and its async
-// `Mutex` lets one task use it at a time (`.lock().await` waits for the turn).
+/// One connection and channel for every call; both stages: `Processor` and `Transformer`.
+pub struct RpcClient {
+    connection: Connection,
+    channel: Channel,
+    waiting: Waiting,
+    timeout: Duration,
+}
+
 impl RpcClient {
-    /// One call: publish `request` to `queue`, wait for the reply, decode it.
+    /// Connects, declares both queues, starts the task that routes replies.
+    pub async fn connect(timeout: Duration) -> Result<RpcClient, String> {
+        let connection = connect(&format!("app-{}", std::process::id())).await?;
+        let failed = |error: lapin::Error| format!("cannot set up the app on RabbitMQ: {error}");
+        let channel = connection.create_channel().await.map_err(failed)?;
+        for queue in [PROCESS_QUEUE, TRANSFORM_QUEUE] {
+            declare_queue(&channel, &queue_name(queue)).await.map_err(failed)?;
+        }
+        // Direct reply-to: consume on the publishing channel, before publishing, with `no_ack`.
+        let no_ack = BasicConsumeOptions { no_ack: true, ..Default::default() };
+        let (queue, tag) = (DIRECT_REPLY_TO.into(), "replies".into());
+        let consume = channel.basic_consume(queue, tag, no_ack, FieldTable::default());
+        let replies = consume.await.map_err(failed)?;
+        let waiting = Waiting::default();
+        // A task: tokio runs it beside the calls.
+        tokio::spawn(route_replies(replies, waiting.clone()));
+        Ok(RpcClient { connection, channel, waiting, timeout })
+    }
+
+    /// One call: publish `{"value": value}` to `queue`, wait for the reply, decode it.
     pub async fn call<T: DeserializeOwned>(
         &self,
-        queue: WorkQueue,
-        request: &ValueRequest,
-        request_id: &str,
-    ) -> Result<T, PipelineError> {
-        // The queue's name on the broker: `QUEUE_PREFIX` + "process" or "transform".
-        let queue_name = self.queues.work_queue(queue);
-        let stage = format!("the worker on queue \"{queue_name}\"");
-        // Unique to this call (one per queue per pipeline), and both workers log it.
-        let correlation_id = format!("{request_id}/{}", queue.name());
-
-        // Waiting starts before publishing: a fast reply must find this call in `pending`.
-        let (sender, receiver) = oneshot::channel();
-        self.pending
-            .lock()
-            .await
-            .insert(correlation_id.clone(), sender);
-        // Just `publish_and_wait(...).await`, on two lines (rustfmt would make it three).
-        let answer = self.publish_and_wait(&queue_name, &stage, request, &correlation_id, receiver);
-        let answer = answer.await;
-        // However the call ended, nobody waits for its reply now: a late one counts as dropped.
-        self.pending.lock().await.remove(&correlation_id);
-        let reply = answer?;
-
-        if self.chatter {
-            let worker = reply.properties.app_id().clone().unwrap_or_default(); // set by the worker
-            println!("        [RabbitMQ] {} answered by {worker}", queue.name());
-        }
-        // `Reply` (common/src/lib.rs) has no tag: serde tries `Ok(T)`, whose fields
-        // (`{"value":84,...}`) must all be there, then `Err`, which needs `{"error":"..."}`.
-        match serde_json::from_slice::<Reply<T>>(&reply.data) {
-            Ok(Reply::Ok(result)) => Ok(result),
-            Ok(Reply::Err { error }) => Err(PipelineError::Rejected {
-                stage,
-                message: error,
-            }),
-            Err(error) => Err(PipelineError::Failed {
-                stage,
-                cause: format!("its reply is not valid: {error}"),
-            }),
-        }
-    }
-
-    /// Publishes the request, waits for the broker's confirm, then for the reply that
-    /// `route_replies` hands over through `reply`.
-    async fn publish_and_wait(
-        &self,
         queue: &str,
-        stage: &str,
-        request: &ValueRequest,
-        correlation_id: &str,
-        reply: oneshot::Receiver<Delivery>,
-    ) -> Result<Delivery, PipelineError> {
-        let failed = |cause: String| PipelineError::Failed {
-            stage: stage.into(),
-            cause,
-        };
-        let body = serde_json::to_vec(request).expect("a plain struct always serializes");
+        value: i32,
+        request_id: &str,
+    ) -> Result<T, CallError> {
+        let (queue, timeout) = (queue_name(queue), self.timeout);
+        let component = format!("the worker on queue \"{queue}\"");
+        let correlation_id = format!("{request_id}/{queue}");
+        // Wait before publishing: a fast reply must find this call.
+        let (sender, reply) = oneshot::channel();
+        self.waiting.lock().unwrap().insert(correlation_id.clone(), sender);
+        let body = serde_json::to_vec(&ValueRequest { value }).expect("a plain struct serializes");
         let properties = BasicProperties::default()
-            .with_delivery_mode(PERSISTENT)
-            .with_content_type("application/json".into())
-            .with_reply_to(self.reply_queue.clone())
-            .with_correlation_id(correlation_id.into());
-        let publisher_error = |e: lapin::Error| failed(format!("cannot publish the request: {e}"));
-        let confirm = self
-            .channel
-            .basic_publish(
-                "".into(),    // the default exchange, which routes by queue name:
-                queue.into(), // the routing key is the work queue
-                BasicPublishOptions::default(),
-                &body,
-                properties,
-            )
-            .await
-            .map_err(publisher_error)?
-            .await // the broker's confirm: the request is safe in the queue
-            .map_err(publisher_error)?;
-        if confirm.is_nack() {
-            return Err(failed(
-                "RabbitMQ refused the request (publisher nack)".into(),
-            ));
+            .with_reply_to(DIRECT_REPLY_TO.into())
+            .with_correlation_id(correlation_id.as_str().into());
+        // The default exchange ("") routes by queue name: the routing key is the work queue.
+        let (exchange, key, options) = ("".into(), queue.as_str().into(), Default::default());
+        let publish = self.channel.basic_publish(exchange, key, options, &body, properties);
+        let unavailable = |reason| CallError::Unavailable { component: component.clone(), reason };
+        let answer = match publish.await {
+            Err(error) => Err(unavailable(format!("cannot publish the request: {error}"))),
+            Ok(_) => match tokio::time::timeout(timeout, reply).await {
+                Ok(Ok(body)) => Ok(body),
+                // `route_replies` dropped our sender: the connection is gone.
+                Ok(Err(_)) => Err(unavailable("lost the connection to RabbitMQ".into())),
+                Err(_) => {
+                    Err(CallError::TimedOut { component: component.clone(), waited: timeout })
+                }
+            },
+        };
+        // However the call ended, nobody waits for its reply now: a late one will be dropped.
+        self.waiting.lock().unwrap().remove(&correlation_id);
+
+        match serde_json::from_slice(&answer?) {
+            Ok(Reply::Ok(result)) => Ok(result),
+            Ok(Reply::Err { error: reason }) => Err(CallError::Rejected { component, reason }),
+            Err(error) => Err(unavailable(format!("its reply is not valid: {error}"))),
         }
-        tracing::debug!(correlation_id, "published; waiting for the reply");
-        match tokio::time::timeout(self.timeout, reply).await {
-            // `route_replies` sent us the reply in time.
-            Ok(Ok(reply)) => Ok(reply),
-            // `route_replies` dropped our sender unused: it stopped, the connection is gone.
-            Ok(Err(_)) => Err(failed("lost the connection to RabbitMQ".into())),
-            // The timeout came first.
-            Err(_) => Err(PipelineError::TimedOut {
-                stage: stage.into(),
-                waited: self.timeout,
-            }),
-        }
+    }
+
+    pub async fn close(self) {
+        let _ = self.channel.close(200, "done".into()).await;
+        let _ = self.connection.close(200, "done".into()).await;
     }
 }
 
-/// Reads the reply queue and hands each reply to the call waiting for its correlation id.
-/// `dropped` counts the others; `fetch_add(1, Relaxed)` adds one to that counter, which tasks
-/// share without a lock (an atomic integer).
-pub async fn route_replies(mut replies: Consumer, pending: Pending, dropped: Arc<AtomicU64>) {
+/// Hands each reply to the call waiting for its correlation id. A reply nobody waits for (its
+/// call timed out, or two workers answered the same request) is dropped.
+async fn route_replies(mut replies: Consumer, waiting: Waiting) {
     while let Some(Ok(reply)) = replies.next().await {
-        let id = reply
-            .properties
-            .correlation_id()
-            .clone()
-            .unwrap_or_default();
-        let waiting = pending.lock().await.remove(id.as_str());
-        // `_ =` discards what each returns: nothing to do with it.
-        match waiting {
-            // The call may have timed out just now; then `send` fails and the reply is dropped.
-            Some(call) => _ = call.send(reply),
-            // A duplicate (at-least-once) or a late reply: nobody waits for it.
-            None => _ = dropped.fetch_add(1, Ordering::Relaxed),
-        }
+        let id = reply.properties.correlation_id().clone().unwrap_or_default();
+        // `send` fails if the call just gave up: then the reply is dropped too.
+        let _ = waiting.lock().unwrap().remove(id.as_str()).map(|call| call.send(reply.data));
     }
-    // The connection is gone: dropping every waiting sender wakes each call with an error
-    // instead of leaving it to wait for its timeout.
-    pending.lock().await.clear();
+    // The connection is gone: dropping every sender wakes each waiting call with an error.
+    waiting.lock().unwrap().clear();
 }
 
-/// The [`Processor`] of the pipeline: the `process` queue and its `service1` workers.
-pub struct BrokerProcessor(pub Arc<RpcClient>);
-
-impl Processor for BrokerProcessor {
-    async fn process(&self, value: i32, request_id: &str) -> Result<ProcessResult, PipelineError> {
-        let request = ValueRequest { value };
-        self.0.call(WorkQueue::Process, &request, request_id).await
-    }
-
-    fn validate(&self, data: &ProcessResult) -> bool {
-        data.processed && data.value >= 0
+impl Processor for RpcClient {
+    async fn process(&self, value: i32, id: &str) -> Result<ProcessResult, CallError> {
+        let common::ProcessResult { value, processed } =
+            self.call(PROCESS_QUEUE, value, id).await?;
+        Ok(ProcessResult { value, processed })
     }
 }
 
-/// The [`Transformer`] of the pipeline: the `transform` queue and its `service2` workers.
-pub struct BrokerTransformer(pub Arc<RpcClient>);
-
-impl Transformer for BrokerTransformer {
-    async fn transform(&self, value: i32, id: &str) -> Result<TransformResult, PipelineError> {
-        let request = ValueRequest { value };
-        self.0.call(WorkQueue::Transform, &request, id).await
-    }
-
-    fn analyze(&self, data: &TransformResult) -> String {
-        format!("Analysis: {} maps to {}", data.original, data.transformed)
+impl Transformer for RpcClient {
+    async fn transform(&self, value: i32, id: &str) -> Result<TransformResult, CallError> {
+        let common::TransformResult { original, transformed } =
+            self.call(TRANSFORM_QUEUE, value, id).await?;
+        Ok(TransformResult { original, transformed })
     }
 }

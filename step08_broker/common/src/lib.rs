@@ -1,103 +1,48 @@
-//! What the app and the workers of step 08 share: the message bodies, and the RabbitMQ plumbing.
-//!
-//! The app publishes a request (`{"value":42}`) to the `process` queue; a `service1` worker takes
-//! it, computes, publishes the reply to the queue named in the request's `reply_to` property, and
-//! only then acknowledges the request. Everything both sides must agree on lives here, once.
-//!
-//! # Layout
-//!
-//! - this file: the data types (`ProcessResult`, `TransformResult`) and the bodies on the wire.
-//!   No dependency but `serde`, so the component crates use it without lapin or tokio.
-//! - [`queues`] (feature `broker`): the queue and exchange names, and the one function that
-//!   declares them, so the app and the workers can never declare them differently.
-//! - [`connect`] (feature `broker`): `AMQP_ADDR`, connecting with a bounded retry, and the error
-//!   a human reads when RabbitMQ cannot be reached.
-//! - [`worker`] (feature `broker`): the consume / compute / reply / ack loop of both workers.
-//! - [`reconnect`] (feature `broker`): the loop that runs the worker again after a lost connection.
-//! - [`shutdown`] (feature `broker`): Ctrl-C, SIGTERM and "my parent went away" as one future.
-//! - also here (feature `broker`): `init_logging` and `ParseOrExit`, the start of every `main`.
-//!
-//! Test it with `cargo test -p common`.
+//! What the app and the workers share: messages, queue names and (feature `broker`, on by
+//! default) [`broker`]. The components turn it off: they need the types, not RabbitMQ.
 
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "broker")]
-pub mod connect;
-#[cfg(feature = "broker")]
-pub mod queues;
-#[cfg(feature = "broker")]
-pub mod reconnect;
-#[cfg(feature = "broker")]
-pub mod shutdown;
-#[cfg(feature = "broker")]
-pub mod worker;
+pub mod broker;
 
-/// What a processor hands back. On the wire: `{"value":84,"processed":true}`.
+/// The queues of `service1` (component1) and `service2` (component2).
+pub const PROCESS_QUEUE: &str = "process";
+pub const TRANSFORM_QUEUE: &str = "transform";
+
+/// `QUEUE_PREFIX` (empty unless set) + `queue`: runs sharing a broker (tests, bench) keep apart.
+pub fn queue_name(queue: &str) -> String {
+    format!("{}{queue}", std::env::var("QUEUE_PREFIX").unwrap_or_default())
+}
+
+/// component1's result. On the wire: `{"value":84,"processed":true}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcessResult {
     pub value: i32,
     pub processed: bool,
 }
 
-/// What a transformer hands back. On the wire: `{"original":84,"transformed":"Value-0084"}`.
+/// component2's result. On the wire: `{"original":84,"transformed":"Value-0084"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TransformResult {
     pub original: i32,
     pub transformed: String,
 }
 
-/// The body of every request, on both work queues: `{"value":42}`.
-///
-/// Unknown fields are refused: a message of another shape was meant for someone else, and
-/// guessing at it would hide the bug that sent it here.
+/// Every request: `{"value":42}`. Another shape is refused, not guessed at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValueRequest {
     pub value: i32,
 }
 
-/// A reply on the wire: the result, or `{"error":"..."}` (the shape of step 07's error bodies).
-/// `untagged` lets serde tell them apart by their fields, so the JSON is what a human would write.
+/// A reply: the result or `{"error":"..."}`; `untagged`: serde tells them apart by their fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Reply<T> {
     Ok(T),
     Err { error: String },
 }
-
-/// Log lines go to stderr, filtered by `RUST_LOG` (default `info`): `RUST_LOG=warn` keeps only
-/// warnings, `RUST_LOG=debug` adds every call the app makes, with its correlation id. The filter
-/// is tracing-subscriber's `Targets` (`level` or `target=level,...`, as in step 07): `EnvFilter`
-/// would add a regex engine to the build for span and field filters no one here uses.
-#[cfg(feature = "broker")]
-pub fn init_logging() {
-    use tracing_subscriber::{filter::LevelFilter, filter::Targets, fmt, prelude::*, registry};
-    let info = Targets::new().with_default(LevelFilter::INFO);
-    let filter = std::env::var("RUST_LOG").map_or(Ok(info.clone()), |text| text.parse());
-    let format = fmt::layer().with_writer(std::io::stderr);
-    let format = format.with_target(false).without_time();
-    registry().with(format).with(filter.unwrap_or(info)).init();
-}
-
-/// `Cli::parse_or_exit()` for the command line of the app and of both workers (bring it in with
-/// `use common::ParseOrExit`). `--help` and `--version` print and exit 0; a mistake prints one
-/// line, `error: ...`, and exits 1, like every other error of this step (`parse` would print
-/// clap's whole message and exit 2).
-#[cfg(feature = "broker")]
-pub trait ParseOrExit: clap::Parser {
-    fn parse_or_exit() -> Self {
-        Self::try_parse().unwrap_or_else(|error| {
-            if !error.use_stderr() {
-                error.exit(); // `--help` or `--version`: not an error
-            }
-            let text = error.to_string();
-            eprintln!("{}", text.lines().next().unwrap_or("error: bad arguments"));
-            std::process::exit(1)
-        })
-    }
-}
-#[cfg(feature = "broker")]
-impl<T: clap::Parser> ParseOrExit for T {}
 
 #[cfg(test)]
 mod tests {
@@ -123,21 +68,10 @@ mod tests {
 
     #[test]
     fn replies_use_the_same_json_as_step_07() {
-        let ok = Reply::Ok(ProcessResult {
-            value: 84,
-            processed: true,
-        });
-        assert_eq!(
-            serde_json::to_string(&ok).unwrap(),
-            r#"{"value":84,"processed":true}"#
-        );
-        let err = Reply::<ProcessResult>::Err {
-            error: "overflow".into(),
-        };
-        assert_eq!(
-            serde_json::to_string(&err).unwrap(),
-            r#"{"error":"overflow"}"#
-        );
+        let ok = Reply::Ok(ProcessResult { value: 84, processed: true });
+        assert_eq!(serde_json::to_string(&ok).unwrap(), r#"{"value":84,"processed":true}"#);
+        let err = Reply::<ProcessResult>::Err { error: "overflow".into() };
+        assert_eq!(serde_json::to_string(&err).unwrap(), r#"{"error":"overflow"}"#);
     }
 
     #[test]
@@ -146,11 +80,6 @@ mod tests {
             serde_json::from_str(r#"{"original":84,"transformed":"Value-0084"}"#).unwrap();
         assert!(matches!(ok, Reply::Ok(result) if result.transformed == "Value-0084"));
         let err: Reply<TransformResult> = serde_json::from_str(r#"{"error":"boom"}"#).unwrap();
-        assert_eq!(
-            err,
-            Reply::Err {
-                error: "boom".into()
-            }
-        );
+        assert_eq!(err, Reply::Err { error: "boom".into() });
     }
 }

@@ -190,7 +190,8 @@ const BOUNDARIES: [Boundary; 6] = [
         step: "08",
         program: Program {
             workspace: "step08_broker",
-            binary: "app",
+            // The hardened app (`hardened/`): the lesson's app has no --repeat.
+            binary: "hardened",
             env: &[BENCH_QUEUES],
         },
         pace: Pace::Broker,
@@ -236,7 +237,7 @@ const SCALING: [Scaling; 2] = [
         workers_are: "service1 processes (`--service1-workers`), 8 pipelines in flight",
         program: Program {
             workspace: "step08_broker",
-            binary: "app",
+            binary: "hardened",
             env: &[BENCH_QUEUES],
         },
         worker_args: |workers| {

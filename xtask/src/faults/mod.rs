@@ -123,7 +123,8 @@ const ROWS: [Row; 6] = [
         name: "workers behind RabbitMQ",
         program: Program {
             workspace: "step08_broker",
-            binary: "app",
+            // The hardened app, with the hardened workers (see `Kind::Broker` below).
+            binary: "hardened",
             env: &[],
         },
         kind: Kind::Broker,
@@ -276,11 +277,9 @@ pub fn run(mode: Mode) -> Result<(), String> {
         .filter(|w| *w != "step05_runtime_dll")
         .collect();
     workspaces.push(FIXTURES);
-    bench::build_workspaces(&root, mode, &workspaces, &[])?;
-    // `--workspace`: step 05's hardened app and fixture plugins are not among its default members.
-    bench::build_workspaces(&root, mode, &["step05_runtime_dll"], &["--workspace"])?;
-    // Nor is step 06's hardened app, the one these runs start.
-    bench::build_workspaces(&root, mode, &["step06_multi_process"], &["--workspace"])?;
+    // `--workspace`: each step's hardened app (the one these runs start) and step 05's fixture
+    // plugins are not among its default members.
+    bench::build_workspaces(&root, mode, &workspaces, &["--workspace"])?;
 
     let scratch = root.join("target").join(match mode {
         Mode::Full => "faults",
@@ -893,10 +892,11 @@ impl Services {
                     "QUEUE_PREFIX".to_string(),
                     queue_prefix(context.mode).to_string(),
                 )];
+                // The hardened workers, under the names the faults look for.
                 for name in ["service1", "service2"] {
                     services.managed.push(Managed::start(
                         name,
-                        &binary(name),
+                        &binary(&format!("hardened-{name}")),
                         env.clone(),
                         log(name),
                     )?);
@@ -1012,7 +1012,13 @@ fn run_once(
     } else {
         Stage::Waiting
     };
-    let component_file = app.with_file_name(format!("{COMPONENT}{}", std::env::consts::EXE_SUFFIX));
+    // Step 08's workers are the hardened ones (`hardened-service1`): they reconnect and stop
+    // cleanly on SIGTERM; the managed service keeps the name `service1`.
+    let file_name = match row.kind {
+        Kind::Broker => format!("hardened-{COMPONENT}"),
+        _ => COMPONENT.to_string(),
+    };
+    let component_file = app.with_file_name(format!("{file_name}{}", std::env::consts::EXE_SUFFIX));
     let ended = running.finish(deadline, |running| {
         // The service manager's part: a managed service that exits is started again.
         for service in &mut services.managed {

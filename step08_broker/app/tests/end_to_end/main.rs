@@ -1,17 +1,17 @@
-//! The app end to end: the real `app` binary and the real worker binaries, talking through the
-//! real RabbitMQ. No mocks: what fails here would fail for a reader.
+//! The lesson end to end: the real `app` binary and the real worker binaries, talking through
+//! the real RabbitMQ. No mocks: what fails here would fail for a reader.
 //!
-//! - `golden`: `cargo run`'s whole output.
-//! - `broker`: the guarantees: confirms, persistence, ack after the reply, prefetch, dead
-//!   letters, duplicate and stray replies, a worker killed mid-run, reconnects, errors.
+//! - `golden`: `cargo run`'s whole output, and no `ERROR` on its stderr.
+//! - `workers`: the lesson's workers, sent raw requests: a reply, an overflow, a message that
+//!   is not a request. The app's `RpcClient` is tested through `hardened/tests`, whose app uses it.
 //! - `stale_workers`: an edited component answers on the next `cargo run`.
-//! - `command_line`: a mistake on the command line is one line and exit status 1.
+//! - `no_broker`: what a reader without RabbitMQ sees, from the app, a worker and these tests.
 //!
-//! The helpers in `support` start every process with a bounded wait and stop it in `Drop`, so a
-//! failing test leaves nothing running.
+//! Every test that needs RabbitMQ starts with `support::require_broker()` and carries
+//! `#[cfg_attr(skip_broker_tests, ignore = ...)]` (see `build.rs` and the README's `## Test`).
 
-mod broker;
-mod command_line;
 mod golden;
+mod no_broker;
 mod stale_workers;
 mod support;
+mod workers;

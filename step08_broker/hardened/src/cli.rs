@@ -1,11 +1,9 @@
-//! The app's command line. Every flag can also come from the environment variable that
-//! `--help` names (`AMQP_ADDR`, `QUEUE_PREFIX`, `WORKERS`, ...).
+//! The hardened app's command line. Every flag with a variable can also come from it.
 
 use clap::{Parser, ValueEnum};
-use common::connect::BrokerArgs;
 use std::num::NonZeroUsize;
 
-/// Step 08: the pipeline through workers behind RabbitMQ.
+/// Step 08 hardened: the pipeline through workers behind RabbitMQ, measured if asked.
 #[derive(Parser, Debug)]
 #[command(version)]
 pub struct Cli {
@@ -28,15 +26,12 @@ pub struct Cli {
 
     #[command(flatten)]
     pub measure: measure::ConcurrentRepeatArgs,
-
-    #[command(flatten)]
-    pub broker: BrokerArgs,
 }
 
 /// Where the workers come from.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Workers {
-    /// The app starts one service1 and one service2 as its children (the default)
+    /// The app starts the hardened workers as its children (the default)
     Local,
     /// They run elsewhere (other terminals, containers); the app only talks to the broker
     External,
@@ -47,7 +42,7 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
-        Cli::try_parse_from(std::iter::once("app").chain(args.iter().copied()))
+        Cli::try_parse_from(std::iter::once("hardened").chain(args.iter().copied()))
     }
 
     #[test]
@@ -55,8 +50,7 @@ mod tests {
         let cli = parse(&[]).unwrap();
         assert_eq!((cli.input, cli.workers), (42, Workers::Local));
         assert_eq!(cli.measure.run_args(), None);
-        assert_eq!(cli.timeout_ms, 30_000);
-        assert_eq!(cli.service1_workers, None);
+        assert_eq!((cli.timeout_ms, cli.service1_workers), (30_000, None));
     }
 
     #[test]
@@ -77,10 +71,8 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(cli.input, -5);
-        assert_eq!(
-            cli.measure.run_args().map(|run| (run.repeat, run.warmup)),
-            Some((500, 50))
-        );
+        let run = cli.measure.run_args().map(|run| (run.repeat, run.warmup));
+        assert_eq!(run, Some((500, 50)));
         assert_eq!(cli.measure.concurrency, 20);
         assert_eq!(cli.timeout_ms, 3000);
         assert_eq!(cli.service1_workers, NonZeroUsize::new(4));
@@ -95,12 +87,8 @@ mod tests {
             (&["--input", "2147483648"][..], "--input"),
             (&["--timeout-ms", "0"][..], "--timeout-ms"),
             (&["--service1-workers", "0"][..], "--service1-workers"),
-            (
-                &["--workers", "external", "--service1-workers", "2"][..],
-                "--service1-workers",
-            ),
+            (&["--workers", "external", "--service1-workers", "2"][..], "--service1-workers"),
             (&["--workers", "remote"][..], "remote"),
-            (&["--verbose"][..], "--verbose"),
         ] {
             let error = parse(args).unwrap_err().to_string();
             assert!(error.contains(needle), "{args:?}: {error}");

@@ -1,0 +1,18 @@
+//! Step 08 hardened: what a production system adds to the lesson, and a first read does not need.
+//!
+//! It wraps the lesson's own pieces: the app's `RpcClient` (the `Processor` and `Transformer`)
+//! and the workers' `common::broker::answer`. DESIGN.md is its text.
+//!
+//! # Layout
+//!
+//! - [`worker`]: the workers' loop, hardened: reconnects after a lost connection, dead letters
+//!   for messages no worker can answer, a clean stop on Ctrl-C, SIGTERM or a closed stdin.
+//! - [`shutdown`]: those three ways to be asked to stop, as one future.
+//! - [`local_workers`]: `--workers local` with `--service1-workers N`; stopped through stdin.
+//! - [`cli`]: the app's flags, `--repeat/--warmup/--concurrency` among them (`bench/measure`).
+//! - `src/main.rs`: the hardened app; `src/bin/`: the hardened workers.
+
+pub mod cli;
+pub mod local_workers;
+pub mod shutdown;
+pub mod worker;
