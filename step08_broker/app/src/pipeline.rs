@@ -1,13 +1,10 @@
 //! The contract between the app and its two components, and the pipeline that runs over it.
 //!
-//! This file is the same, byte for byte, in steps 07 and 08: what implements the contract
-//! changes (HTTP services in step 07, workers behind a broker in step 08); this file does not,
-//! and nothing in it names either. From step 06 it changed in two places only, both forced by
-//! the network:
-//!
-//! - **async**: a call now waits on the network, and while it waits the thread can do other
-//!   work. `process` returns a future: a value that, when `.await`ed, gives the `Result`.
-//! - **a request id**: one pipeline now runs in three processes; the id is what joins their logs.
+//! Step 06's contract, with two changes that the network forces. **async**: a call now waits on
+//! the network, and while it waits the thread can do other work, so `process` returns a future:
+//! a value that gives the `Result` when it is `.await`ed. **A request id**: one pipeline now runs
+//! in three processes, and the id is what joins their logs. Nothing here knows how a component is
+//! reached: the adapter that implements these traits does.
 //!
 //! `validate` and `analyze` only read a result the app already holds, so they are written here,
 //! once, and no call crosses the network for them.
@@ -51,18 +48,19 @@ pub trait Transformer {
 }
 
 /// Why a stage gave no result. `component` names who was asked, for the human reading it. The
-/// same three cases as in steps 05 and 06, whatever the transport.
+/// same three cases stay from step 05 to step 08, whatever the transport.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallError {
     /// The component ran and answered with an error: for example, the value overflows.
     Rejected { component: String, reason: String },
-    /// No answer came within the time the app was prepared to wait.
+    /// No answer came within the time the app was prepared to wait. (A call into code that runs
+    /// in the app's own process cannot time out; a call to another process can.)
     TimedOut { component: String, waited: Duration },
     /// The call could not be made, or what came back was not an answer.
     Unavailable { component: String, reason: String },
 }
 
-// What `thiserror` would derive from `#[error("...")]` attributes, written out once here.
+// The one line a human reads: `main` prints it after `error: `.
 impl fmt::Display for CallError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
