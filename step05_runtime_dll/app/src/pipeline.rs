@@ -1,12 +1,9 @@
 //! The contract between the app and its two components, and the pipeline that runs over it.
 //!
-//! Step 04's traits, with one change that the boundary forces: the components are no longer
-//! compiled and checked together with the app, so a call can fail for reasons outside their own
-//! code, and `process` and `transform` return a `Result`. Nothing here knows how a component is
-//! reached: the adapter that implements these traits does.
-//!
-//! `validate` and `analyze` only read a result the app already holds, so they are written here,
-//! once, and no call crosses the boundary for them.
+//! Step 04's traits, with two changes. A component's failure must now reach the app as a value
+//! (a panic must not cross the boundary), so `process` and `transform` return a `Result`. And
+//! `validate` and `analyze`, which only read a result the app already holds, are plain functions
+//! here: no call crosses the boundary for them. Nothing here knows how a component is reached.
 
 use std::fmt;
 use std::time::Duration;
@@ -35,14 +32,13 @@ pub trait Transformer {
     fn transform(&self, value: i32) -> Result<TransformResult, CallError>;
 }
 
-/// Why a stage gave no result. `component` names who was asked, for the human reading it. The
-/// same three cases stay from step 05 to step 08, whatever the transport.
+/// Why a stage gave no result. `component` names who was asked, for the human reading it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallError {
     /// The component ran and answered with an error: for example, the value overflows.
     Rejected { component: String, reason: String },
-    /// No answer came within the time the app was prepared to wait. (A call into code that runs
-    /// in the app's own process cannot time out; a call to another process can.)
+    /// No answer came in time. (A call into the app's own process cannot time out; a call to
+    /// another process can.)
     TimedOut { component: String, waited: Duration },
     /// The call could not be made, or what came back was not an answer.
     Unavailable { component: String, reason: String },
@@ -68,7 +64,7 @@ impl fmt::Display for CallError {
 
 impl std::error::Error for CallError {}
 
-/// Component1's check of its own result. It needs nothing from the other side of the boundary.
+/// Component1's check of its own result.
 pub fn validate(data: &ProcessResult) -> bool {
     data.processed && data.value >= 0
 }

@@ -4,10 +4,7 @@
 //! the network, and while it waits the thread can do other work, so `process` returns a future:
 //! a value that gives the `Result` when it is `.await`ed. **A request id**: one pipeline now runs
 //! in three processes, and the id is what joins their logs. Nothing here knows how a component is
-//! reached: the adapter that implements these traits does.
-//!
-//! `validate` and `analyze` only read a result the app already holds, so they are written here,
-//! once, and no call crosses the network for them.
+//! reached.
 
 use std::fmt;
 use std::time::Duration;
@@ -47,14 +44,13 @@ pub trait Transformer {
     ) -> impl Future<Output = Result<TransformResult, CallError>> + Send;
 }
 
-/// Why a stage gave no result. `component` names who was asked, for the human reading it. The
-/// same three cases stay from step 05 to step 08, whatever the transport.
+/// Why a stage gave no result. `component` names who was asked, for the human reading it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallError {
     /// The component ran and answered with an error: for example, the value overflows.
     Rejected { component: String, reason: String },
-    /// No answer came within the time the app was prepared to wait. (A call into code that runs
-    /// in the app's own process cannot time out; a call to another process can.)
+    /// No answer came in time. (A call into the app's own process cannot time out; a call to
+    /// another process can.)
     TimedOut { component: String, waited: Duration },
     /// The call could not be made, or what came back was not an answer.
     Unavailable { component: String, reason: String },
@@ -80,7 +76,7 @@ impl fmt::Display for CallError {
 
 impl std::error::Error for CallError {}
 
-/// Component1's check of its own result. It needs nothing from the other side of the network.
+/// Component1's check of its own result.
 pub fn validate(data: &ProcessResult) -> bool {
     data.processed && data.value >= 0
 }
