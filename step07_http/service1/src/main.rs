@@ -1,35 +1,27 @@
-//! Service1 as a program: serves `service1::app` over HTTP until Ctrl-C or SIGTERM.
+//! Service1 as a program: serves `service1::app` over HTTP until it is stopped.
 //!
-//! Run it with `cargo run --bin service1` from `step07_http/` (it listens on 127.0.0.1:3001), then
-//! `curl -s -X POST localhost:3001/process -H 'content-type: application/json' -d '{"value":42}'`.
-//!
-//! Environment: `PORT` (default 3001, `0` for any free port), `BIND_ADDR` (default `127.0.0.1`),
-//! `RUST_LOG` (default `info`), `WORK_MS` (simulated work per request, default 0).
+//! The app starts it by itself. To run it alone, from `step07_http/`:
+//! `cargo run --bin service1` (it listens on a free port and prints which; set `PORT=3001` to
+//! choose one), then `curl` it as the README shows.
 
 use std::process::ExitCode;
-use std::time::Duration;
 
-use common::listen::env_or;
-use common::timeout::DEFAULT_REQUEST_TIMEOUT;
-
+// `#[tokio::main]` turns this `async fn main` into a plain `main` that starts tokio's runtime
+// and runs the body on it until it ends.
 #[tokio::main]
 async fn main() -> ExitCode {
-    common::logs::init();
-    if let Err(error) = serve().await {
-        eprintln!("service1: error: {error:#}");
-        return ExitCode::FAILURE;
+    match serve().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("service1: error: {error}");
+            ExitCode::FAILURE
+        }
     }
-    ExitCode::SUCCESS
 }
 
-async fn serve() -> anyhow::Result<()> {
-    let work_ms = env_or("WORK_MS", 0, "a whole number of milliseconds")?;
-    let app = service1::app(Duration::from_millis(work_ms), DEFAULT_REQUEST_TIMEOUT);
-
-    let listener = common::listen::bind("service1", 3001).await?;
-    axum::serve(listener, app)
-        .with_graceful_shutdown(common::shutdown::requested())
-        .await?;
-    tracing::info!("service1 stopped");
-    Ok(())
+async fn serve() -> Result<(), String> {
+    let listener = common::server::bind("service1").await?;
+    // Serves requests until the process is stopped: this `.await` does not end on its own.
+    let serving = axum::serve(listener, service1::app()).await;
+    serving.map_err(|error| error.to_string())
 }

@@ -1,32 +1,27 @@
-//! Service2 as a program: serves `service2::app` over HTTP until Ctrl-C or SIGTERM.
+//! Service1 as a program: serves `service2::app` over HTTP until it is stopped.
 //!
-//! Run it with `cargo run --bin service2` from `step07_http/` (it listens on 127.0.0.1:3002), then
-//! `curl -s -X POST localhost:3002/transform -H 'content-type: application/json' -d '{"value":84}'`.
-//!
-//! Environment: `PORT` (default 3002, `0` for any free port), `BIND_ADDR` (default `127.0.0.1`),
-//! `RUST_LOG` (default `info`).
+//! The app starts it by itself. To run it alone, from `step07_http/`:
+//! `cargo run --bin service2` (it listens on a free port and prints which; set `PORT=3002` to
+//! choose one), then `curl` it as the README shows.
 
 use std::process::ExitCode;
 
-use common::timeout::DEFAULT_REQUEST_TIMEOUT;
-
+// `#[tokio::main]` turns this `async fn main` into a plain `main` that starts tokio's runtime
+// and runs the body on it until it ends.
 #[tokio::main]
 async fn main() -> ExitCode {
-    common::logs::init();
-    if let Err(error) = serve().await {
-        eprintln!("service2: error: {error:#}");
-        return ExitCode::FAILURE;
+    match serve().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("service2: error: {error}");
+            ExitCode::FAILURE
+        }
     }
-    ExitCode::SUCCESS
 }
 
-async fn serve() -> anyhow::Result<()> {
-    let app = service2::app(DEFAULT_REQUEST_TIMEOUT);
-
-    let listener = common::listen::bind("service2", 3002).await?;
-    axum::serve(listener, app)
-        .with_graceful_shutdown(common::shutdown::requested())
-        .await?;
-    tracing::info!("service2 stopped");
-    Ok(())
+async fn serve() -> Result<(), String> {
+    let listener = common::server::bind("service2").await?;
+    // Serves requests until the process is stopped: this `.await` does not end on its own.
+    let serving = axum::serve(listener, service2::app()).await;
+    serving.map_err(|error| error.to_string())
 }
