@@ -170,7 +170,7 @@ const BOUNDARIES: [Boundary; 6] = [
         step: "07",
         program: Program {
             workspace: "step07_http",
-            binary: "app",
+            binary: "hardened",
             env: &[],
         },
         pace: Pace::Local,
@@ -224,7 +224,7 @@ const SCALING: [Scaling; 2] = [
         workers_are: "requests in flight (`--concurrency`); service1 serves them at once",
         program: Program {
             workspace: "step07_http",
-            binary: "app",
+            binary: "hardened",
             env: &[],
         },
         worker_args: |workers| vec!["--concurrency".into(), workers.to_string()],
@@ -549,7 +549,8 @@ fn build_all(root: &Path, mode: Mode) -> Result<(), String> {
         .collect();
     workspaces.sort_unstable();
     workspaces.dedup();
-    build_workspaces(root, mode, &workspaces, &[])
+    // `--workspace`: the hardened binaries the rows run are not default members.
+    build_workspaces(root, mode, &workspaces, &["--workspace"])
 }
 
 /// Builds each workspace into its own `target/` with `extra_args` (such as `--workspace`), with
@@ -717,6 +718,8 @@ mod tests {
             );
             let main = if program.binary == "app" {
                 workspace.join("app/src/main.rs")
+            } else if program.binary == "hardened" {
+                workspace.join("hardened/src/main.rs")
             } else if program.workspace == "bench/floors" {
                 let single = workspace.join(format!("src/bin/{}.rs", program.binary));
                 if single.is_file() {

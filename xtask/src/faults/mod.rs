@@ -111,7 +111,7 @@ const ROWS: [Row; 6] = [
         name: "HTTP services",
         program: Program {
             workspace: "step07_http",
-            binary: "app",
+            binary: "hardened",
             env: &[],
         },
         kind: Kind::Http,
@@ -274,7 +274,8 @@ pub fn run(mode: Mode) -> Result<(), String> {
         .filter(|w| *w != "step05_runtime_dll")
         .collect();
     workspaces.push(FIXTURES);
-    bench::build_workspaces(&root, mode, &workspaces, &[])?;
+    // `--workspace`: step 07's hardened binaries are not default members.
+    bench::build_workspaces(&root, mode, &workspaces, &["--workspace"])?;
     // `--workspace`: step 05's fixture plugins are not among its default members.
     bench::build_workspaces(&root, mode, &["step05_runtime_dll"], &["--workspace"])?;
 
@@ -869,6 +870,8 @@ impl Services {
                 let mut ports = Vec::new();
                 for (name, variable) in [("service1", "SERVICE1_URL"), ("service2", "SERVICE2_URL")]
                 {
+                    // The hardened services: graceful shutdown on SIGTERM, `/health`.
+                    let file = format!("hardened-{name}");
                     let port = free_port()?;
                     let env = vec![
                         ("PORT".to_string(), port.to_string()),
@@ -876,7 +879,7 @@ impl Services {
                     ];
                     services
                         .managed
-                        .push(Managed::start(name, &binary(name), env, log(name))?);
+                        .push(Managed::start(name, &binary(&file), env, log(name))?);
                     services
                         .app_env
                         .push((variable.to_string(), format!("http://127.0.0.1:{port}")));
@@ -1010,7 +1013,12 @@ fn run_once(
     } else {
         Stage::Waiting
     };
-    let component_file = app.with_file_name(format!("{COMPONENT}{}", std::env::consts::EXE_SUFFIX));
+    // Step 07 runs its hardened services, whose files are named `hardened-service1`...
+    let file = match row.kind {
+        Kind::Http => format!("hardened-{COMPONENT}"),
+        _ => COMPONENT.to_string(),
+    };
+    let component_file = app.with_file_name(format!("{file}{}", std::env::consts::EXE_SUFFIX));
     let ended = running.finish(deadline, |running| {
         // The service manager's part: a managed service that exits is started again.
         for service in &mut services.managed {
