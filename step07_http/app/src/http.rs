@@ -1,6 +1,5 @@
-//! The contract over HTTP: [`HttpProcessor`] and [`HttpTransformer`] implement the pipeline's
-//! traits by posting `{"value": N}` to service1 and service2. Whatever goes wrong on the way
-//! becomes the contract's [`CallError`], worded with the URL and the status.
+//! The contract over HTTP: [`HttpProcessor`] and [`HttpTransformer`] post `{"value": N}` to
+//! service1 and service2; whatever goes wrong becomes a [`CallError`] naming URL and status.
 
 use std::time::Duration;
 
@@ -9,116 +8,94 @@ use serde::de::DeserializeOwned;
 
 use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
 
-/// One service as the app sees it: its name, its root URL, and the HTTP client.
-#[derive(Debug, Clone)]
+/// How long a call may take, connection included, before the app gives up on it.
+pub const TIMEOUT: Duration = Duration::from_secs(5);
+
+/// One service as the app sees it: where it is, and the HTTP client that calls it.
 pub struct HttpService {
-    pub name: &'static str,
-    pub url: String,
+    component: String, // `service1 at http://127.0.0.1:3001`, as every error names it
+    url: String,
     client: reqwest::Client,
-    timeout: Duration,
 }
 
 impl HttpService {
-    /// `url` is the service's root, such as `http://127.0.0.1:3001`; `timeout` is how long a
-    /// call may take, connection included, before the app gives up on it.
-    pub fn new(name: &'static str, url: &str, timeout: Duration) -> Result<Self, CallError> {
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            // An `HTTP_PROXY` set for the web must not reroute calls to 127.0.0.1.
-            .no_proxy()
-            .build();
-        let url = url.trim_end_matches('/').to_string();
-        let component = format!("{name} at {url}");
-        let client = client.map_err(|error| CallError::Unavailable {
-            component,
-            reason: error.to_string(),
-        })?;
+    pub fn new(name: &str, url: &str) -> Result<Self, reqwest::Error> {
+        let builder = reqwest::Client::builder().timeout(TIMEOUT);
+        let client = builder.no_proxy().build()?; // an `HTTP_PROXY` must not reroute 127.0.0.1
+        let (component, url) = (format!("{name} at {url}"), url.to_string());
         Ok(Self {
-            name,
+            component,
             url,
             client,
-            timeout,
         })
     }
 
-    /// `POST path` with `{"value": value}` and the request id in a header; the answer's body
-    /// read as `T`, any type serde can build (`DeserializeOwned`).
+    /// `POST path` with `{"value": value}`; the answer's body read as `T` (`DeserializeOwned`).
     pub async fn post<T: DeserializeOwned>(
         &self,
         path: &str,
         value: i32,
         request_id: &str,
     ) -> Result<T, CallError> {
-        let url = format!("{}{path}", self.url);
-        let component = format!("{} at {}", self.name, self.url);
-        let request = self.client.post(&url).header("x-request-id", request_id);
-        // Nothing is sent until `.await`: `send()` only builds the future that will send it.
-        let response = request.json(&ValueRequest { value }).send().await;
-        let response = response.map_err(|error| self.failed(component.clone(), error))?;
+        let request = self.client.post(format!("{}{path}", self.url));
+        let request = request.header("x-request-id", request_id);
+        // `send()` returns a future: nothing is sent until `.await`, which waits for the answer.
+        let sent = request.json(&ValueRequest { value }).send().await;
+        let response = sent.map_err(|error| self.failed(error))?;
         let status = response.status();
-        let body = response.bytes().await;
-        let body = body.map_err(|error| self.failed(component.clone(), error))?;
-
-        let reason = format!("POST {path} answered {status}: {}", message(&body));
+        let body = response.bytes().await.map_err(|error| self.failed(error))?;
+        if status.is_success() {
+            let no_result = |e| format!("POST {path} answered {status} with no result: {e}");
+            return serde_json::from_slice(&body).map_err(|e| self.unavailable(no_result(e)));
+        }
+        // Our services say why in `{"error": "..."}`; anything else: its first 200 characters.
+        let message = match serde_json::from_slice::<ErrorBody>(&body) {
+            Ok(ErrorBody { error }) => error,
+            Err(_) => String::from_utf8_lossy(&body).chars().take(200).collect(),
+        };
+        let reason = format!("POST {path} answered {status}: {message}");
         if status.is_client_error() {
-            return Err(CallError::Rejected { component, reason }); // 4xx: the same next time
+            let component = self.component.clone(); // 4xx: this input, refused: the same next time
+            return Err(CallError::Rejected { component, reason });
         }
-        if !status.is_success() {
-            return Err(CallError::Unavailable { component, reason }); // 5xx: its trouble
-        }
-        serde_json::from_slice(&body).map_err(|error| CallError::Unavailable {
-            component,
-            reason: format!("POST {path} answered {status} with a body that is no result: {error}"),
-        })
+        Err(self.unavailable(reason)) // 5xx: the service's own trouble
     }
 
-    /// reqwest's error in the contract's words. A failed connection is "unavailable", whatever
-    /// ended it; a request that ran past the timeout is "timed out".
-    fn failed(&self, component: String, error: reqwest::Error) -> CallError {
+    /// reqwest's error in the contract's words: no answer in time, or no answer at all.
+    fn failed(&self, error: reqwest::Error) -> CallError {
         if error.is_timeout() && !error.is_connect() {
-            let waited = self.timeout;
+            let (component, waited) = (self.component.clone(), TIMEOUT);
             return CallError::TimedOut { component, waited };
         }
-        // reqwest says "error sending request for url (...)"; the useful part, such as
-        // "Connection refused (os error 111)", is at the end of the chain of causes.
+        // The useful part, such as "Connection refused", is at the end of the chain of causes.
         let causes = std::iter::successors(Some(&error as &dyn std::error::Error), |e| e.source());
-        let reason = causes.last().map(ToString::to_string).unwrap_or_default();
+        self.unavailable(causes.last().map(ToString::to_string).unwrap_or_default())
+    }
+
+    fn unavailable(&self, reason: String) -> CallError {
+        let component = self.component.clone();
         CallError::Unavailable { component, reason }
     }
 }
 
-/// The message of an error body `{"error": "..."}`, or, from something that is not one of our
-/// services, the first 200 characters of whatever it sent.
-fn message(body: &[u8]) -> String {
-    match serde_json::from_slice::<ErrorBody>(body) {
-        Ok(ErrorBody { error }) => error,
-        Err(_) => String::from_utf8_lossy(body).chars().take(200).collect(),
-    }
-}
-
 /// Step 06's `Processor`, now a client of service1's `POST /process`.
-#[derive(Debug, Clone)]
 pub struct HttpProcessor(pub HttpService);
 
 impl Processor for HttpProcessor {
     async fn process(&self, value: i32, request_id: &str) -> Result<ProcessResult, CallError> {
-        let reply: common::ProcessResult = self.0.post("/process", value, request_id).await?;
-        let common::ProcessResult { value, processed } = reply;
+        let body: common::ProcessResult = self.0.post("/process", value, request_id).await?;
+        let (value, processed) = (body.value, body.processed);
         Ok(ProcessResult { value, processed })
     }
 }
 
 /// Step 06's `Transformer`, now a client of service2's `POST /transform`.
-#[derive(Debug, Clone)]
 pub struct HttpTransformer(pub HttpService);
 
 impl Transformer for HttpTransformer {
     async fn transform(&self, value: i32, request_id: &str) -> Result<TransformResult, CallError> {
-        let reply: common::TransformResult = self.0.post("/transform", value, request_id).await?;
-        let common::TransformResult {
-            original,
-            transformed,
-        } = reply;
+        let body: common::TransformResult = self.0.post("/transform", value, request_id).await?;
+        let (original, transformed) = (body.original, body.transformed);
         Ok(TransformResult {
             original,
             transformed,

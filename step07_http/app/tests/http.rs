@@ -2,16 +2,12 @@
 //! routers of service1 and service2, and small servers that misbehave on purpose. Each failure
 //! must come back as the contract's `CallError`, naming the service and its URL.
 
-use std::time::Duration;
-
 use app::http::{HttpProcessor, HttpService, HttpTransformer};
 use app::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
 use tokio::net::TcpListener;
-
-const TIMEOUT: Duration = Duration::from_millis(500);
 
 /// Serves `router` on a free loopback port for the rest of the test; returns its URL.
 async fn serve(router: Router) -> String {
@@ -22,7 +18,7 @@ async fn serve(router: Router) -> String {
 }
 
 fn processor(url: &str) -> HttpProcessor {
-    HttpProcessor(HttpService::new("service1", url, TIMEOUT).unwrap())
+    HttpProcessor(HttpService::new("service1", url).unwrap())
 }
 
 #[tokio::test]
@@ -37,7 +33,7 @@ async fn service1_doubles_and_service2_formats() {
         }
     );
     let url = serve(service2::app()).await;
-    let transformer = HttpTransformer(HttpService::new("service2", &url, TIMEOUT).unwrap());
+    let transformer = HttpTransformer(HttpService::new("service2", &url).unwrap());
     let result = transformer.transform(84, "test-1").await.unwrap();
     let transformed = "Value-0084".to_string();
     assert_eq!(
@@ -88,7 +84,7 @@ async fn a_server_that_never_answers_times_out() {
         error,
         CallError::TimedOut {
             component: format!("service1 at {url}"),
-            waited: TIMEOUT
+            waited: app::http::TIMEOUT
         }
     );
     drop(listener);

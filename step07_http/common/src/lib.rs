@@ -1,26 +1,14 @@
-//! What the app and the two services agree on: the JSON bodies that cross the network.
-//!
-//! In step 03 the `traits` crate held what the app and the components agreed on. Now they live
-//! in different processes, and what they agree on is JSON. Both sides use these types, so they
-//! cannot disagree on a field name without the compiler noticing.
-//!
-//! # Layout
-//!
-//! - This file: the bodies, plain `serde` types with no HTTP in them.
-//! - [`server`] (feature `server`, the services only): a JSON error for every bad request, and
-//!   where a service listens.
-//!
-//! Test it with `cargo test -p common`.
-
-use serde::{Deserialize, Serialize};
+//! The JSON bodies that cross the network, used on both sides so that they cannot disagree on a
+//! field name; [`server`] (feature `server`): what both services do alike.
 
 #[cfg(feature = "server")]
 pub mod server;
 
+use serde::{Deserialize, Serialize};
+
 /// The body of `POST /process` and `POST /transform`: `{"value": 42}`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-// An unknown field is a client bug worth an error, not something to ignore silently.
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields)] // `{"value": 1, "valeu": 2}` is a client's bug: say so
 pub struct ValueRequest {
     pub value: i32,
 }

@@ -3,7 +3,8 @@
 //!
 //! # Layout
 //!
-//! - [`retry`]: `Retrying<T>`, a `Processor`/`Transformer` that tries an unavailable call again.
+//! - [`retry`]: `Retrying<T>`, a `Processor`/`Transformer` that tries an unavailable call again;
+//!   [`deadline`]: `Deadline<T>`, one that gives up sooner than the lesson's 5 s.
 //! - [`health`]: before the first pipeline, wait until each service answers `GET /health` as
 //!   the service it should be.
 //! - [`server`]: the layers both hardened services add to the lesson's router (request id, log
@@ -13,6 +14,7 @@
 //!
 //! Binaries: `hardened` (the app, `src/main.rs`), `hardened-service1`, `hardened-service2`.
 
+pub mod deadline;
 pub mod health;
 pub mod logs;
 pub mod retry;

@@ -9,6 +9,7 @@ use app::http::{HttpProcessor, HttpService, HttpTransformer};
 use app::pipeline::{CallError, Processor, Transformer, analyze, run_pipeline, validate};
 use app::services::{Service, build_if_run_by_cargo};
 use clap::Parser;
+use hardened::deadline::Deadline;
 use hardened::health::wait_until_healthy;
 use hardened::retry::Retrying;
 use hardened::shutdown::stop_requested;
@@ -27,9 +28,9 @@ struct Cli {
     )]
     input: i32,
 
-    /// Give up on a call after MS milliseconds
+    /// Give up on a call after MS milliseconds (at most the lesson client's own 5000)
     #[arg(long, value_name = "MS", default_value_t = 5000,
-          value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
+          value_parser = clap::value_parser!(u64).range(1..=5000))]
     timeout_ms: u64,
 
     /// Where service1 runs, e.g. http://127.0.0.1:3001 (unset: start one here)
@@ -98,10 +99,18 @@ async fn run(cli: Cli) -> Result<(), String> {
         println!("{name}: version {} at {}", health.version, service.url);
     }
 
-    let timeout = Duration::from_millis(cli.timeout_ms);
-    let http = |name, url: &str| HttpService::new(name, url, timeout).map_err(|e| e.to_string());
-    let processor = Retrying(HttpProcessor(http("service1", &service1.url)?));
-    let transformer = Retrying(HttpTransformer(http("service2", &service2.url)?));
+    let limit = Duration::from_millis(cli.timeout_ms);
+    let http = |name, url: &str| HttpService::new(name, url).map_err(|e| e.to_string());
+    let processor = Retrying(Deadline {
+        inner: HttpProcessor(http("service1", &service1.url)?),
+        limit,
+        component: format!("service1 at {}", service1.url),
+    });
+    let transformer = Retrying(Deadline {
+        inner: HttpTransformer(http("service2", &service2.url)?),
+        limit,
+        component: format!("service2 at {}", service2.url),
+    });
 
     if let Some(args) = measuring {
         let concurrency = cli.measure.concurrency;

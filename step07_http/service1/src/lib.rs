@@ -1,15 +1,11 @@
-//! Service1: component1 behind HTTP.
-//!
-//! `POST /process` with `{"value": 42}` answers `{"value":84,"processed":true}`. A value whose
-//! doubling overflows answers 422, and every bad request gets a JSON `{"error": "..."}`.
-//! [`app`] builds the router, so `tests/routes.rs` drives it without a socket; `main.rs` serves it.
+//! Service1: component1 behind HTTP. [`app`] builds the router, so `tests/routes.rs` drives it
+//! without a socket; `main.rs` serves it.
 
-use axum::extract::DefaultBodyLimit;
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
-use common::server::{ApiError, BODY_LIMIT, not_found};
+use common::server::{ApiError, not_found};
 use common::{ProcessResult, ValueRequest};
 use component1::Component1;
 
@@ -18,10 +14,9 @@ pub fn app() -> Router {
     Router::new()
         .route("/process", post(process))
         .fallback(not_found)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
 
-/// `POST /process`. axum reads the argument from the request before calling this; as a `Result`
+/// `POST /process`. axum builds the argument from the request before calling it; as a `Result`,
 /// it also hands over a body it could not read, which `?` answers as a JSON error.
 async fn process(
     body: Result<Json<ValueRequest>, JsonRejection>,

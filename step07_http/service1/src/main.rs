@@ -1,27 +1,6 @@
-//! Service1 as a program: serves `service1::app` over HTTP until it is stopped.
-//!
-//! The app starts it by itself. To run it alone, from `step07_http/`:
-//! `cargo run --bin service1` (it listens on a free port and prints which; set `PORT=3001` to
-//! choose one), then `curl` it as the README shows.
+//! Service1 as a program: serves `service1::app` until it is stopped. Alone: `cargo run --bin service1`.
 
-use std::process::ExitCode;
-
-// `#[tokio::main]` turns this `async fn main` into a plain `main` that starts tokio's runtime
-// and runs the body on it until it ends.
 #[tokio::main]
-async fn main() -> ExitCode {
-    match serve().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("service1: error: {error}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-async fn serve() -> Result<(), String> {
-    let listener = common::server::bind("service1").await?;
-    // Serves requests until the process is stopped: this `.await` does not end on its own.
-    let serving = axum::serve(listener, service1::app()).await;
-    serving.map_err(|error| error.to_string())
+async fn main() -> std::process::ExitCode {
+    common::server::run("service1", service1::app()).await
 }

@@ -1,14 +1,9 @@
-//! Service2: component2 behind HTTP.
-//!
-//! `POST /transform` with `{"value": 84}` answers `{"original":84,"transformed":"Value-0084"}`.
-//! Every bad request gets a JSON `{"error": "..."}`, as in service1. [`app`] builds the router,
-//! so `tests/routes.rs` drives it without a socket; `main.rs` serves it.
+//! Service2: component2 behind HTTP. [`app`] builds the router; `main.rs` serves it.
 
-use axum::extract::DefaultBodyLimit;
 use axum::extract::rejection::JsonRejection;
 use axum::routing::post;
 use axum::{Json, Router};
-use common::server::{ApiError, BODY_LIMIT, not_found};
+use common::server::{ApiError, not_found};
 use common::{TransformResult, ValueRequest};
 use component2::Component2;
 
@@ -17,10 +12,9 @@ pub fn app() -> Router {
     Router::new()
         .route("/transform", post(transform))
         .fallback(not_found)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
 
-/// `POST /transform`. Every `i32` has a text form, so only a bad body can fail here.
+/// `POST /transform`. Every `i32` has a text form: only a bad body can fail here.
 async fn transform(
     body: Result<Json<ValueRequest>, JsonRejection>,
 ) -> Result<Json<TransformResult>, ApiError> {
