@@ -54,7 +54,10 @@ fn http_url(text: &str) -> Result<String, String> {
     Ok(text.trim().trim_end_matches('/').to_string())
 }
 
-#[tokio::main]
+// One thread is plenty for a client that mostly waits. On the multi-threaded runtime, `main`'s
+// future runs on the main thread, which is not a worker: every answer would be handed over from a
+// worker thread to it, a cost the bench would measure.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     // `--help` and `--version` print and exit 0; a mistake is one `error: ...` line and exit 1.
     let cli = Cli::try_parse().unwrap_or_else(|error| {
@@ -162,4 +165,41 @@ async fn quiet_pipeline(
     let data2 = transformer.transform(data1.value, request_id).await?;
     let _analysis = analyze(&data2);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("hardened").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_defaults_run_42_once_with_a_5_s_timeout() {
+        let cli = parse(&[]).unwrap();
+        assert_eq!((cli.input, cli.timeout_ms), (42, 5000));
+        assert_eq!(cli.measure.run_args(), None);
+    }
+
+    #[test]
+    fn a_negative_input_is_a_value_not_a_flag() {
+        assert_eq!(parse(&["--input", "-7"]).unwrap().input, -7);
+    }
+
+    #[test]
+    fn only_http_urls_are_taken() {
+        let cli = parse(&["--service1-url", "http://127.0.0.1:3001/"]).unwrap();
+        assert_eq!(cli.service1_url.as_deref(), Some("http://127.0.0.1:3001"));
+        let error = parse(&["--service1-url", "https://example.invalid"]).unwrap_err();
+        assert!(error.to_string().contains("only http:// URLs"), "{error}");
+        assert!(parse(&["--service2-url", "x"]).is_err());
+    }
+
+    #[test]
+    fn a_zero_timeout_one_past_the_lessons_and_a_word_are_refused() {
+        assert!(parse(&["--timeout-ms", "0"]).is_err());
+        assert!(parse(&["--timeout-ms", "5001"]).is_err());
+        assert!(parse(&["--input", "ten"]).is_err());
+    }
 }
