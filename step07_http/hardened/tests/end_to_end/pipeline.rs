@@ -1,7 +1,10 @@
 //! The app using services someone else started (the three-terminal way), repeated runs, and the
 //! request id that ties one pipeline's three log lines together.
 
-use crate::support::{TwoServices, last_line, run_app, start_service, start_service_logging_to};
+use crate::support::{
+    TwoServices, last_line, nothing_listens_at, run_app, start_service, start_service_logging_to,
+    url_at_end,
+};
 
 #[test]
 fn with_urls_set_it_uses_those_services() {
@@ -147,5 +150,20 @@ fn one_pipeline_is_followed_across_the_three_logs_by_its_request_id() {
             .lines()
             .any(|line| line.contains(&expected) && line.contains("status=200"));
         assert!(answered, "no {expected:?} in:\n{}", run.stderr);
+    }
+}
+
+#[test]
+fn the_services_it_started_are_stopped_when_it_exits() {
+    let run = run_app(&[], &[]);
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    let started = run
+        .stdout
+        .lines()
+        .filter(|line| line.starts_with("service"));
+    let urls: Vec<String> = started.map(url_at_end).collect();
+    assert_eq!(urls.len(), 2, "{}", run.stdout);
+    for url in urls {
+        assert!(nothing_listens_at(&url), "something still listens at {url}");
     }
 }
