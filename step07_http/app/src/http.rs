@@ -1,139 +1,104 @@
-//! The contract over HTTP: [`HttpProcessor`] and [`HttpTransformer`] implement the pipeline's
-//! traits by calling service1 and service2. A call posts `{"value": N}`, checks the status, then
-//! reads the body as the result; whatever goes wrong becomes the contract's [`CallError`].
-//! Timeouts bound every wait; a failure that may pass is tried again first (`retry.rs`).
+//! The contract over HTTP: [`HttpProcessor`] and [`HttpTransformer`] post `{"value": N}` to
+//! service1 and service2; whatever goes wrong becomes a [`CallError`] naming URL and status.
 
 use std::time::Duration;
 
-use common::{ErrorBody, Health, ProcessResult, REQUEST_ID_HEADER, TransformResult, ValueRequest};
+use common::{ErrorBody, ValueRequest};
 use serde::de::DeserializeOwned;
 
-use crate::pipeline::{CallError, Failure, Processor, Transformer};
-use crate::retry;
+use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
 
-/// How long to wait for a TCP connection: on loopback or a LAN it takes well under a millisecond,
-/// so seconds mean nobody is there.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a call may take, connection included, before the app gives up on it.
+pub const TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The one client the app uses for every call: connections stay open between calls (keep-alive).
-pub fn client(timeout: Duration) -> reqwest::Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .connect_timeout(CONNECT_TIMEOUT.min(timeout))
-        .timeout(timeout)
-        // An `HTTP_PROXY` set for the web must not reroute calls to 127.0.0.1 through a proxy.
-        .no_proxy()
-        .build()
-}
-
-/// One service as the app sees it: its name, where it is, and the shared client.
-#[derive(Debug, Clone)]
+/// One service as the app sees it: where it is, and the HTTP client that calls it.
 pub struct HttpService {
+    component: String, // `service1 at http://127.0.0.1:3001`, as every error names it
+    url: String,
     client: reqwest::Client,
-    pub name: &'static str,
-    pub base_url: String,
-    /// The client's request timeout, to word the error when it fires.
-    timeout: Duration,
 }
 
 impl HttpService {
-    /// `url` is the service's root, such as `http://127.0.0.1:3001`.
-    pub fn new(client: &reqwest::Client, name: &'static str, url: &str, timeout: Duration) -> Self {
-        let (client, base_url) = (client.clone(), url.trim_end_matches('/').to_string());
-        Self {
+    pub fn new(name: &str, url: &str) -> Result<Self, reqwest::Error> {
+        let builder = reqwest::Client::builder().timeout(TIMEOUT);
+        let client = builder.no_proxy().build()?; // an `HTTP_PROXY` must not reroute 127.0.0.1
+        let (component, url) = (format!("{name} at {url}"), url.to_string());
+        Ok(Self {
+            component,
+            url,
             client,
-            name,
-            base_url,
-            timeout,
-        }
+        })
     }
 
-    /// `POST path` with `{"value": value}` and the pipeline's id in a header. `T` is the result's
-    /// type: any type serde can build from the body's bytes (`DeserializeOwned`).
-    async fn post_value<T: DeserializeOwned>(
+    /// `POST path` with `{"value": value}`; the answer's body read as `T` (`DeserializeOwned`).
+    pub async fn post<T: DeserializeOwned>(
         &self,
         path: &str,
         value: i32,
         request_id: &str,
     ) -> Result<T, CallError> {
-        let url = format!("{}{path}", self.base_url);
-        // `call()` returns one try's future, not yet run (no `.await` here); `with_backoff` calls
-        // it for each try and awaits that future, up to 3 times.
-        let call = || {
-            let request = self.client.post(&url).header(REQUEST_ID_HEADER, request_id);
-            self.send(request.json(&ValueRequest { value }))
-        };
-        let answer = retry::with_backoff(call).await;
-        answer.map_err(|failure| self.error(failure))
-    }
-
-    /// One request: the answer's body as `T`, or what went wrong.
-    async fn send<T: DeserializeOwned>(
-        &self,
-        request: reqwest::RequestBuilder,
-    ) -> Result<T, Failure> {
-        let failure = |error| retry::failure(&error, self.timeout); // reqwest's, in our words
-        let response = request.send().await.map_err(failure)?;
+        let request = self.client.post(format!("{}{path}", self.url));
+        let request = request.header("x-request-id", request_id);
+        // `send()` returns a future: nothing is sent until `.await`, which waits for the answer.
+        let sent = request.json(&ValueRequest { value }).send().await;
+        let response = sent.map_err(|error| self.failed(error))?;
         let status = response.status();
-        // Read the whole body first: an error answer carries its message in it.
-        let body = response.bytes().await.map_err(failure)?;
-        if !status.is_success() {
-            // `::<ErrorBody>` names the type to read the body as (here, `{"error": "..."}`).
-            let message = match serde_json::from_slice::<ErrorBody>(&body) {
-                Ok(ErrorBody { error }) => error,
-                // Not one of our services, or a proxy in between: show a bounded piece of it.
-                Err(_) => String::from_utf8_lossy(&body).chars().take(200).collect(),
-            };
-            let answer = format!("{}: {message}", status.as_u16());
-            return Err(if status.is_server_error() {
-                Failure::Failed(answer) // 5xx: the service's trouble; it may pass
-            } else {
-                Failure::Refused(answer) // 4xx: the request's fault; the same next time
-            });
+        let body = response.bytes().await.map_err(|error| self.failed(error))?;
+        if status.is_success() {
+            let no_result = |e| format!("POST {path} answered {status} with no result: {e}");
+            return serde_json::from_slice(&body).map_err(|e| self.unavailable(no_result(e)));
         }
-        serde_json::from_slice(&body).map_err(|error| Failure::BadReply(error.to_string()))
+        // Our services say why in `{"error": "..."}`; anything else: its first 200 characters.
+        let message = match serde_json::from_slice::<ErrorBody>(&body) {
+            Ok(ErrorBody { error }) => error,
+            Err(_) => String::from_utf8_lossy(&body).chars().take(200).collect(),
+        };
+        let reason = format!("POST {path} answered {status}: {message}");
+        if status.is_client_error() {
+            let component = self.component.clone(); // 4xx: this input, refused: the same next time
+            return Err(CallError::Rejected { component, reason });
+        }
+        Err(self.unavailable(reason)) // 5xx: the service's own trouble
     }
 
-    fn error(&self, failure: Failure) -> CallError {
-        CallError {
-            service: self.name,
-            at: self.base_url.clone(),
-            failure,
+    /// reqwest's error in the contract's words: no answer in time, or no answer at all.
+    fn failed(&self, error: reqwest::Error) -> CallError {
+        if error.is_timeout() && !error.is_connect() {
+            let (component, waited) = (self.component.clone(), TIMEOUT);
+            return CallError::TimedOut { component, waited };
         }
+        // The useful part, such as "Connection refused", is at the end of the chain of causes.
+        let causes = std::iter::successors(Some(&error as &dyn std::error::Error), |e| e.source());
+        self.unavailable(causes.last().map(ToString::to_string).unwrap_or_default())
     }
 
-    /// `GET /health`, once: who answers at this URL. [`crate::health`] keeps asking.
-    pub async fn health(&self) -> Result<Health, CallError> {
-        let request = self.client.get(format!("{}/health", self.base_url));
-        self.send(request)
-            .await
-            .map_err(|failure| self.error(failure))
+    fn unavailable(&self, reason: String) -> CallError {
+        let component = self.component.clone();
+        CallError::Unavailable { component, reason }
     }
 }
 
-/// The [`Processor`] of steps 03 to 05, now a client of service1's `POST /process`.
-#[derive(Debug, Clone)]
+/// Step 06's `Processor`, now a client of service1's `POST /process`.
 pub struct HttpProcessor(pub HttpService);
 
 impl Processor for HttpProcessor {
     async fn process(&self, value: i32, request_id: &str) -> Result<ProcessResult, CallError> {
-        self.0.post_value("/process", value, request_id).await
-    }
-
-    fn validate(&self, data: &ProcessResult) -> bool {
-        data.processed && data.value >= 0
+        let body: common::ProcessResult = self.0.post("/process", value, request_id).await?;
+        let (value, processed) = (body.value, body.processed);
+        Ok(ProcessResult { value, processed })
     }
 }
 
-/// The [`Transformer`] of steps 03 to 05, now a client of service2's `POST /transform`.
-#[derive(Debug, Clone)]
+/// Step 06's `Transformer`, now a client of service2's `POST /transform`.
 pub struct HttpTransformer(pub HttpService);
 
 impl Transformer for HttpTransformer {
     async fn transform(&self, value: i32, request_id: &str) -> Result<TransformResult, CallError> {
-        self.0.post_value("/transform", value, request_id).await
-    }
-
-    fn analyze(&self, data: &TransformResult) -> String {
-        format!("Analysis: {} maps to {}", data.original, data.transformed)
+        let body: common::TransformResult = self.0.post("/transform", value, request_id).await?;
+        let (original, transformed) = (body.original, body.transformed);
+        Ok(TransformResult {
+            original,
+            transformed,
+        })
     }
 }

@@ -1,72 +1,34 @@
-//! Step 07: HTTP microservices. The components run in their own processes, behind HTTP (axum),
-//! and the app is their client (reqwest): it starts the services, runs the pipeline, prints.
-//! Run it with `cargo run` from `step07_http/`; flags: `cargo run -- --help`.
+//! Step 07: the components behind HTTP (axum) in processes of their own, the app their client
+//! (reqwest). Run it with `cargo run` from `step07_http/`.
 
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
 
-use app::cli::Cli;
-use app::http::{HttpProcessor, HttpTransformer};
+use app::http::{HttpProcessor, HttpService, HttpTransformer};
 use app::pipeline::run_pipeline;
-use app::{child, health, repeat};
-use common::shutdown::stop_requested;
+use app::services::{Service, build_if_run_by_cargo};
 
-// One thread is plenty for a client: while a call waits on its socket, the thread runs the others.
-#[tokio::main(flavor = "current_thread")]
+// `#[tokio::main]` turns this `async fn main` into a plain `main` that starts tokio's runtime
+// (what runs futures) and runs the body on it.
+#[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse_or_exit();
-    common::logs::init();
-
-    // `select!` waits for both and keeps whichever finishes first. On Ctrl-C or SIGTERM, `run` is
-    // dropped mid-flight, and with it the child services it started: dropping one kills it.
-    let result = tokio::select! {
-        result = run(cli) => result,
-        signal = stop_requested() => {
-            let stopping = "stopping, and stopping the services it started";
-            Err(anyhow::anyhow!("{signal} received; {stopping}"))
-        }
-    };
-    // `{error:#}` prints anyhow's error with its causes on one line: `context: cause: cause`.
-    if let Err(error) = result {
-        eprintln!("error: {error:#}");
+    if let Err(error) = run().await {
+        eprintln!("error: {error}");
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("\n\nPhase 07: HTTP Microservices (1 app + 2 services)\n");
+    build_if_run_by_cargo(&["service1", "service2"])?;
+    let service1 = Service::from_env_or_start("SERVICE1_URL", "service1").await?;
+    let service2 = Service::from_env_or_start("SERVICE2_URL", "service2").await?;
+    println!("service1 at {}\nservice2 at {}", service1.url, service2.url);
 
-    // 1. The services. `urls: [String; 2]` holds service1's and service2's: the one given
-    // (`SERVICE1_URL`...), or that of a child process started here, kept in `children`.
-    // `quiet` is for `--repeat` (measuring, not the lesson): the children then log no line per
-    // request, which would cost more than the work.
-    let quiet = cli.measure.run_args().is_some();
-    let (urls, children) = child::start_missing(cli.urls(), quiet).await?;
-    // `check_both` makes the one HTTP client both services share (`http::client`), then waits
-    // until each answers `GET /health` as the service it should be.
-    let timeout = Duration::from_millis(cli.timeout_ms);
-    let [service1, service2] = health::check_both(&urls, timeout).await?;
-    let processor = HttpProcessor(service1);
-    let transformer = HttpTransformer(service2);
-
-    // `--repeat N` runs the pipeline N times and prints a `summary:` line instead.
-    if let Some(args) = cli.measure.run_args() {
-        return repeat::run(args, &cli, &processor, &transformer, children).await;
-    }
-
-    // 2. The pipeline, with an id both services log: grep the three logs for it.
-    let request_id = format!("app-{}-1", std::process::id());
-    let started = Instant::now();
-    let report = run_pipeline(&processor, &transformer, cli.input, &request_id).await;
-    let latency_us = started.elapsed().as_micros() as u64;
-    let (input, ok) = (cli.input, report.is_ok());
-    // `%request_id` logs it as text (`Display`), not as `Debug`'s quoted string.
-    tracing::info!(id = %request_id, input, ok, latency_us, "pipeline finished");
-
-    // 3. Print what it found, and stop the services started here.
-    report?.print();
-    child::stop_all(children).await;
+    let processor = HttpProcessor(HttpService::new("service1", &service1.url)?);
+    let transformer = HttpTransformer(HttpService::new("service2", &service2.url)?);
+    let request_id = format!("app-{}", std::process::id());
+    run_pipeline(&processor, &transformer, 42, &request_id).await?;
     println!("\nExecution complete");
     Ok(())
-}
+} // `service1` and `service2` are dropped here (or at a `?`): each kills the child it started.

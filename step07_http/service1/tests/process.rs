@@ -22,7 +22,6 @@ impl Running {
     fn start(env: &[(&str, &str)]) -> (Self, String) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_service1"))
             .env("PORT", "0")
-            .env("BIND_ADDR", "127.0.0.1")
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -99,10 +98,7 @@ fn run_to_failure(env: &[(&str, &str)]) -> (Option<i32>, String) {
 
 #[test]
 fn port_0_is_announced_on_stdout_and_the_service_answers_there() {
-    let (_service, address) = Running::start(&[("RUST_LOG", "warn")]);
-    let health = http(&address, "GET /health", "");
-    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
-    assert!(health.contains(r#""name":"service1""#), "{health}");
+    let (_service, address) = Running::start(&[]);
     let process = http(&address, "POST /process", r#"{"value":42}"#);
     assert!(
         process.ends_with(r#"{"value":84,"processed":true}"#),
@@ -121,56 +117,10 @@ fn a_port_that_is_not_a_number_stops_the_service_with_a_clear_error() {
 fn a_port_already_in_use_stops_the_service_with_a_clear_error() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
-    let (code, stderr) = run_to_failure(&[("PORT", &port), ("BIND_ADDR", "127.0.0.1")]);
+    let (code, stderr) = run_to_failure(&[("PORT", &port)]);
     assert_eq!(code, Some(1));
     assert!(
         stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")),
         "{stderr}"
-    );
-}
-
-#[test]
-fn a_bind_address_that_is_not_an_ip_stops_the_service_with_a_clear_error() {
-    let (code, stderr) = run_to_failure(&[("BIND_ADDR", "localhost")]);
-    assert_eq!(code, Some(1));
-    assert!(
-        stderr.contains(r#"BIND_ADDR="localhost" is not valid"#),
-        "{stderr}"
-    );
-}
-
-/// SIGTERM is what `kill` and `docker stop` send; Windows has no such signal (Ctrl-C there goes
-/// through the same graceful path, but a test cannot send it to one process).
-#[cfg(unix)]
-#[test]
-fn sigterm_lets_the_request_in_flight_finish_then_exits_0() {
-    let (mut service, address) = Running::start(&[("WORK_MS", "1500"), ("RUST_LOG", "info")]);
-    let mut log = BufReader::new(service.0.stderr.take().unwrap());
-
-    let in_flight = std::thread::spawn(move || http(&address, "POST /process", r#"{"value":42}"#));
-    // The service logs when the simulated work begins: from then on the request is in flight.
-    let mut line = String::new();
-    while !line.contains("working for") {
-        line.clear();
-        assert_ne!(
-            log.read_line(&mut line).unwrap(),
-            0,
-            "service1 ended its log early"
-        );
-    }
-    let kill = Command::new("kill")
-        .args(["-TERM", &service.0.id().to_string()])
-        .status();
-    assert!(kill.unwrap().success());
-
-    let response = in_flight.join().unwrap();
-    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    assert!(
-        response.ends_with(r#"{"value":84,"processed":true}"#),
-        "{response}"
-    );
-    assert_eq!(
-        service.wait_for_exit(Duration::from_secs(30)).code(),
-        Some(0)
     );
 }

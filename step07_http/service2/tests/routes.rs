@@ -1,16 +1,15 @@
 //! Service2's router, driven without a socket (`tower::ServiceExt::oneshot`). The answers to bad
-//! requests come from `common` (`harden`), tested in full through service1; these tests check that
+//! requests come from `common::server`, tested in full through service1; these tests check that
 //! service2 is wired to them too.
 
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode, header};
-use common::timeout::DEFAULT_REQUEST_TIMEOUT;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
 /// Sends `request` through service2's real router; returns the status and the JSON body.
 async fn send(request: Request<Body>) -> (StatusCode, Value) {
-    let router = service2::app(DEFAULT_REQUEST_TIMEOUT);
+    let router = service2::app();
     let response = router.oneshot(request).await.unwrap();
     let status = response.status();
     let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
@@ -67,14 +66,4 @@ async fn the_process_route_is_not_here_404() {
     let (status, body) = send(request).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body["error"].is_string(), "{body}");
-}
-
-#[tokio::test]
-async fn health_answers_the_name_and_version() {
-    let (status, body) = send(Request::get("/health").body(Body::empty()).unwrap()).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(
-        body,
-        json!({"name": "service2", "version": env!("CARGO_PKG_VERSION")})
-    );
 }

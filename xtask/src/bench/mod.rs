@@ -171,7 +171,7 @@ const BOUNDARIES: [Boundary; 6] = [
         step: "07",
         program: Program {
             workspace: "step07_http",
-            binary: "app",
+            binary: "hardened",
             env: &[],
         },
         pace: Pace::Local,
@@ -226,7 +226,7 @@ const SCALING: [Scaling; 2] = [
         workers_are: "requests in flight (`--concurrency`); service1 serves them at once",
         program: Program {
             workspace: "step07_http",
-            binary: "app",
+            binary: "hardened",
             env: &[],
         },
         worker_args: |workers| vec!["--concurrency".into(), workers.to_string()],

@@ -113,7 +113,7 @@ const ROWS: [Row; 6] = [
         name: "HTTP services",
         program: Program {
             workspace: "step07_http",
-            binary: "app",
+            binary: "hardened",
             env: &[],
         },
         kind: Kind::Http,
@@ -870,6 +870,8 @@ impl Services {
                 let mut ports = Vec::new();
                 for (name, variable) in [("service1", "SERVICE1_URL"), ("service2", "SERVICE2_URL")]
                 {
+                    // The hardened services: graceful shutdown on SIGTERM, `/health`.
+                    let file = format!("hardened-{name}");
                     let port = free_port()?;
                     let env = vec![
                         ("PORT".to_string(), port.to_string()),
@@ -877,7 +879,7 @@ impl Services {
                     ];
                     services
                         .managed
-                        .push(Managed::start(name, &binary(name), env, log(name))?);
+                        .push(Managed::start(name, &binary(&file), env, log(name))?);
                     services
                         .app_env
                         .push((variable.to_string(), format!("http://127.0.0.1:{port}")));
@@ -1012,10 +1014,10 @@ fn run_once(
     } else {
         Stage::Waiting
     };
-    // Step 08's workers are the hardened ones (`hardened-service1`): they reconnect and stop
-    // cleanly on SIGTERM; the managed service keeps the name `service1`.
+    // Steps 07 and 08 run their hardened services (`hardened-service1`): they stop cleanly on
+    // SIGTERM, and step 08's reconnect; the managed service keeps the name `service1`.
     let file_name = match row.kind {
-        Kind::Broker => format!("hardened-{COMPONENT}"),
+        Kind::Http | Kind::Broker => format!("hardened-{COMPONENT}"),
         _ => COMPONENT.to_string(),
     };
     let component_file = app.with_file_name(format!("{file_name}{}", std::env::consts::EXE_SUFFIX));

@@ -2,11 +2,11 @@
 //! (the README shows the same file). The services listen on ports the OS picks, different on every
 //! run, so `127.0.0.1:<digits>` is written `127.0.0.1:PORT` on both sides before comparing.
 
-use crate::support::{nothing_listens_at, run_app, url_at_end};
+use crate::support::{nothing_listens_at, printed_urls, run_app};
 
 #[test]
 fn cargo_run_prints_the_expected_output() {
-    let run = run_app(&[], &[]);
+    let run = run_app(&[]);
     assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
     let expected = include_str!("../../../expected_output.txt");
     assert_eq!(normalized(&run.stdout), normalized(expected));
@@ -14,14 +14,9 @@ fn cargo_run_prints_the_expected_output() {
 
 #[test]
 fn the_services_it_started_are_stopped_when_it_exits() {
-    let run = run_app(&[], &[]);
+    let run = run_app(&[]);
     assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
-    let urls: Vec<_> = run
-        .stdout
-        .lines()
-        .filter(|line| line.starts_with("Service"))
-        .map(url_at_end)
-        .collect();
+    let urls = printed_urls(&run.stdout);
     assert_eq!(urls.len(), 2, "{}", run.stdout);
     for url in urls {
         assert!(nothing_listens_at(&url), "something still listens at {url}");

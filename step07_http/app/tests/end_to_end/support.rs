@@ -1,70 +1,53 @@
 //! Starting the app and the services for a test, with every wait bounded.
 
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
-
-use app::child::{ChildService, locate_or_build};
 
 /// Long enough for a loaded 2-core CI machine, short enough that a hang fails the test.
 pub const LIMIT: Duration = Duration::from_secs(60);
 
-/// The service binaries, built by Cargo if `cargo test` did not build them yet (as for
-/// `cargo test -p app`). Found once per test binary.
-fn service_binaries() -> &'static [PathBuf] {
-    static BINARIES: OnceLock<Vec<PathBuf>> = OnceLock::new();
-    BINARIES.get_or_init(|| {
-        locate_or_build(&["service1", "service2"]).unwrap_or_else(|error| panic!("{error:#}"))
-    })
+/// A service binary, next to the app's. `cargo test -p app` does not build it, so it is built
+/// once per test binary, as the app itself does under Cargo.
+fn service_binary(name: &str) -> PathBuf {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        app::services::build_if_run_by_cargo(&["service1", "service2"]).unwrap();
+    });
+    let app = PathBuf::from(env!("CARGO_BIN_EXE_app"));
+    app.with_file_name(format!("{name}{}", std::env::consts::EXE_SUFFIX))
 }
 
-/// Starts one service on a free port, its log discarded, with the extra environment `env`.
-pub async fn start_service(name: &'static str, env: &[(&str, &str)]) -> ChildService {
-    let mut env = env.to_vec();
-    env.push(("RUST_LOG", "warn"));
-    ChildService::start(name, service_binary(name), &env, Stdio::null())
-        .await
-        .unwrap()
+/// A service started by a test (the three-terminal way), killed when dropped.
+pub struct RunningService {
+    child: Child,
+    pub url: String,
 }
 
-/// Starts one service on a free port, writing its log, one line per request, into `log`.
-pub async fn start_service_logging_to(name: &'static str, log: File) -> ChildService {
-    let env = [("RUST_LOG", "info")];
-    ChildService::start(name, service_binary(name), &env, Stdio::from(log))
-        .await
-        .unwrap()
-}
-
-fn service_binary(name: &str) -> &'static Path {
-    let index = if name == "service1" { 0 } else { 1 };
-    &service_binaries()[index]
-}
-
-/// Both services, started by the test (the three-terminal way), stopped when dropped.
-pub struct TwoServices {
-    pub service1: ChildService,
-    pub service2: ChildService,
-}
-
-impl TwoServices {
-    /// Starts both; `service1_env` is extra environment for service1 (such as `WORK_MS`).
-    pub async fn start(service1_env: &[(&str, &str)]) -> Self {
-        Self {
-            service1: start_service("service1", service1_env).await,
-            service2: start_service("service2", &[]).await,
-        }
+impl RunningService {
+    pub fn start(name: &str) -> Self {
+        let mut child = Command::new(service_binary(name))
+            .env("PORT", "0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        let stdout = child.stdout.take().unwrap();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        let (_, url) = line.split_once(" listening on ").unwrap();
+        let url = url.trim().to_string();
+        Self { child, url }
     }
+}
 
-    /// The environment that points the app at them.
-    pub fn env(&self) -> [(&'static str, &str); 2] {
-        [
-            ("SERVICE1_URL", &self.service1.url),
-            ("SERVICE2_URL", &self.service2.url),
-        ]
+impl Drop for RunningService {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -76,139 +59,67 @@ pub struct AppRun {
     pub stderr: String,
 }
 
-/// The app binary, running. Its stdout and stderr are read line by line on two threads, so a test
-/// can wait for a line while the app runs. `Drop` kills it if the test ends first.
-pub struct RunningApp {
-    child: Child,
-    stdout: Receiver<String>,
-    stderr: Receiver<String>,
-    stdout_seen: Vec<String>,
-}
-
-impl RunningApp {
-    /// Starts the app with `args`. `SERVICE1_URL`/`SERVICE2_URL` are removed from the inherited
-    /// environment, then `env` is applied, so each test says exactly which URLs the app sees.
-    pub fn start(args: &[&str], env: &[(&str, &str)]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_app"))
-            .args(args)
-            .env_remove("SERVICE1_URL")
-            .env_remove("SERVICE2_URL")
-            .envs(env.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = lines_of(child.stdout.take().unwrap());
-        let stderr = lines_of(child.stderr.take().unwrap());
-        Self {
-            child,
-            stdout,
-            stderr,
-            stdout_seen: Vec::new(),
+/// Runs the app binary to its end with the extra environment `env`. `SERVICE1_URL` and
+/// `SERVICE2_URL` are removed from the inherited environment first, so each test says exactly
+/// which URLs the app sees. The wait ends when stdout and stderr close, which needs the app and
+/// every service it started (they inherit its stderr) gone: no child may outlive the app.
+pub fn run_app(env: &[(&str, &str)]) -> AppRun {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_app"))
+        .env_remove("SERVICE1_URL")
+        .env_remove("SERVICE2_URL")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = read_all(child.stdout.take().unwrap());
+    let stderr = read_all(child.stderr.take().unwrap());
+    let deadline = Instant::now() + LIMIT;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
         }
-    }
-
-    /// Waits for the first stdout line starting with `prefix` and returns it.
-    pub fn wait_for_line(&mut self, prefix: &str) -> String {
-        let deadline = Instant::now() + LIMIT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.stdout.recv_timeout(left) {
-                Ok(line) => {
-                    self.stdout_seen.push(line.clone());
-                    if line.starts_with(prefix) {
-                        return line;
-                    }
-                }
-                Err(error) => panic!(
-                    "no line starting with {prefix:?} ({error:?}); saw {:?}",
-                    self.stdout_seen
-                ),
-            }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the app still runs after {LIMIT:?}");
         }
-    }
-
-    /// Waits for the app to exit, then for its stdout and stderr to close. Both close only when
-    /// every process holding them is gone, and the services the app started share its stderr:
-    /// so this also checks that no child outlived the app.
-    pub fn finish(mut self) -> AppRun {
-        let deadline = Instant::now() + LIMIT;
-        let status = loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                break status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the app still runs after {LIMIT:?}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        let mut stdout = std::mem::take(&mut self.stdout_seen);
-        stdout.extend(drain(&self.stdout, "stdout"));
-        let stderr = drain(&self.stderr, "stderr");
-        AppRun {
-            code: status.code(),
-            stdout: stdout.join("\n"),
-            stderr: stderr.join("\n"),
-        }
-    }
-
-    /// Sends SIGTERM, as `kill` and `docker stop` do.
-    #[cfg(unix)]
-    pub fn terminate(&self) {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        assert!(status.unwrap().success());
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let closed = |text: mpsc::Receiver<String>, which: &str| match text
+        .recv_timeout(Duration::from_secs(10))
+    {
+        Ok(text) => text,
+        Err(RecvTimeoutError::Timeout) => panic!("{which} still open: a child outlived the app"),
+        Err(RecvTimeoutError::Disconnected) => panic!("cannot read {which}"),
+    };
+    AppRun {
+        code: status.code(),
+        stdout: closed(stdout, "stdout"),
+        stderr: closed(stderr, "stderr"),
     }
 }
 
-impl Drop for RunningApp {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Runs the app to its end.
-pub fn run_app(args: &[&str], env: &[(&str, &str)]) -> AppRun {
-    RunningApp::start(args, env).finish()
-}
-
-fn lines_of(stream: impl Read + Send + 'static) -> Receiver<String> {
+/// Reads `stream` to its end on a thread; the text arrives when every writer has closed it.
+fn read_all(mut stream: impl Read + Send + 'static) -> mpsc::Receiver<String> {
     let (sender, receiver) = mpsc::channel();
     std::thread::spawn(move || {
-        for line in BufReader::new(stream).lines() {
-            let Ok(line) = line else { break };
-            if sender.send(line).is_err() {
-                break;
-            }
-        }
+        let mut text = String::new();
+        let _ = stream.read_to_string(&mut text);
+        let _ = sender.send(text);
     });
     receiver
 }
 
-fn drain(lines: &Receiver<String>, which: &str) -> Vec<String> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut seen = Vec::new();
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match lines.recv_timeout(left) {
-            Ok(line) => seen.push(line),
-            Err(RecvTimeoutError::Disconnected) => return seen,
-            Err(RecvTimeoutError::Timeout) => {
-                panic!(
-                    "the app's {which} is still open after it exited: a child process outlived it"
-                )
-            }
-        }
-    }
-}
-
-/// The URL at the end of a line such as `Service1: service1 0.1.0 at http://127.0.0.1:40123`.
+/// The URL at the end of a line such as `service1 at http://127.0.0.1:40123`.
 pub fn url_at_end(line: &str) -> String {
     line.rsplit(' ').next().unwrap().to_string()
+}
+
+/// The URLs the app printed for its services, in order.
+pub fn printed_urls(stdout: &str) -> Vec<String> {
+    let lines = stdout.lines().filter(|line| line.starts_with("service"));
+    lines.map(url_at_end).collect()
 }
 
 /// True when nothing accepts connections at `url` (`http://host:port`) any more.
@@ -225,7 +136,13 @@ pub fn closed_url() -> String {
     format!("http://{address}")
 }
 
-/// The last line of `text`.
-pub fn last_line(text: &str) -> &str {
-    text.lines().last().unwrap_or("")
+/// The app's error line: its whole stderr is one line starting with `error: `.
+pub fn error_line(stderr: &str) -> &str {
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "not one line:\n{stderr}");
+    assert!(
+        lines[0].starts_with("error: "),
+        "not an error line: {stderr}"
+    );
+    lines[0]
 }

@@ -1,7 +1,6 @@
 //! Logs go through `tracing`, to stderr, so stdout stays the program's output. `RUST_LOG` chooses
 //! what is shown: `info` when it is unset (one line per request, per pipeline); `RUST_LOG=warn`
-//! silences those lines, as the app does for services it starts to measure; `RUST_LOG=debug`
-//! shows more, and `RUST_LOG=warn,service1=debug` picks by crate.
+//! silences those lines, as the app does for services it starts to measure.
 //!
 //! The filter is tracing-subscriber's `Targets`, which reads those forms of `RUST_LOG`; its
 //! `EnvFilter` also reads regular expressions, which would add a regex engine to the build.

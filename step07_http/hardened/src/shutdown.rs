@@ -1,8 +1,5 @@
-//! Ctrl-C or SIGTERM lets the requests in flight finish. A service hands [`requested`] to
-//! `axum::serve(..).with_graceful_shutdown`: when it resolves, the server stops accepting
-//! connections, finishes what it has, and returns. The app waits on [`stop_requested`] too, to stop
-//! the services it started. SIGTERM is what `kill`, `docker stop` and `docker compose down` send;
-//! Windows has no such signal.
+//! Ctrl-C or SIGTERM. SIGTERM is what `kill`, `docker stop` and a service manager send; Windows
+//! has no such signal.
 
 /// Resolves when the process is asked to stop, with the name of the signal that asked. A handler
 /// that cannot be installed leaves its signal out: stopping at once would be worse than not
@@ -19,15 +16,9 @@ pub async fn stop_requested() -> &'static str {
     #[cfg(not(unix))]
     let terminate = std::future::pending::<Option<()>>();
 
+    // `select!` waits for both and keeps whichever finishes first.
     tokio::select! {
         Ok(()) = tokio::signal::ctrl_c() => "Ctrl-C",
         _ = terminate => "SIGTERM",
     }
-}
-
-/// For `with_graceful_shutdown`: resolves on Ctrl-C or SIGTERM, and logs which one came.
-#[cfg(feature = "server")]
-pub async fn requested() {
-    let signal = stop_requested().await;
-    tracing::info!("{signal} received, finishing the requests in flight");
 }
