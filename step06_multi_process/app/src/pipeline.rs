@@ -35,7 +35,7 @@ pub trait Transformer {
 /// Why a stage gave no result. `component` names who was asked, for the human reading it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallError {
-    /// The component ran and answered with an error: for example, the value overflows.
+    /// The component was reached and refused the request: for example, the value overflows.
     Rejected { component: String, reason: String },
     /// No answer came in time. (A call into the app's own process cannot time out; a call to
     /// another process can.)

@@ -26,8 +26,9 @@ pub struct TransformResult {
 /// The first stage: component1, wherever it runs.
 pub trait Processor {
     // `impl Future<Output = T>`: some future that gives a `T` when awaited. It is what
-    // `async fn process(..) -> Result<..>` returns, written out to add `+ Send` (the future may
-    // move to another thread). Implementations still just write `async fn process`.
+    // `async fn process(..) -> Result<..>` returns, written out to add `+ Send`: a promise that
+    // the future may move to another thread, as a multi-threaded runtime may do with it.
+    // Implementations still just write `async fn process`.
     fn process(
         &self,
         value: i32,
@@ -47,10 +48,9 @@ pub trait Transformer {
 /// Why a stage gave no result. `component` names who was asked, for the human reading it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallError {
-    /// The component ran and answered with an error: for example, the value overflows.
+    /// The component was reached and refused the request: for example, the value overflows.
     Rejected { component: String, reason: String },
-    /// No answer came in time. (A call into the app's own process cannot time out; a call to
-    /// another process can.)
+    /// No answer came in time.
     TimedOut { component: String, waited: Duration },
     /// The call could not be made, or what came back was not an answer.
     Unavailable { component: String, reason: String },
@@ -86,9 +86,10 @@ pub fn analyze(data: &TransformResult) -> String {
     format!("Analysis: {} maps to {}", data.original, data.transformed)
 }
 
-/// Step 06's pipeline, with `.await` before each `?`. `&impl Processor` is a generic written
-/// short: some one type that implements `Processor`, chosen at compile time. Not `&dyn`, chosen
-/// at run time: each `async fn` returns its own future type, and a `dyn` call needs one.
+/// Step 06's pipeline, with `.await` before each `?`, and `&impl` where it had `&dyn`.
+/// `&impl Processor` is a generic written short: some one type that implements `Processor`,
+/// fixed at compile time. `&dyn` cannot be used any more: each implementation's `process` returns
+/// a future of its own type, and a `dyn` call must know one return type for all of them.
 pub async fn run_pipeline(
     processor: &impl Processor,
     transformer: &impl Transformer,
