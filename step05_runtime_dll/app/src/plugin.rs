@@ -108,13 +108,15 @@ unsafe fn load<Functions: Copy>(
 impl<Functions> Plugin<Functions> {
     /// The plugin's answer as the pipeline's `Result`, with the plugin's own `message`.
     fn check(&self, status: Status, message: &Text) -> Result<(), CallError> {
-        let (component, reason) = (self.name.clone(), message.to_string_lossy());
         match status {
             Status::OK => Ok(()),
-            Status::REJECTED => Err(CallError::Rejected { component, reason }),
-            // Any other number (a newer plugin's status, say): not an answer this app knows.
+            Status::REJECTED => Err(CallError::Rejected {
+                component: self.name.clone(),
+                reason: message.to_string_lossy(),
+            }),
+            // Any other number (a newer plugin's status, say) is no answer this app knows.
             Status(unknown) => Err(CallError::Unavailable {
-                component,
+                component: self.name.clone(),
                 reason: format!("it answered with status {unknown}, unknown to this app"),
             }),
         }

@@ -54,9 +54,8 @@ pub struct TransformOutput {
     pub text: Text,
 }
 
-/// How a call went: a `u32`, laid out exactly as one (`repr(transparent)`). Not an `enum`: a
-/// number the app does not know (from a newer plugin) must be a value it can report, and an
-/// `enum` cannot hold one.
+/// How a call went: a `u32`, laid out as one (`repr(transparent)`). Not an `enum`, which could
+/// not hold a number this app does not know (from a newer plugin) for it to report.
 #[repr(transparent)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Status(pub u32);
