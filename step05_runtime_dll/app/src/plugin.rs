@@ -42,7 +42,7 @@ impl PluginTransformer {
 /// The running app's directory, where Cargo puts the plugin files too.
 pub fn app_dir() -> std::io::Result<PathBuf> {
     let mut path = std::env::current_exe()?;
-    path.pop(); // drops the file name, `app`
+    path.pop(); // drops the app's own file name
     Ok(path)
 }
 
@@ -56,6 +56,7 @@ unsafe fn load<Functions: Copy>(
     // `libNAME.so` on Linux, `libNAME.dylib` on macOS, `NAME.dll` on Windows.
     let path = dir.join(format!("{DLL_PREFIX}{name}{DLL_SUFFIX}"));
     let shown = path.display();
+    // Every failure below is this error. (`|reason| ...`: a closure, a function written inline.)
     let unavailable = |reason| CallError::Unavailable {
         component: name.to_string(),
         reason,
