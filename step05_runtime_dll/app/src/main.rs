@@ -1,12 +1,11 @@
 //! Step 05: the components are plugin files that the app opens while it runs, from its own
-//! directory. `cargo run` in `step05_runtime_dll/` builds the plugins too and runs it;
-//! `cargo run -- --input 2147483647` shows a component's error.
+//! directory. `cargo run` in `step05_runtime_dll/` builds the plugins too and runs it.
 
 use std::error::Error;
 use std::process::ExitCode;
 
 use app::pipeline::run_pipeline;
-use app::plugin::{self, PluginProcessor, PluginTransformer};
+use app::plugin::{PluginProcessor, PluginTransformer, app_dir};
 
 // `ExitCode::FAILURE` ends the program with exit status 1, which scripts and tests can check.
 fn main() -> ExitCode {
@@ -28,7 +27,7 @@ fn main() -> ExitCode {
 fn run() -> Result<(), Box<dyn Error>> {
     let input = input_from_args()?;
 
-    let dir = plugin::app_dir()?;
+    let dir = app_dir()?;
     let processor = PluginProcessor::open(&dir, "component1")?;
     let transformer = PluginTransformer::open(&dir, "component2")?;
     println!("Loaded plugin {} {}", processor.name, processor.version);
@@ -40,8 +39,9 @@ fn run() -> Result<(), Box<dyn Error>> {
 
 /// `--input N` sets the pipeline's input; without it, the input is 42.
 fn input_from_args() -> Result<i32, String> {
+    // `skip(1)`: the first argument is the program's own path.
     let args: Vec<String> = std::env::args().skip(1).collect();
-    // Patterns on the list of arguments: none at all, or exactly `--input` and one value.
+    // No arguments, or exactly `--input` and a value (`if` after a pattern: only when it holds).
     match args.as_slice() {
         [] => Ok(42),
         [flag, value] if flag == "--input" => value

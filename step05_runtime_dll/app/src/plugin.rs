@@ -1,6 +1,5 @@
-//! The app's side of the plugin boundary: open a plugin file, check what it declares, and call it
-//! as the pipeline's `Processor` or `Transformer`. All the trust the app gives a file is in
-//! `load`'s `unsafe` blocks, each with a `SAFETY:` comment; after that, a call is an ordinary call.
+//! The app's side of the plugin boundary: `load` opens a plugin file in five checked steps, and
+//! the trait impls at the bottom make it the pipeline's `Processor` or `Transformer`.
 
 use std::env::consts::{DLL_PREFIX, DLL_SUFFIX};
 use std::path::{Path, PathBuf};
@@ -18,8 +17,8 @@ pub struct Plugin<Functions> {
     pub name: String,
     pub version: String,
     functions: Functions,
-    // The open file, owned by the `Plugin`: it closes when the `Plugin` is dropped. `functions`
-    // points into it and is private, so no call can come after that.
+    // The open file, which `functions` points into: owned here, it stays open as long as anything
+    // can call `functions`. (`_`: kept, never read.)
     _library: Library,
 }
 
@@ -28,28 +27,27 @@ pub type PluginTransformer = Plugin<TransformerFunctions>;
 
 impl PluginProcessor {
     pub fn open(dir: &Path, name: &str) -> Result<Self, CallError> {
-        // SAFETY: by the contract, `PROCESSOR_SYMBOL` is a `PluginDeclaration<ProcessorFunctions>`
-        // (the `Functions` that `load` gets here, from the return type `Self`).
+        // SAFETY: a processor plugin exports a `PluginDeclaration<ProcessorFunctions>` there.
         unsafe { load(dir, name, PROCESSOR_SYMBOL) }
     }
 }
 
 impl PluginTransformer {
     pub fn open(dir: &Path, name: &str) -> Result<Self, CallError> {
-        // SAFETY: likewise, `TRANSFORMER_SYMBOL` is a `PluginDeclaration<TransformerFunctions>`.
+        // SAFETY: a transformer plugin exports a `PluginDeclaration<TransformerFunctions>` there.
         unsafe { load(dir, name, TRANSFORMER_SYMBOL) }
     }
 }
 
-/// The running app's directory: where Cargo puts the plugin files too.
+/// The running app's directory, where Cargo puts the plugin files too.
 pub fn app_dir() -> std::io::Result<PathBuf> {
-    let app = std::env::current_exe()?;
-    Ok(app.parent().map(Path::to_path_buf).unwrap_or_default())
+    let mut path = std::env::current_exe()?;
+    path.pop(); // drops the app's own file name
+    Ok(path)
 }
 
-/// Loads plugin `name` from `dir` and copies out the declaration it exports under `symbol`.
-/// Safety: the caller promises that `symbol` is a `PluginDeclaration<Functions>` in a plugin of
-/// this ABI version. Nothing in the file can tell.
+/// Loads plugin `name` from `dir` and copies out what it exports under `symbol`. `unsafe`: the
+/// caller promises that this is a `PluginDeclaration<Functions>`, which no file can prove.
 unsafe fn load<Functions: Copy>(
     dir: &Path,
     name: &str,
@@ -58,27 +56,25 @@ unsafe fn load<Functions: Copy>(
     // `libNAME.so` on Linux, `libNAME.dylib` on macOS, `NAME.dll` on Windows.
     let path = dir.join(format!("{DLL_PREFIX}{name}{DLL_SUFFIX}"));
     let shown = path.display();
-    // A closure (a function written inline): every failure below is this one error.
-    let unavailable = |reason: String| CallError::Unavailable {
+    // Every failure below is this error. (`|reason| ...`: a closure, a function written inline.)
+    let unavailable = |reason| CallError::Unavailable {
         component: name.to_string(),
         reason,
     };
 
-    // 1. The file is there. (The loader would say so too, in words that differ per platform.)
+    // 1. The file is there: this error can say how to build it.
     if !path.is_file() {
         let build = format!("build it with `cargo build -p {name}`");
         return Err(unavailable(format!("no plugin file {shown}; {build}")));
     }
 
-    // 2. Load it into this process. SAFETY: that runs the library's start-up code, whatever it
-    //    is; we trust the plugin files we built.
+    // 2. Load it. SAFETY: this runs the library's start-up code; we trust the files we built.
     let library = unsafe { Library::new(&path) }
         .map_err(|error| unavailable(format!("cannot load {shown}: {error}")))?;
 
-    // 3. Find the exported `static`. A symbol's value is the address of what it names, so we ask
-    //    for a pointer to a declaration, and `*found` takes it out of libloading's `Symbol`. A
-    //    file of the wrong kind has no such name; a null address is no declaration either.
-    //    SAFETY: looking a name up reads nothing through the pointer.
+    // 3. Look the name up. A symbol's value is the address of what it names, so we ask `get` for
+    //    a pointer (`::<T>` names the type) and `*found` takes it out. No such name, or a null
+    //    address: not the plugin we want. SAFETY: nothing is read through the pointer yet.
     let declaration = match unsafe { library.get::<*const PluginDeclaration<Functions>>(symbol) } {
         Ok(found) if !found.is_null() => *found,
         _ => {
@@ -87,8 +83,9 @@ unsafe fn load<Functions: Copy>(
         }
     };
 
-    // 4. The handshake: read `abi_version` alone, as a `u32`, before the rest, which a plugin of
-    //    another version may lay out differently. SAFETY: every declaration starts with it.
+    // 4. The handshake: read `abi_version` alone, because another version may lay out the rest
+    //    differently. SAFETY: `#[repr(C)]` keeps fields in written order, so every version's
+    //    first field, `abi_version: u32`, starts at the declaration's address.
     let abi_version = unsafe { declaration.cast::<u32>().read() };
     if abi_version != ABI_VERSION {
         return Err(unavailable(format!(
@@ -97,9 +94,9 @@ unsafe fn load<Functions: Copy>(
         )));
     }
 
-    // 5. Same version, same layout: read the whole declaration and copy out what we keep (the
-    //    table too: hence `Functions: Copy`). SAFETY: the caller promised its type; the `static`
-    //    lives as long as `library`.
+    // 5. Same version, same layout: `&*` makes the pointer an ordinary reference, and we copy out
+    //    what we keep. SAFETY: the caller promised the type; the `static` lives while `library`
+    //    is loaded, and the `Plugin` keeps it loaded.
     let declaration = unsafe { &*declaration };
     Ok(Plugin {
         name: declaration.name.to_string_lossy(),
@@ -110,7 +107,7 @@ unsafe fn load<Functions: Copy>(
 }
 
 impl<Functions> Plugin<Functions> {
-    /// The plugin's `status` as the pipeline's `Result`, with the plugin's own `message`.
+    /// The plugin's answer as the pipeline's `Result`, with the plugin's own `message`.
     fn check(&self, status: Status, message: &Text) -> Result<(), CallError> {
         match status {
             Status::OK => Ok(()),
@@ -118,6 +115,7 @@ impl<Functions> Plugin<Functions> {
                 component: self.name.clone(),
                 reason: message.to_string_lossy(),
             }),
+            // Any other number (a newer plugin's status, say) is no answer this app knows.
             Status(unknown) => Err(CallError::Unavailable {
                 component: self.name.clone(),
                 reason: format!("it answered with status {unknown}, unknown to this app"),
@@ -128,8 +126,7 @@ impl<Functions> Plugin<Functions> {
 
 impl Processor for PluginProcessor {
     fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
-        // Calls the function the field points to (without the parentheses, Rust would look for
-        // a method named `process`): C values in, C values out.
+        // Calls the function the field points to (without the parentheses: a method `process`).
         let output = (self.functions.process)(value);
         self.check(output.status, &output.message)?;
         Ok(ProcessResult {

@@ -1,10 +1,7 @@
-//! The C contract between the app and its plugin files: all that crosses between them.
-//!
-//! The app and a plugin are built separately, and Rust does not promise that two builds lay out
-//! a `String` or a `&dyn Trait` the same way. C's rules are fixed, so only C-shaped things cross:
-//! `#[repr(C)]` structs of numbers and bytes, and `extern "C"` functions. Both sides compile this
-//! crate into their own file. A string crosses as a `Text` (`text.rs`): a length and up to 120
-//! bytes, copied like a number, so neither side frees memory the other allocated.
+//! The C contract between the app and its plugin files: all that crosses between them. Both
+//! sides compile this crate into their own file. Rust promises no layout between two builds; C's
+//! rules are fixed, so only `#[repr(C)]` structs (of numbers, `bool`s, bytes, function pointers)
+//! and `extern "C"` functions cross. A string crosses as a `Text` (`text.rs`).
 
 mod text;
 pub use text::{TEXT_CAPACITY, Text};
@@ -17,8 +14,7 @@ pub const ABI_VERSION: u32 = 1;
 pub const PROCESSOR_SYMBOL: &str = "PROCESSOR_PLUGIN";
 pub const TRANSFORMER_SYMBOL: &str = "TRANSFORMER_PLUGIN";
 
-/// What a plugin exports. `Functions` is a type parameter: the role's table,
-/// `ProcessorFunctions` or `TransformerFunctions`.
+/// What a plugin exports. `Functions`, a type parameter, is the role's table (below).
 #[repr(C)]
 pub struct PluginDeclaration<Functions> {
     /// First in every version of the contract, so the app can always read it, and read it first.
@@ -28,8 +24,7 @@ pub struct PluginDeclaration<Functions> {
     pub functions: Functions,
 }
 
-/// A processor's table. Its field holds a function pointer: the address of an `extern "C"`
-/// function in the plugin file, which the app calls as `(table.process)(42)`.
+/// A processor's table: a function pointer, the address of an `extern "C"` function in the file.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct ProcessorFunctions {
@@ -59,9 +54,8 @@ pub struct TransformOutput {
     pub text: Text,
 }
 
-/// How a call went: a `u32`, laid out exactly as one (`repr(transparent)`). Not an `enum`: a
-/// number the app does not know (from a newer plugin) must be a value it can report, and an
-/// `enum` cannot hold one.
+/// How a call went: a `u32`, laid out as one (`repr(transparent)`). Not an `enum`, which could
+/// not hold a number this app does not know (from a newer plugin) for it to report.
 #[repr(transparent)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Status(pub u32);
