@@ -5,7 +5,7 @@ use std::error::Error;
 use std::process::ExitCode;
 
 use app::pipeline::run_pipeline;
-use app::plugin::{PluginProcessor, PluginTransformer, app_dir};
+use app::plugin::{PluginProcessor, PluginTransformer};
 
 // `ExitCode::FAILURE` ends the program with exit status 1, which scripts and tests can check.
 fn main() -> ExitCode {
@@ -27,7 +27,9 @@ fn main() -> ExitCode {
 fn run() -> Result<(), Box<dyn Error>> {
     let input = input_from_args()?;
 
-    let dir = app_dir()?;
+    // Cargo puts the plugin files beside the app: in the directory of its own file.
+    let mut dir = std::env::current_exe()?;
+    dir.pop();
     let processor = PluginProcessor::open(&dir, "component1")?;
     let transformer = PluginTransformer::open(&dir, "component2")?;
     println!("Loaded plugin {} {}", processor.name, processor.version);

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use app::pipeline::{CallError, Processor, Transformer, analyze, run_pipeline, validate};
-use app::plugin::{self, PluginProcessor, PluginTransformer};
+use app::plugin::{PluginProcessor, PluginTransformer};
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches, Parser};
 
@@ -114,7 +114,10 @@ fn plugin_dir(
     let (dir, origin) = match (given, source) {
         (Some(dir), Some(ValueSource::EnvVariable)) => (dir.clone(), "from PLUGIN_DIR"),
         (Some(dir), _) => (dir.clone(), "from --plugin-dir"),
-        (None, _) => (plugin::app_dir()?, "the app's own directory"),
+        (None, _) => (
+            std::env::current_exe()?.with_file_name(""),
+            "the app's own directory",
+        ),
     };
     // Absolute, so an error names the very file the loader was asked for.
     Ok((std::path::absolute(&dir)?, origin))
