@@ -54,8 +54,8 @@ pub struct TransformOutput {
     pub text: Text,
 }
 
-/// How a call went: a `u32`, laid out as one (`repr(transparent)`). Not an `enum`, which could
-/// not hold a number this app does not know (from a newer plugin) for it to report.
+/// How a call went: a `u32`, laid out as one (`repr(transparent)`). Not an `enum`: a newer plugin
+/// may send a number this app does not know, and an `enum` holding it is undefined behaviour.
 #[repr(transparent)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Status(pub u32);

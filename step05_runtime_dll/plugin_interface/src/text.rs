@@ -15,14 +15,18 @@ pub struct Text {
 }
 
 impl Text {
-    /// `text`, cut at `TEXT_CAPACITY` bytes. A `const fn`, so a plugin's `static` can call it at
-    /// compile time; a `const fn` may not use `for`, hence the `while`.
+    /// `text`, cut to `TEXT_CAPACITY` bytes at most, and never inside a character. A `const fn`,
+    /// so a plugin's `static` can call it at compile time: hence `while`, as `for` is not allowed.
     pub const fn new(text: &str) -> Text {
+        let mut len = text.len();
+        while len > TEXT_CAPACITY || !text.is_char_boundary(len) {
+            len -= 1;
+        }
         let mut bytes = [0; TEXT_CAPACITY];
-        let mut len = 0;
-        while len < text.len() && len < TEXT_CAPACITY {
-            bytes[len] = text.as_bytes()[len];
-            len += 1;
+        let mut i = 0;
+        while i < len {
+            bytes[i] = text.as_bytes()[i];
+            i += 1;
         }
         Text {
             len: len as u32,
@@ -30,8 +34,8 @@ impl Text {
         }
     }
 
-    /// A length past the array or bytes that are not UTF-8 (a broken plugin) give a shorter text
-    /// or `�`, never a read out of bounds.
+    /// `Text::new` makes valid UTF-8; a broken plugin's length past the array or bytes that are
+    /// not UTF-8 give a shorter text or `�`, never a read out of bounds.
     pub fn to_string_lossy(&self) -> String {
         let len = (self.len as usize).min(TEXT_CAPACITY);
         String::from_utf8_lossy(&self.bytes[..len]).into_owned()

@@ -22,6 +22,16 @@ fn text_longer_than_its_room_is_cut_not_overflowed() {
 }
 
 #[test]
+fn text_is_cut_before_a_character_that_does_not_fit_whole() {
+    // `é` is two bytes; the second would be byte TEXT_CAPACITY + 1.
+    let long = format!("{}é", "x".repeat(TEXT_CAPACITY - 1));
+    assert_eq!(
+        Text::new(&long).to_string_lossy(),
+        "x".repeat(TEXT_CAPACITY - 1)
+    );
+}
+
+#[test]
 fn abi_version_is_the_first_field_of_every_declaration() {
     let offset = std::mem::offset_of!(PluginDeclaration<ProcessorFunctions>, abi_version);
     assert_eq!(offset, 0);
