@@ -53,16 +53,16 @@ unsafe fn load<T: Copy>(dir: &Path, name: &str, symbol: &str) -> Result<Plugin<T
         return Err(unavailable(format!("no plugin file {shown}; {build}")));
     }
 
-    // 2. SAFETY: loading runs the file's own set-up code; we trust the files we built.
+    // 2. SAFETY: loading runs any code the file marks to run at load; we trust the files we built.
     let library = unsafe { Library::new(&path) }
         .map_err(|error| unavailable(format!("cannot load {shown}: {error}")))?;
 
     // 3. `found` is a `libloading::Symbol<*const PluginDeclaration<T>>`: the symbol's
     //    address as a raw pointer, wrapped. `*found` unwraps it. SAFETY: nothing is read yet.
-    let not_it = format!("{shown} is not the plugin expected here: it exports no {symbol}");
+    let not_ours = format!("{shown} is not the plugin expected here: it exports no {symbol}");
     let declaration = match unsafe { library.get::<*const PluginDeclaration<T>>(symbol) } {
         Ok(found) if !found.is_null() => *found,
-        _ => return Err(unavailable(not_it)),
+        _ => return Err(unavailable(not_ours)),
     };
 
     // 4. The handshake: `abi_version` alone (`cast`: as a pointer to a `u32`; `read`: copied out).
@@ -101,10 +101,9 @@ impl Processor for PluginProcessor {
 impl Transformer for PluginTransformer {
     fn transform(&self, value: i32) -> Result<TransformResult, CallError> {
         let output = (self.functions.transform)(value);
-        let transformed = output.text.to_string_lossy();
         let result = TransformResult {
             original: output.original,
-            transformed,
+            transformed: output.text.to_string_lossy(),
         };
         answer(&self.name, output.status, &output.text, result)
     }
@@ -112,9 +111,11 @@ impl Transformer for PluginTransformer {
 
 /// `result` if the plugin said `OK`; if not, why, as the pipeline's error.
 fn answer<T>(component: &str, status: Status, why: &Text, result: T) -> Result<T, CallError> {
+    if status == Status::OK {
+        return Ok(result);
+    }
     let (component, reason) = (component.to_string(), why.to_string_lossy());
     match status {
-        Status::OK => Ok(result),
         Status::REJECTED => Err(CallError::Rejected { component, reason }),
         // Another number (a newer plugin's status, say) is no answer this app knows.
         Status(other) => Err(CallError::Unavailable {
