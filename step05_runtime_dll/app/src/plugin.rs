@@ -1,4 +1,4 @@
-//! The app's side of the plugin boundary: `load` opens a plugin file in five checked steps, and
+//! The app's side of the plugin boundary: `open` opens a plugin file in five checked steps, and
 //! the trait impls make it the pipeline's `Processor` or `Transformer`.
 
 use std::env::consts::{DLL_PREFIX, DLL_SUFFIX};
@@ -7,8 +7,7 @@ use std::path::Path;
 use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
 use libloading::Library;
 use plugin_interface::{
-    ABI_VERSION, PROCESSOR_SYMBOL, PluginDeclaration, ProcessorFunctions, Status,
-    TRANSFORMER_SYMBOL, Text, TransformerFunctions,
+    ABI_VERSION, PluginDeclaration, ProcessorFunctions, Role, Status, Text, TransformerFunctions,
 };
 
 /// A plugin file, opened and checked. `T` is its role's table of function pointers.
@@ -22,70 +21,59 @@ pub struct Plugin<T> {
 pub type PluginProcessor = Plugin<ProcessorFunctions>;
 pub type PluginTransformer = Plugin<TransformerFunctions>;
 
-impl PluginProcessor {
+impl<T: Role> Plugin<T> {
+    /// Opens plugin `name` (say `component1`) from `dir` in five checked steps. `T: Role` (from
+    /// `plugin_interface`) gives the name to look up, `T::SYMBOL`, and promises what it names.
     pub fn open(dir: &Path, name: &str) -> Result<Self, CallError> {
-        // SAFETY: a processor plugin exports a `PluginDeclaration<ProcessorFunctions>` there.
-        unsafe { load(dir, name, PROCESSOR_SYMBOL) }
+        // `libNAME.so` on Linux, `libNAME.dylib` on macOS, `NAME.dll` on Windows.
+        let path = dir.join(format!("{DLL_PREFIX}{name}{DLL_SUFFIX}"));
+        let shown = path.display();
+        let unavailable = |reason| CallError::Unavailable {
+            component: name.to_string(),
+            reason,
+        };
+
+        // 1. Checked first, so that this error can say how to build the file.
+        if !path.is_file() {
+            let build = format!("build it with `cargo build -p {name}`");
+            return Err(unavailable(format!("no plugin file {shown}; {build}")));
+        }
+
+        // 2. SAFETY: loading runs any code the file marks to run at load; we built these files.
+        let library = unsafe { Library::new(&path) }
+            .map_err(|error| unavailable(format!("cannot load {shown}: {error}")))?;
+
+        // 3. `found` is a `libloading::Symbol<*const PluginDeclaration<T>>`: the symbol's
+        //    address as a raw pointer, wrapped. `*found` unwraps it. SAFETY: nothing is read yet.
+        let symbol = T::SYMBOL;
+        let not_ours = format!("{shown} is not the plugin expected here: it exports no {symbol}");
+        let declaration = match unsafe { library.get::<*const PluginDeclaration<T>>(symbol) } {
+            Ok(found) if !found.is_null() => *found,
+            _ => return Err(unavailable(not_ours)),
+        };
+
+        // 4. The handshake: `abi_version` alone. `cast`: as a pointer to a `u32`; `read`: copy it.
+        //    SAFETY: every version's `#[repr(C)]` declaration starts with `abi_version: u32`.
+        let abi_version = unsafe { declaration.cast::<u32>().read() };
+        if abi_version != ABI_VERSION {
+            let ours = format!("this app speaks version {ABI_VERSION}; rebuild the plugin");
+            let why = format!("{shown} speaks plugin ABI version {abi_version}, {ours}");
+            return Err(unavailable(why));
+        }
+
+        // 5. `&*` follows the raw pointer to a plain reference. SAFETY: `T: Role` promised the
+        //    type; the `static` lives while `library` is open, and `Plugin` keeps it open.
+        let declaration = unsafe { &*declaration };
+        Ok(Self {
+            name: declaration.name.to_string_lossy(),
+            version: declaration.version.to_string_lossy(),
+            functions: declaration.functions,
+            _library: library,
+        })
     }
 }
 
-impl PluginTransformer {
-    pub fn open(dir: &Path, name: &str) -> Result<Self, CallError> {
-        // SAFETY: a transformer plugin exports a `PluginDeclaration<TransformerFunctions>` there.
-        unsafe { load(dir, name, TRANSFORMER_SYMBOL) }
-    }
-}
-
-/// `unsafe fn`: its caller promises that `symbol` names a `PluginDeclaration<T>`, which
-/// no file can prove. Each `unsafe { }` inside marks one step that relies on a promise.
-unsafe fn load<T: Copy>(dir: &Path, name: &str, symbol: &str) -> Result<Plugin<T>, CallError> {
-    // `libNAME.so` on Linux, `libNAME.dylib` on macOS, `NAME.dll` on Windows.
-    let path = dir.join(format!("{DLL_PREFIX}{name}{DLL_SUFFIX}"));
-    let shown = path.display();
-    let unavailable = |reason| CallError::Unavailable {
-        component: name.to_string(),
-        reason,
-    };
-
-    // 1. Checked first, so that this error can say how to build the file.
-    if !path.is_file() {
-        let build = format!("build it with `cargo build -p {name}`");
-        return Err(unavailable(format!("no plugin file {shown}; {build}")));
-    }
-
-    // 2. SAFETY: loading runs any code the file marks to run at load; we trust the files we built.
-    let library = unsafe { Library::new(&path) }
-        .map_err(|error| unavailable(format!("cannot load {shown}: {error}")))?;
-
-    // 3. `found` is a `libloading::Symbol<*const PluginDeclaration<T>>`: the symbol's
-    //    address as a raw pointer, wrapped. `*found` unwraps it. SAFETY: nothing is read yet.
-    let not_ours = format!("{shown} is not the plugin expected here: it exports no {symbol}");
-    let declaration = match unsafe { library.get::<*const PluginDeclaration<T>>(symbol) } {
-        Ok(found) if !found.is_null() => *found,
-        _ => return Err(unavailable(not_ours)),
-    };
-
-    // 4. The handshake: `abi_version` alone (`cast`: as a pointer to a `u32`; `read`: copied out).
-    //    SAFETY: every version's `#[repr(C)]` declaration starts with `abi_version: u32`.
-    let abi_version = unsafe { declaration.cast::<u32>().read() };
-    if abi_version != ABI_VERSION {
-        let ours = format!("this app speaks version {ABI_VERSION}; rebuild the plugin");
-        let why = format!("{shown} speaks plugin ABI version {abi_version}, {ours}");
-        return Err(unavailable(why));
-    }
-
-    // 5. `&*` follows the raw pointer to a plain reference. SAFETY: the caller promised the type;
-    //    the `static` lives while `library` is open, and `Plugin` keeps it open.
-    let declaration = unsafe { &*declaration };
-    Ok(Plugin {
-        name: declaration.name.to_string_lossy(),
-        version: declaration.version.to_string_lossy(),
-        functions: declaration.functions,
-        _library: library,
-    })
-}
-
-// Calling a plugin takes no `unsafe`: `load` took all the trust, once. `(self.functions.process)`
+// Calling a plugin takes no `unsafe`: `open` took all the trust, once. `(self.functions.process)`
 // calls the function pointer in that field (`self.functions.process(..)` would look for a method).
 impl Processor for PluginProcessor {
     fn process(&self, value: i32) -> Result<ProcessResult, CallError> {

@@ -10,9 +10,25 @@ pub use text::{TEXT_CAPACITY, Text};
 /// the old shape instead of misreading it.
 pub const ABI_VERSION: u32 = 1;
 
-/// The names a plugin exports its declaration under. The name says the role.
-pub const PROCESSOR_SYMBOL: &str = "PROCESSOR_PLUGIN";
-pub const TRANSFORMER_SYMBOL: &str = "TRANSFORMER_PLUGIN";
+/// A role's table, and the name a plugin of that role exports its declaration under.
+///
+/// # Safety
+///
+/// An impl promises that `SYMBOL`, in a plugin of this role, is a `PluginDeclaration<Self>`: the
+/// app reads it as one.
+pub unsafe trait Role: Copy {
+    const SYMBOL: &'static str;
+}
+
+// SAFETY: every processor plugin exports `PluginDeclaration<ProcessorFunctions>` by this name.
+unsafe impl Role for ProcessorFunctions {
+    const SYMBOL: &'static str = "PROCESSOR_PLUGIN";
+}
+
+// SAFETY: every transformer plugin exports `PluginDeclaration<TransformerFunctions>` by this name.
+unsafe impl Role for TransformerFunctions {
+    const SYMBOL: &'static str = "TRANSFORMER_PLUGIN";
+}
 
 /// What a plugin exports. `Functions`, a type parameter, is the role's table (below).
 #[repr(C)]
