@@ -8,12 +8,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use app::child::{ChildProcessor, ChildTransformer};
 use app::locate;
 use app::pipeline::{self, CallError, Processor, Transformer, run_pipeline};
 use clap::Parser;
 use hardened::Supervised;
-use hardened::watchdog::WatchedProcess;
+use hardened::watchdog::{WatchedProcess, WatchedProcessor, WatchedTransformer};
 
 /// Runs the pipeline through two supervised child processes, service1 and service2.
 #[derive(Parser, Debug)]
@@ -80,17 +79,17 @@ fn run(cli: &Cli) -> Result<(), Box<dyn std::error::Error>> {
 
     let (service1, version1) = start1()?;
     let (service2, version2) = start2()?;
-    let restart1 = move || start1().map(|(service, _)| ChildProcessor(service));
-    let restart2 = move || start2().map(|(service, _)| ChildTransformer(service));
+    let restart1 = move || start1().map(|(service, _)| WatchedProcessor(service));
+    let restart2 = move || start2().map(|(service, _)| WatchedTransformer(service));
     let processor = Supervised::new(
         "service1",
-        ChildProcessor(service1),
+        WatchedProcessor(service1),
         cli.max_restarts,
         restart1,
     );
     let transformer = Supervised::new(
         "service2",
-        ChildTransformer(service2),
+        WatchedTransformer(service2),
         cli.max_restarts,
         restart2,
     );

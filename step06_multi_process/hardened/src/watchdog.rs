@@ -9,8 +9,10 @@
 //! the deadline marked [`EXPIRED`]: `TimedOut`. A reply costs two atomic operations more than a
 //! bare read.
 //!
-//! It implements the lesson's `Service`, so the lesson's `ChildProcessor` and `ChildTransformer`
-//! run over it unchanged; spawning, the hello, and the lines' format are the lesson's functions.
+//! [`WatchedProcessor`] and [`WatchedTransformer`] are the pipeline's `Processor` and
+//! `Transformer` over it, as the lesson's `ChildProcessor` and `ChildTransformer` are over its
+//! `ServiceProcess`. Spawning, the hello, the lines' format and the conversion of a reply into the
+//! pipeline's result are the lesson's functions (`app::child`).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
@@ -21,8 +23,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use app::child::{self, MAX_LINE_BYTES, Service};
-use app::pipeline::CallError;
+use app::child::{self, MAX_LINE_BYTES};
+use app::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
 use common::{Reply, Request};
 
 /// How often the watchdog looks: how late a timeout can be noticed.
@@ -90,13 +92,14 @@ impl WatchedProcess {
             stop_watchdog,
             watchdog: Some(watchdog),
         };
-        let version = child::hello(&service, name)?;
+        let version = child::version_from_hello(name, service.call(&Request::Hello)?)?;
         Ok((service, version))
     }
 }
 
-impl Service for WatchedProcess {
-    fn call(&self, request: &Request) -> Result<Reply, CallError> {
+impl WatchedProcess {
+    /// Writes `request` as one line, and reads the reply line, or kills the child past the timeout.
+    pub fn call(&self, request: &Request) -> Result<Reply, CallError> {
         let name = &self.name;
         (&self.stdin)
             .write_all(child::to_line(request).as_bytes())
@@ -105,10 +108,11 @@ impl Service for WatchedProcess {
         let shared = &self.shared;
         let deadline = micros(shared.epoch.elapsed().saturating_add(self.timeout)).min(EXPIRED - 1);
         shared.deadline.store(deadline, Ordering::SeqCst);
-        let mut reply = String::new();
-        let read = (&mut *lock(&self.stdout))
+        let mut reply = Vec::new();
+        let read = lock(&self.stdout)
+            .by_ref()
             .take(MAX_LINE_BYTES)
-            .read_line(&mut reply);
+            .read_until(b'\n', &mut reply);
         // The swap says the read is over, and whether the watchdog ended it. A line that came as
         // the child was being killed is not trusted: the process is gone anyway.
         if shared.deadline.swap(NO_READ, Ordering::SeqCst) == EXPIRED {
@@ -122,6 +126,24 @@ impl Service for WatchedProcess {
             Ok(_) => child::from_line(name, &reply),
             Err(error) => Err(child::unavailable(name, format!("cannot read it: {error}"))),
         }
+    }
+}
+
+/// The pipeline's `Processor`, answered by service1 through a [`WatchedProcess`].
+pub struct WatchedProcessor(pub WatchedProcess);
+
+/// The pipeline's `Transformer`, answered by service2 through a [`WatchedProcess`].
+pub struct WatchedTransformer(pub WatchedProcess);
+
+impl Processor for WatchedProcessor {
+    fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
+        child::processed(self.0.call(&Request::Process { value })?)
+    }
+}
+
+impl Transformer for WatchedTransformer {
+    fn transform(&self, value: i32) -> Result<TransformResult, CallError> {
+        child::transformed(self.0.call(&Request::Transform { value })?)
     }
 }
 
