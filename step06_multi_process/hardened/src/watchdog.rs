@@ -1,5 +1,6 @@
-//! [`WatchedProcess`]: the lesson's child process, with the reply read on the caller's own thread
-//! and a watchdog thread bounding the read, instead of a reading thread and `recv_timeout`.
+//! [`WatchedProcess`]: a child process like the lesson's `ServiceProcess`, with the reply read on
+//! the caller's own thread and a watchdog thread bounding the read, instead of a reading thread
+//! and `recv_timeout`.
 //!
 //! Why: in the lesson every reply wakes the reading thread, which then wakes the caller: a third
 //! thread on the path of every reply, which measured twice the cost of the bare pipe (DESIGN.md).
