@@ -2,6 +2,7 @@
 //! stdin, reads the reply line from its stdout, and stops it. [`ChildProcessor`] and
 //! [`ChildTransformer`] are the adapters: they implement the pipeline's traits by calling a service.
 
+use std::env::consts::EXE_SUFFIX;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -28,9 +29,9 @@ pub struct ServiceProcess {
 }
 
 impl ServiceProcess {
-    /// Starts the program at `path` as service `name`; returns it and the version it says hello with.
-    pub fn start(name: &str, path: &Path) -> Result<(Self, String), CallError> {
-        let mut child = spawn(name, path)?;
+    /// Starts service `name` from `dir`; returns it and the version it says hello with.
+    pub fn start(dir: &Path, name: &str) -> Result<(Self, String), CallError> {
+        let mut child = spawn(dir, name)?;
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
             unreachable!("`spawn` pipes both");
         };
@@ -85,10 +86,11 @@ impl Drop for ServiceProcess {
     }
 }
 
-/// Starts the program at `path` with its stdin and stdout piped to the app. Its stderr stays the
-/// app's: its log goes where the app's goes.
-pub fn spawn(name: &str, path: &Path) -> Result<Child, CallError> {
-    let mut command = Command::new(path);
+/// Starts service `name` from `dir` (`service1.exe` on Windows), its stdin and stdout piped to
+/// the app. Its stderr stays the app's: its log goes where the app's goes.
+pub fn spawn(dir: &Path, name: &str) -> Result<Child, CallError> {
+    let path = dir.join(format!("{name}{EXE_SUFFIX}"));
+    let mut command = Command::new(&path);
     command.stdin(Stdio::piped()).stdout(Stdio::piped());
     let started = command.spawn();
     let path = path.display();
@@ -158,9 +160,8 @@ impl Transformer for ChildTransformer {
     }
 }
 
-/// service1's reply as the pipeline's result. `common` has a `ProcessResult` too, with the same
-/// fields: that one is the wire's (serde reads and writes it), and `pipeline.rs`, step 05's file
-/// byte for byte, knows nothing of serde. So the fields are copied across, here.
+/// service1's reply as the pipeline's result. `common`'s `ProcessResult` is the wire's (serde's);
+/// `pipeline.rs`, step 05's file byte for byte, knows no serde: so the fields are copied across.
 pub fn processed(reply: Reply) -> Result<ProcessResult, CallError> {
     match reply {
         Reply::Processed(result) => Ok(ProcessResult {

@@ -2,14 +2,14 @@
 
 use std::env;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Where service `name` is: next to the app's own executable, where Cargo puts every binary of
-/// the workspace (`target/debug/`), with the platform's suffix (`.exe` on Windows).
-pub fn service_path(name: &str) -> io::Result<PathBuf> {
+/// The directory the running app was started from, where Cargo puts every binary of the
+/// workspace (`target/debug/`): the services too.
+pub fn app_dir() -> io::Result<PathBuf> {
     let app = env::current_exe()?;
-    Ok(app.with_file_name(format!("{name}{}", env::consts::EXE_SUFFIX)))
+    Ok(app.parent().map(Path::to_path_buf).unwrap_or_default())
 }
 
 /// `cargo run` builds the app and what it links, not the programs it starts. So when Cargo started

@@ -28,10 +28,9 @@ fn run() -> Result<(), Box<dyn Error>> {
 
     // The services sit next to the app, in `target/debug/`; under `cargo run`, built first.
     locate::build_services_if_run_by_cargo()?;
-    let path1 = locate::service_path("service1")?;
-    let (service1, version1) = ServiceProcess::start("service1", &path1)?;
-    let path2 = locate::service_path("service2")?;
-    let (service2, version2) = ServiceProcess::start("service2", &path2)?;
+    let dir = locate::app_dir()?;
+    let (service1, version1) = ServiceProcess::start(&dir, "service1")?;
+    let (service2, version2) = ServiceProcess::start(&dir, "service2")?;
     println!("Component1 version: {version1} (reported by service1)");
     println!("Component2 version: {version2} (reported by service2)");
 

@@ -57,10 +57,10 @@ struct Shared {
 }
 
 impl WatchedProcess {
-    /// Like the lesson's `ServiceProcess::start`: starts the program at `path` as `name`, checks
-    /// the hello, and returns it with its component's version.
-    pub fn start(name: &str, path: &Path, timeout: Duration) -> Result<(Self, String), CallError> {
-        let mut started = child::spawn(name, path)?;
+    /// Like the lesson's `ServiceProcess::start`: starts service `name` from `dir`, checks the
+    /// hello, and returns it with its component's version.
+    pub fn start(dir: &Path, name: &str, timeout: Duration) -> Result<(Self, String), CallError> {
+        let mut started = child::spawn(dir, name)?;
         let (Some(stdin), Some(stdout)) = (started.stdin.take(), started.stdout.take()) else {
             unreachable!("stdin and stdout are piped");
         };
