@@ -1,7 +1,8 @@
-//! A service as a child process ([`ServiceProcess`]): start it, write a request line into its
-//! stdin, read the reply line from its stdout, stop it. [`ChildProcessor`] and
-//! [`ChildTransformer`] answer the pipeline's contract through it.
+//! A service as a child process: [`ServiceProcess`] starts it, writes a request line into its
+//! stdin, reads the reply line from its stdout, and stops it. [`ChildProcessor`] and
+//! [`ChildTransformer`] are the adapters: they implement the pipeline's traits by calling a service.
 
+use std::env::consts::EXE_SUFFIX;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -15,14 +16,8 @@ use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Tran
 
 /// How long the app waits for one reply before it gives up on the service.
 pub const TIMEOUT: Duration = Duration::from_secs(5);
-/// The longest reply line read: a child that writes without end cannot fill the app's memory.
+/// The longest reply line read. A longer one is cut there, and is not a reply.
 pub const MAX_LINE_BYTES: u64 = 64 * 1024;
-
-/// What the adapters below need from a service: [`ServiceProcess`] here, and a second kind in
-/// the hardened app (see `DESIGN.md`). An error reply is [`CallError::Rejected`].
-pub trait Service {
-    fn call(&self, request: &Request) -> Result<Reply, CallError>;
-}
 
 /// A running service, spoken to over its stdin and stdout.
 pub struct ServiceProcess {
@@ -30,25 +25,25 @@ pub struct ServiceProcess {
     child: Child,
     stdin: ChildStdin,
     /// The lines of its stdout, read by a thread of their own.
-    lines: Receiver<String>,
-    timeout: Duration,
+    lines: Receiver<Vec<u8>>,
 }
 
 impl ServiceProcess {
-    /// Starts the program at `path` as service `name`, and checks it answers the hello as `name`.
-    /// Returns it and its component's version.
-    pub fn start(name: &str, path: &Path, timeout: Duration) -> Result<(Self, String), CallError> {
-        let mut child = spawn(name, path)?;
+    /// Starts service `name` from `dir`; returns it and the version it says hello with.
+    pub fn start(dir: &Path, name: &str) -> Result<(Self, String), CallError> {
+        let mut child = spawn(dir, name)?;
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
             unreachable!("`spawn` pipes both");
         };
-        // The reading thread: hands over each line of the child's stdout until it closes (the
-        // child exited; a line that is not UTF-8 ends the reading too) or we stop listening.
-        let (sender, lines) = mpsc::channel();
+        let (sender, lines) = mpsc::sync_channel(1);
         thread::spawn(move || {
-            let (mut stdout, mut line) = (BufReader::new(stdout), String::new());
-            while let Ok(1..) = (&mut stdout).take(MAX_LINE_BYTES).read_line(&mut line) {
-                if sender.send(std::mem::take(&mut line)).is_err() {
+            let mut stdout = BufReader::new(stdout);
+            loop {
+                let mut line = Vec::new();
+                let mut limited = stdout.by_ref().take(MAX_LINE_BYTES);
+                let read = limited.read_until(b'\n', &mut line);
+                // 0 bytes: the child closed its stdout. `send` fails: the app stopped listening.
+                if !matches!(read, Ok(1..)) || sender.send(line).is_err() {
                     return;
                 }
             }
@@ -58,68 +53,61 @@ impl ServiceProcess {
             child,
             stdin,
             lines,
-            timeout,
         };
         // From here on, a `?` drops `service`, and its `Drop` stops the child.
-        let version = hello(&service, name)?;
+        let version = version_from_hello(name, service.call(&Request::Hello)?)?;
         Ok((service, version))
     }
-}
 
-impl Service for ServiceProcess {
-    fn call(&self, request: &Request) -> Result<Reply, CallError> {
-        // One `write` of the whole line. (`&ChildStdin` is a writer: `call` needs only `&self`.)
+    /// Writes `request` as one line, and waits at most [`TIMEOUT`] for the reply line.
+    pub fn call(&self, request: &Request) -> Result<Reply, CallError> {
         (&self.stdin)
             .write_all(to_line(request).as_bytes())
             .map_err(|error| unavailable(&self.name, format!("cannot write to it: {error}")))?;
-        // A read from a pipe waits until a line comes or the child closes its stdout: forever,
-        // if it hangs. The reading thread may wait forever; we wait for it at most `timeout`.
-        match self.lines.recv_timeout(self.timeout) {
+        match self.lines.recv_timeout(TIMEOUT) {
             Ok(line) => from_line(&self.name, &line),
             Err(RecvTimeoutError::Disconnected) => {
                 Err(unavailable(&self.name, "it exited (its stdout closed)"))
             }
             Err(RecvTimeoutError::Timeout) => Err(CallError::TimedOut {
                 component: self.name.clone(),
-                waited: self.timeout,
+                waited: TIMEOUT,
             }),
         }
     }
 }
 
-/// However the app leaves `main` (an early `?`, a panic), no child is left running: kill it, and
-/// wait for it ("reap" it), or the OS keeps the dead child's entry, a zombie, until the app exits.
+/// However the app leaves `main` (a `?`, a panic), no child is left running: kill it, then wait
+/// for it ("reap" it), or the OS keeps the dead child's entry, a zombie, until the app exits.
 impl Drop for ServiceProcess {
     fn drop(&mut self) {
-        let _ = self.child.kill(); // fails only if it has exited already
+        let _ = self.child.kill(); // `let _ =`: a `drop` has no one to report an error to
         let _ = self.child.wait();
     }
 }
 
-/// Starts the program at `path`, its stdin and stdout piped to us (requests in, replies out). Its
-/// stderr is ours, as a child's is unless said otherwise: its log goes where ours goes.
-pub fn spawn(name: &str, path: &Path) -> Result<Child, CallError> {
-    let mut command = Command::new(path);
+/// Starts service `name` from `dir` (`service1.exe` on Windows), its stdin and stdout piped to
+/// the app. Its stderr stays the app's: its log goes where the app's goes.
+pub fn spawn(dir: &Path, name: &str) -> Result<Child, CallError> {
+    let path = dir.join(format!("{name}{EXE_SUFFIX}"));
+    let mut command = Command::new(&path);
     command.stdin(Stdio::piped()).stdout(Stdio::piped());
     let started = command.spawn();
     let path = path.display();
     started.map_err(|error| {
-        unavailable(
-            name,
-            format!("cannot start {path}: {error} (`cargo build` builds it)"),
-        )
+        let reason = format!("cannot start {path}: {error} (`cargo build` builds it)");
+        unavailable(name, reason)
     })
 }
 
-/// Asks `service` who it is: it must answer the hello as `name`, or it is not the program the
-/// app meant to start. Returns its component's version.
-pub fn hello(service: &impl Service, name: &str) -> Result<String, CallError> {
-    match service.call(&Request::Hello)? {
+/// The version in `name`'s answer to the hello; any other answer: the program is not `name`.
+pub fn version_from_hello(name: &str, reply: Reply) -> Result<String, CallError> {
+    match reply {
         Reply::Hello { service, version } if service == name => Ok(version),
-        other => Err(unavailable(
-            name,
-            format!("it is not {name}: it said {other:?}"),
-        )),
+        other => {
+            let reason = format!("it is not {name}: it said {other:?}");
+            Err(unavailable(name, reason))
+        }
     }
 }
 
@@ -128,17 +116,19 @@ pub fn to_line(request: &Request) -> String {
     serde_json::to_string(request).expect("a `Request` always serializes") + "\n"
 }
 
-/// The reply in `line`, or why it is not one.
-pub fn from_line(name: &str, line: &str) -> Result<Reply, CallError> {
-    match serde_json::from_str(line) {
+/// The reply in `line`, or why it is not one. An error reply is the component saying no.
+pub fn from_line(name: &str, line: &[u8]) -> Result<Reply, CallError> {
+    match serde_json::from_slice(line) {
         Ok(Reply::Error { error }) => Err(CallError::Rejected {
             component: name.to_string(),
             reason: error,
         }),
         Ok(reply) => Ok(reply),
         Err(error) => {
-            let line = line.trim_end();
-            let reason = format!("it answered {line:?}, which is not a reply ({error})");
+            // Its first 80 bytes at most, on the one error line: it may be 64 KiB of anything.
+            let shown = String::from_utf8_lossy(&line[..line.len().min(80)]);
+            let shown = shown.trim_end();
+            let reason = format!("it answered {shown:?}, which is not a reply ({error})");
             Err(unavailable(name, reason))
         }
     }
@@ -152,32 +142,43 @@ pub fn unavailable(name: &str, reason: impl ToString) -> CallError {
     }
 }
 
-/// The pipeline's `Processor`, answered by service1 (through a [`ServiceProcess`] by default).
-pub struct ChildProcessor<S = ServiceProcess>(pub S);
+/// The pipeline's `Processor`, answered by service1.
+pub struct ChildProcessor(pub ServiceProcess);
 
 /// The pipeline's `Transformer`, answered by service2.
-pub struct ChildTransformer<S = ServiceProcess>(pub S);
+pub struct ChildTransformer(pub ServiceProcess);
 
-impl<S: Service> Processor for ChildProcessor<S> {
+impl Processor for ChildProcessor {
     fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
-        match self.0.call(&Request::Process { value })? {
-            Reply::Processed(result) => Ok(ProcessResult {
-                value: result.value,
-                processed: result.processed,
-            }),
-            other => Err(unavailable("service1", format!("it answered {other:?}"))),
-        }
+        processed(self.0.call(&Request::Process { value })?)
     }
 }
 
-impl<S: Service> Transformer for ChildTransformer<S> {
+impl Transformer for ChildTransformer {
     fn transform(&self, value: i32) -> Result<TransformResult, CallError> {
-        match self.0.call(&Request::Transform { value })? {
-            Reply::Transformed(result) => Ok(TransformResult {
-                original: result.original,
-                transformed: result.transformed,
-            }),
-            other => Err(unavailable("service2", format!("it answered {other:?}"))),
-        }
+        transformed(self.0.call(&Request::Transform { value })?)
+    }
+}
+
+/// service1's reply as the pipeline's result. `common`'s `ProcessResult` is the wire's (serde's);
+/// `pipeline.rs`, step 05's file byte for byte, knows no serde: so the fields are copied across.
+pub fn processed(reply: Reply) -> Result<ProcessResult, CallError> {
+    match reply {
+        Reply::Processed(result) => Ok(ProcessResult {
+            value: result.value,
+            processed: result.processed,
+        }),
+        other => Err(unavailable("service1", format!("it answered {other:?}"))),
+    }
+}
+
+/// service2's reply as the pipeline's result, the same way.
+pub fn transformed(reply: Reply) -> Result<TransformResult, CallError> {
+    match reply {
+        Reply::Transformed(result) => Ok(TransformResult {
+            original: result.original,
+            transformed: result.transformed,
+        }),
+        other => Err(unavailable("service2", format!("it answered {other:?}"))),
     }
 }

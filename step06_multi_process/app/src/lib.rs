@@ -1,6 +1,5 @@
-//! The app of step 06: step 04's pipeline, each component in a child process of its own.
-//! [`pipeline`] is the contract and `run_pipeline` (the same file as step 05's); [`child`] is a
-//! service as a child process, and the contract answered by it; [`locate`] finds the services.
+//! The app of step 06: [`pipeline`], step 05's contract and `run_pipeline` byte for byte, answered
+//! by services in child processes ([`child`]), which [`locate`] finds.
 
 pub mod child;
 pub mod locate;

@@ -2,14 +2,14 @@
 
 use std::env;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Where service `name` is: next to the app's own executable, where Cargo puts every binary of
-/// the workspace (`target/debug/`), with the platform's suffix (`.exe` on Windows).
-pub fn service_path(name: &str) -> io::Result<PathBuf> {
+/// The directory the running app was started from, where Cargo puts every binary of the
+/// workspace (`target/debug/`): the services too.
+pub fn app_dir() -> io::Result<PathBuf> {
     let app = env::current_exe()?;
-    Ok(app.with_file_name(format!("{name}{}", env::consts::EXE_SUFFIX)))
+    Ok(app.parent().map(Path::to_path_buf).unwrap_or_default())
 }
 
 /// `cargo run` builds the app and what it links, not the programs it starts. So when Cargo started
@@ -18,15 +18,15 @@ pub fn service_path(name: &str) -> io::Result<PathBuf> {
 pub fn build_services_if_run_by_cargo() -> Result<(), String> {
     let (Some(cargo), Some(app_dir)) = (env::var_os("CARGO"), env::var_os("CARGO_MANIFEST_DIR"))
     else {
-        return Ok(()); // not started by Cargo: the services are wherever they were installed
+        return Ok(()); // not started by Cargo: the services are built already
     };
-    let release = (!cfg!(debug_assertions)).then_some("--release");
-    let built = Command::new(cargo)
-        .args(["build", "-q", "-p", "service1", "-p", "service2"])
-        .args(release)
-        .current_dir(app_dir) // the app's package, in the step's workspace
-        .status();
-    match built {
+    let mut build = Command::new(cargo);
+    build.current_dir(app_dir); // in the step's workspace, wherever `cargo run` was typed
+    build.args(["build", "-q", "-p", "service1", "-p", "service2"]);
+    if !cfg!(debug_assertions) {
+        build.arg("--release"); // a release build of the app starts release services
+    }
+    match build.status() {
         Ok(status) if status.success() => Ok(()),
         Ok(status) => Err(format!("building the services failed ({status})")),
         Err(error) => Err(format!("cannot run cargo to build the services: {error}")),

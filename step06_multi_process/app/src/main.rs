@@ -1,11 +1,11 @@
-//! Step 06: the app starts each component's service as a child process and runs step 04's
+//! Step 06: the app starts each component's service as a child process and runs step 05's
 //! pipeline through them, one line of JSON each way. Run it with `cargo run` from
 //! `step06_multi_process/`; `cargo run -- --input 2147483647` shows a component's error.
 
 use std::error::Error;
 use std::process::ExitCode;
 
-use app::child::{ChildProcessor, ChildTransformer, ServiceProcess, TIMEOUT};
+use app::child::{ChildProcessor, ChildTransformer, ServiceProcess};
 use app::locate;
 use app::pipeline::run_pipeline;
 
@@ -28,10 +28,9 @@ fn run() -> Result<(), Box<dyn Error>> {
 
     // The services sit next to the app, in `target/debug/`; under `cargo run`, built first.
     locate::build_services_if_run_by_cargo()?;
-    let path1 = locate::service_path("service1")?;
-    let (service1, version1) = ServiceProcess::start("service1", &path1, TIMEOUT)?;
-    let path2 = locate::service_path("service2")?;
-    let (service2, version2) = ServiceProcess::start("service2", &path2, TIMEOUT)?;
+    let dir = locate::app_dir()?;
+    let (service1, version1) = ServiceProcess::start(&dir, "service1")?;
+    let (service2, version2) = ServiceProcess::start(&dir, "service2")?;
     println!("Component1 version: {version1} (reported by service1)");
     println!("Component2 version: {version2} (reported by service2)");
 
@@ -39,7 +38,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     let transformer = ChildTransformer(service2);
     run_pipeline(&processor, &transformer, input)?;
     Ok(())
-    // `transformer`, then `processor`, are dropped here: each one's `Drop` stops its child.
+    // Both adapters are dropped here, with their `ServiceProcess`: its `Drop` stops the child.
 }
 
 /// `--input N` sets the pipeline's input; without it, the input is 42.

@@ -113,6 +113,23 @@ fn a_child_that_answers_garbage_is_one_error_line() {
     assert_failed_with(&run, "\"this is not JSON\", which is not a reply");
 }
 
+#[test]
+fn a_line_that_is_not_utf8_is_not_a_reply_and_the_child_is_not_said_to_have_exited() {
+    let run = app_with("not-utf8", "faulty_service", Some("not-utf8"), &[]).finish();
+    assert_failed_with(&run, "which is not a reply");
+    assert!(!run.stderr.contains("it exited"), "{run:#?}");
+}
+
+#[test]
+fn a_line_past_the_limit_is_not_a_reply_and_its_error_line_shows_80_bytes_of_it() {
+    let run = app_with("long", "faulty_service", Some("long"), &[]).finish();
+    assert_failed_with(
+        &run,
+        &format!("it answered \"{}\", which is not", "x".repeat(80)),
+    );
+    assert!(!run.stderr.contains(&"x".repeat(81)), "{run:#?}");
+}
+
 /// In a terminal, Ctrl-C sends SIGINT to every process of the foreground process group: the app
 /// and the children it started, which stay in its group. Each dies of it (the default action),
 /// and the OS reaps the children once their parent is gone. This test sends SIGTERM, whose

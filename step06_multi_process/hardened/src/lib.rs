@@ -1,16 +1,17 @@
 //! Step 06 hardened: what a production app adds to the lesson, kept out of a first read.
 //!
-//! [`Supervised`] wraps the lesson's `ChildProcessor` or `ChildTransformer` and is itself a
-//! `Processor` or `Transformer`: when its child dies, hangs past the timeout or answers garbage,
-//! it drops that child (the lesson's `Drop` kills and reaps it), waits, starts a fresh one and
+//! [`Supervised`] wraps any `Processor` or `Transformer` (here the watchdog's, over a child
+//! process) and is itself one: when its child dies, hangs past the timeout or answers garbage,
+//! it drops that child (its `Drop` kills and reaps it), waits, starts a fresh one and
 //! sends the same request again. `DESIGN.md` says why, and what it costs.
 //!
 //! # Layout
 //!
 //! - this file: [`Supervised`].
-//! - [`watchdog`]: `WatchedProcess`, the lesson's `Service` with the reply read on the caller's
-//!   thread and a watchdog thread for the timeout: the same behaviour as the lesson's reading
-//!   thread, at the cost of the bare pipe.
+//! - [`watchdog`]: `WatchedProcess`, a child process like the lesson's `ServiceProcess`, with the
+//!   reply read on the caller's thread and a watchdog thread for the timeout: the lesson's
+//!   behaviour, at the cost of the bare pipe; and `WatchedProcessor`/`WatchedTransformer`, the
+//!   pipeline's traits over it.
 //! - `main.rs`: the hardened app, with `--repeat`, `--warmup`, `--timeout-ms`, `--max-restarts`
 //!   and `--service-dir`.
 
@@ -29,7 +30,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(2);
 /// A stage that is started again, and asked again, when a call gets no answer.
 pub struct Supervised<S> {
     name: &'static str,
-    /// Starts a fresh stage: a new child process behind the lesson's adapter.
+    /// Starts a fresh stage: a new child process behind its adapter.
     start: Box<dyn Fn() -> Result<S, CallError>>,
     /// `None` between a failure and the restart. A `RefCell`: a call replaces the stage, and the
     /// contract's methods take `&self`.
@@ -74,7 +75,7 @@ impl<S> Supervised<S> {
                 Err(error @ (CallError::Unavailable { .. } | CallError::TimedOut { .. })) => error,
                 answered => return answered, // an answer, or a `Rejected`
             };
-            // Dropping the stage kills and reaps its child (the lesson's `Drop`).
+            // Dropping the stage kills and reaps its child (its `Drop`).
             *stage = None;
             failures += 1;
             if failures > self.max_restarts {

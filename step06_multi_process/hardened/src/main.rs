@@ -8,12 +8,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use app::child::{ChildProcessor, ChildTransformer};
 use app::locate;
 use app::pipeline::{self, CallError, Processor, Transformer, run_pipeline};
 use clap::Parser;
 use hardened::Supervised;
-use hardened::watchdog::WatchedProcess;
+use hardened::watchdog::{WatchedProcess, WatchedProcessor, WatchedTransformer};
 
 /// Runs the pipeline through two supervised child processes, service1 and service2.
 #[derive(Parser, Debug)]
@@ -66,31 +65,31 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<(), Box<dyn std::error::Error>> {
     // Next to this program by default, like the lesson; `--service-dir` points elsewhere.
-    let path = |name: &str| match &cli.service_dir {
-        Some(dir) => Ok(dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX))),
-        None => locate::service_path(name),
+    let dir = match &cli.service_dir {
+        Some(dir) => dir.clone(),
+        None => {
+            locate::build_services_if_run_by_cargo()?;
+            locate::app_dir()?
+        }
     };
-    if cli.service_dir.is_none() {
-        locate::build_services_if_run_by_cargo()?;
-    }
-    let (path1, path2) = (path("service1")?, path("service2")?);
     let timeout = Duration::from_millis(cli.timeout_ms);
-    let start1 = move || WatchedProcess::start("service1", &path1, timeout);
-    let start2 = move || WatchedProcess::start("service2", &path2, timeout);
+    let dir2 = dir.clone();
+    let start1 = move || WatchedProcess::start(&dir, "service1", timeout);
+    let start2 = move || WatchedProcess::start(&dir2, "service2", timeout);
 
     let (service1, version1) = start1()?;
     let (service2, version2) = start2()?;
-    let restart1 = move || start1().map(|(service, _)| ChildProcessor(service));
-    let restart2 = move || start2().map(|(service, _)| ChildTransformer(service));
+    let restart1 = move || start1().map(|(service, _)| WatchedProcessor(service));
+    let restart2 = move || start2().map(|(service, _)| WatchedTransformer(service));
     let processor = Supervised::new(
         "service1",
-        ChildProcessor(service1),
+        WatchedProcessor(service1),
         cli.max_restarts,
         restart1,
     );
     let transformer = Supervised::new(
         "service2",
-        ChildTransformer(service2),
+        WatchedTransformer(service2),
         cli.max_restarts,
         restart2,
     );

@@ -1,5 +1,6 @@
-//! [`WatchedProcess`]: the lesson's child process, with the reply read on the caller's own thread
-//! and a watchdog thread bounding the read, instead of a reading thread and `recv_timeout`.
+//! [`WatchedProcess`]: a child process like the lesson's `ServiceProcess`, with the reply read on
+//! the caller's own thread and a watchdog thread bounding the read, instead of a reading thread
+//! and `recv_timeout`.
 //!
 //! Why: in the lesson every reply wakes the reading thread, which then wakes the caller: a third
 //! thread on the path of every reply, which measured twice the cost of the bare pipe (DESIGN.md).
@@ -9,8 +10,10 @@
 //! the deadline marked [`EXPIRED`]: `TimedOut`. A reply costs two atomic operations more than a
 //! bare read.
 //!
-//! It implements the lesson's `Service`, so the lesson's `ChildProcessor` and `ChildTransformer`
-//! run over it unchanged; spawning, the hello, and the lines' format are the lesson's functions.
+//! [`WatchedProcessor`] and [`WatchedTransformer`] are the pipeline's `Processor` and
+//! `Transformer` over it, as the lesson's `ChildProcessor` and `ChildTransformer` are over its
+//! `ServiceProcess`. Spawning, the hello, the lines' format and the conversion of a reply into the
+//! pipeline's result are the lesson's functions (`app::child`).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
@@ -21,8 +24,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use app::child::{self, MAX_LINE_BYTES, Service};
-use app::pipeline::CallError;
+use app::child::{self, MAX_LINE_BYTES};
+use app::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
 use common::{Reply, Request};
 
 /// How often the watchdog looks: how late a timeout can be noticed.
@@ -54,10 +57,10 @@ struct Shared {
 }
 
 impl WatchedProcess {
-    /// Like the lesson's `ServiceProcess::start`: starts the program at `path` as `name`, checks
-    /// the hello, and returns it with its component's version.
-    pub fn start(name: &str, path: &Path, timeout: Duration) -> Result<(Self, String), CallError> {
-        let mut started = child::spawn(name, path)?;
+    /// Like the lesson's `ServiceProcess::start`: starts service `name` from `dir`, checks the
+    /// hello, and returns it with its component's version.
+    pub fn start(dir: &Path, name: &str, timeout: Duration) -> Result<(Self, String), CallError> {
+        let mut started = child::spawn(dir, name)?;
         let (Some(stdin), Some(stdout)) = (started.stdin.take(), started.stdout.take()) else {
             unreachable!("stdin and stdout are piped");
         };
@@ -90,13 +93,14 @@ impl WatchedProcess {
             stop_watchdog,
             watchdog: Some(watchdog),
         };
-        let version = child::hello(&service, name)?;
+        let version = child::version_from_hello(name, service.call(&Request::Hello)?)?;
         Ok((service, version))
     }
 }
 
-impl Service for WatchedProcess {
-    fn call(&self, request: &Request) -> Result<Reply, CallError> {
+impl WatchedProcess {
+    /// Writes `request` as one line, and reads the reply line, or kills the child past the timeout.
+    pub fn call(&self, request: &Request) -> Result<Reply, CallError> {
         let name = &self.name;
         (&self.stdin)
             .write_all(child::to_line(request).as_bytes())
@@ -105,10 +109,11 @@ impl Service for WatchedProcess {
         let shared = &self.shared;
         let deadline = micros(shared.epoch.elapsed().saturating_add(self.timeout)).min(EXPIRED - 1);
         shared.deadline.store(deadline, Ordering::SeqCst);
-        let mut reply = String::new();
-        let read = (&mut *lock(&self.stdout))
+        let mut reply = Vec::new();
+        let read = lock(&self.stdout)
+            .by_ref()
             .take(MAX_LINE_BYTES)
-            .read_line(&mut reply);
+            .read_until(b'\n', &mut reply);
         // The swap says the read is over, and whether the watchdog ended it. A line that came as
         // the child was being killed is not trusted: the process is gone anyway.
         if shared.deadline.swap(NO_READ, Ordering::SeqCst) == EXPIRED {
@@ -122,6 +127,24 @@ impl Service for WatchedProcess {
             Ok(_) => child::from_line(name, &reply),
             Err(error) => Err(child::unavailable(name, format!("cannot read it: {error}"))),
         }
+    }
+}
+
+/// The pipeline's `Processor`, answered by service1 through a [`WatchedProcess`].
+pub struct WatchedProcessor(pub WatchedProcess);
+
+/// The pipeline's `Transformer`, answered by service2 through a [`WatchedProcess`].
+pub struct WatchedTransformer(pub WatchedProcess);
+
+impl Processor for WatchedProcessor {
+    fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
+        child::processed(self.0.call(&Request::Process { value })?)
+    }
+}
+
+impl Transformer for WatchedTransformer {
+    fn transform(&self, value: i32) -> Result<TransformResult, CallError> {
+        child::transformed(self.0.call(&Request::Transform { value })?)
     }
 }
 

@@ -1,6 +1,5 @@
-//! service2: component2 in a process of its own, the same way as service1.
-//!
-//! Try it by hand: `cargo run -q -p service2`, then type `{"type":"transform","value":84}`.
+//! service2: component2 in a process of its own, the same way as service1. Try it by hand:
+//! `cargo run -q -p service2`, then type `{"type":"transform","value":84}`.
 
 use common::{Reply, Request};
 use component2::Component2;
