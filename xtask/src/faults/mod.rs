@@ -271,11 +271,7 @@ struct Context {
 pub fn run(mode: Mode) -> Result<(), String> {
     let root = steps::repo_root();
     let started = Instant::now();
-    let mut workspaces: Vec<&str> = ROWS
-        .iter()
-        .map(|row| row.program.workspace)
-        .filter(|w| *w != "step05_runtime_dll")
-        .collect();
+    let mut workspaces: Vec<&str> = ROWS.iter().map(|row| row.program.workspace).collect();
     workspaces.push(FIXTURES);
     // `--workspace`: each step's hardened app (the one these runs start) and step 05's fixture
     // plugins are not among its default members.
