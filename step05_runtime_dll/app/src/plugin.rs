@@ -10,8 +10,7 @@ use plugin_interface::{
     ABI_VERSION, PluginDeclaration, ProcessOutput, SYMBOL, Status, Text, TransformOutput,
 };
 
-/// A plugin file, opened and checked: its name, its version and its two function pointers
-/// (`None` for the role it does not fill).
+/// A plugin file, opened and checked, with its function pointers (`None`: a role it does not fill).
 pub struct Plugin {
     pub name: String,
     pub version: String,
@@ -41,9 +40,9 @@ impl Plugin {
         let library = unsafe { Library::new(&path) }
             .map_err(|error| unavailable(format!("cannot load {shown}: {error}")))?;
 
-        // 3. Look up `PLUGIN`. We get its address as a raw pointer, `*const PluginDeclaration`,
-        //    inside a wrapper (`found`); `*found` takes the pointer out. SAFETY: `get` cannot check
-        //    the type we name; the pointer is not followed before the handshake below.
+        // 3. Look up `PLUGIN`. `get::<T>` hands it back as the type `T` we name (here a raw
+        //    pointer to the declaration) in a wrapper, `found`; `*found` takes the pointer out.
+        //    SAFETY: `get` cannot check that type; nothing is read through it before step 4.
         let not_ours = format!("{shown} is not a plugin: it exports no {SYMBOL}");
         let address = match unsafe { library.get::<*const PluginDeclaration>(SYMBOL) } {
             Ok(found) => *found,
@@ -76,8 +75,7 @@ impl Plugin {
 
     /// The error for a plugin asked to play a role it does not fill.
     fn not_a(&self, role: &str) -> CallError {
-        let reason = format!("it is not a {role}");
-        let component = self.name.clone();
+        let (component, reason) = (self.name.clone(), format!("it is not a {role}"));
         CallError::Unavailable { component, reason }
     }
 
@@ -94,13 +92,11 @@ impl Plugin {
     }
 }
 
-// Calling a plugin takes no `unsafe`: `open` took all the trust, once. `let Some(process) = ...
-// else`: take the pointer out of the `Option`, or else return an error.
+// Calling a plugin takes no `unsafe`: `open` took all the trust, once. `ok_or_else` gives the
+// function pointer, or, if it is `None`, the error for `?` to return.
 impl Processor for Plugin {
     fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
-        let Some(process) = self.process else {
-            return Err(self.not_a("processor"));
-        };
+        let process = self.process.ok_or_else(|| self.not_a("processor"))?;
         let output = process(value);
         if output.status != Status::OK {
             return Err(self.failed(output.status, &output.message));
@@ -114,9 +110,7 @@ impl Processor for Plugin {
 
 impl Transformer for Plugin {
     fn transform(&self, value: i32) -> Result<TransformResult, CallError> {
-        let Some(transform) = self.transform else {
-            return Err(self.not_a("transformer"));
-        };
+        let transform = self.transform.ok_or_else(|| self.not_a("transformer"))?;
         let output = transform(value);
         if output.status != Status::OK {
             return Err(self.failed(output.status, &output.text));
