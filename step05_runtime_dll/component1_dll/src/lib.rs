@@ -6,8 +6,8 @@
 
 use plugin_interface::{ABI_VERSION, PluginDeclaration, ProcessOutput, Status, Text};
 
-/// What the app calls, through the declaration below. `extern "C"`: called the way C calls a function,
-/// the one way the app and this separately built file agree on.
+/// What the app calls, through the declaration below. `extern "C"`: called the way C calls a
+/// function, the one way the app and this separately built file agree on.
 extern "C" fn process(value: i32) -> ProcessOutput {
     match value.checked_mul(2) {
         Some(doubled) => ProcessOutput {

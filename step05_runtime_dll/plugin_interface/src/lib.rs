@@ -6,7 +6,7 @@
 mod text;
 pub use text::{TEXT_CAPACITY, Text};
 
-/// Bump it when anything below changes shape: the app then refuses older plugins, not misreads them.
+/// Bump it when anything below changes shape: the app then refuses old plugins, not misreads them.
 pub const ABI_VERSION: u32 = 1;
 
 /// The name every plugin exports its declaration under: the one name the app looks up.
