@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use plugin_interface::{
-    ABI_VERSION, PluginDeclaration, ProcessOutput, ProcessorFunctions, Status, Text,
+    ABI_VERSION, PluginDeclaration, ProcessOutput, Status, Text,
 };
 
 /// The environment variable that says which call to `process` aborts, counting from 1.
@@ -47,9 +47,10 @@ extern "C" fn process(value: i32) -> ProcessOutput {
 }
 
 #[unsafe(no_mangle)]
-pub static PROCESSOR_PLUGIN: PluginDeclaration<ProcessorFunctions> = PluginDeclaration {
+pub static PLUGIN: PluginDeclaration = PluginDeclaration {
     abi_version: ABI_VERSION,
     name: Text::new(env!("CARGO_PKG_NAME")),
     version: Text::new(env!("CARGO_PKG_VERSION")),
-    functions: ProcessorFunctions { process },
+    process: Some(process),
+    transform: None,
 };

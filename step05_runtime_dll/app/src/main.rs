@@ -5,7 +5,7 @@ use std::error::Error;
 use std::process::ExitCode;
 
 use app::pipeline::run_pipeline;
-use app::plugin::{PluginProcessor, PluginTransformer};
+use app::plugin::Plugin;
 
 // `ExitCode::FAILURE` ends the program with exit status 1, which scripts and tests can check.
 fn main() -> ExitCode {
@@ -30,8 +30,8 @@ fn run() -> Result<(), Box<dyn Error>> {
     // Cargo puts the plugin files beside the app: in the directory of its own file.
     let mut dir = std::env::current_exe()?;
     dir.pop();
-    let processor = PluginProcessor::open(&dir, "component1")?;
-    let transformer = PluginTransformer::open(&dir, "component2")?;
+    let processor = Plugin::open(&dir, "component1")?;
+    let transformer = Plugin::open(&dir, "component2")?;
     println!("Loaded plugin {} {}", processor.name, processor.version);
     println!("Loaded plugin {} {}", transformer.name, transformer.version);
 

@@ -1,5 +1,5 @@
 //! The app's side of the plugin boundary: `open` opens a plugin file in five checked steps, and
-//! the trait impls make it the pipeline's `Processor` or `Transformer`.
+//! the trait impls make it the pipeline's `Processor` and `Transformer`.
 
 use std::env::consts::{DLL_PREFIX, DLL_SUFFIX};
 use std::path::Path;
@@ -7,24 +7,21 @@ use std::path::Path;
 use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
 use libloading::Library;
 use plugin_interface::{
-    ABI_VERSION, PluginDeclaration, ProcessorFunctions, Role, Status, Text, TransformerFunctions,
+    ABI_VERSION, PluginDeclaration, ProcessOutput, SYMBOL, Status, Text, TransformOutput,
 };
 
-/// A plugin file, opened and checked. `T` is its role's table of function pointers.
-pub struct Plugin<T> {
+/// A plugin file, opened and checked, with its function pointers (`None`: a role it does not fill).
+pub struct Plugin {
     pub name: String,
     pub version: String,
-    functions: T,
-    _library: Library, // never read (`_`), but owned: `functions` point into the open file
+    process: Option<extern "C" fn(i32) -> ProcessOutput>,
+    transform: Option<extern "C" fn(i32) -> TransformOutput>,
+    _library: Library, // never read (`_`), but owned: the pointers point into the open file
 }
 
-pub type PluginProcessor = Plugin<ProcessorFunctions>;
-pub type PluginTransformer = Plugin<TransformerFunctions>;
-
-impl<T: Role> Plugin<T> {
-    /// Opens plugin `name` (say `component1`) from `dir` in five checked steps. `T: Role` (from
-    /// `plugin_interface`) gives the name to look up, `T::SYMBOL`, and promises what it names.
-    pub fn open(dir: &Path, name: &str) -> Result<Self, CallError> {
+impl Plugin {
+    /// Opens plugin `name` (say `component1`) from `dir` in five checked steps.
+    pub fn open(dir: &Path, name: &str) -> Result<Plugin, CallError> {
         // `libNAME.so` on Linux, `libNAME.dylib` on macOS, `NAME.dll` on Windows.
         let path = dir.join(format!("{DLL_PREFIX}{name}{DLL_SUFFIX}"));
         let shown = path.display();
@@ -43,72 +40,84 @@ impl<T: Role> Plugin<T> {
         let library = unsafe { Library::new(&path) }
             .map_err(|error| unavailable(format!("cannot load {shown}: {error}")))?;
 
-        // 3. `found` is a `libloading::Symbol<*const PluginDeclaration<T>>`: the symbol's
-        //    address as a raw pointer, wrapped. `*found` unwraps it. SAFETY: nothing is read yet.
-        let symbol = T::SYMBOL;
-        let not_ours = format!("{shown} is not the plugin expected here: it exports no {symbol}");
-        let declaration = match unsafe { library.get::<*const PluginDeclaration<T>>(symbol) } {
-            Ok(found) if !found.is_null() => *found,
-            _ => return Err(unavailable(not_ours)),
+        // 3. Look up `PLUGIN`. `get::<T>` hands it back as the type `T` we name (here a raw
+        //    pointer to the declaration) in a wrapper, `found`; `*found` takes the pointer out.
+        //    SAFETY: `get` cannot check that type; nothing is read through it before step 4.
+        let not_ours = format!("{shown} is not a plugin: it exports no {SYMBOL}");
+        let address = match unsafe { library.get::<*const PluginDeclaration>(SYMBOL) } {
+            Ok(found) => *found,
+            Err(_) => return Err(unavailable(not_ours)),
         };
+        if address.is_null() {
+            return Err(unavailable(not_ours));
+        }
 
-        // 4. The handshake: `abi_version` alone. `cast`: as a pointer to a `u32`; `read`: copy it.
+        // 4. The handshake: read `abi_version` alone (`as`: the same address, read as a `u32`).
         //    SAFETY: every version's `#[repr(C)]` declaration starts with `abi_version: u32`.
-        let abi_version = unsafe { declaration.cast::<u32>().read() };
+        let abi_version = unsafe { *(address as *const u32) };
         if abi_version != ABI_VERSION {
             let ours = format!("this app speaks version {ABI_VERSION}; rebuild the plugin");
             let why = format!("{shown} speaks plugin ABI version {abi_version}, {ours}");
             return Err(unavailable(why));
         }
 
-        // 5. `&*` follows the raw pointer to a plain reference. SAFETY: `T: Role` promised the
-        //    type; the `static` lives while `library` is open, and `Plugin` keeps it open.
-        let declaration = unsafe { &*declaration };
-        Ok(Self {
+        // 5. `&*` follows the raw pointer to a plain reference. SAFETY: same version, so the
+        //    same layout; the `static` lives while `library` is open, and `Plugin` keeps it open.
+        let declaration = unsafe { &*address };
+        Ok(Plugin {
             name: declaration.name.to_string_lossy(),
             version: declaration.version.to_string_lossy(),
-            functions: declaration.functions,
+            process: declaration.process,
+            transform: declaration.transform,
             _library: library,
+        })
+    }
+
+    /// The error for a plugin asked to play a role it does not fill.
+    fn not_a(&self, role: &str) -> CallError {
+        let (component, reason) = (self.name.clone(), format!("it is not a {role}"));
+        CallError::Unavailable { component, reason }
+    }
+
+    /// The error for an answer whose status is not `OK`.
+    fn failed(&self, status: Status, why: &Text) -> CallError {
+        let component = self.name.clone();
+        if status == Status::REJECTED {
+            let reason = why.to_string_lossy();
+            return CallError::Rejected { component, reason };
+        }
+        // Another number (a newer plugin's status, say) is no answer this app knows.
+        let reason = format!("it answered with status {}, unknown to this app", status.0);
+        CallError::Unavailable { component, reason }
+    }
+}
+
+// Calling a plugin takes no `unsafe`: `open` took all the trust, once. `ok_or_else` gives the
+// function pointer, or, if it is `None`, the error for `?` to return.
+impl Processor for Plugin {
+    fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
+        let process = self.process.ok_or_else(|| self.not_a("processor"))?;
+        let output = process(value);
+        if output.status != Status::OK {
+            return Err(self.failed(output.status, &output.message));
+        }
+        Ok(ProcessResult {
+            value: output.value,
+            processed: output.processed,
         })
     }
 }
 
-// Calling a plugin takes no `unsafe`: `open` took all the trust, once. `(self.functions.process)`
-// calls the function pointer in that field (`self.functions.process(..)` would look for a method).
-impl Processor for PluginProcessor {
-    fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
-        let output = (self.functions.process)(value);
-        let result = ProcessResult {
-            value: output.value,
-            processed: output.processed,
-        };
-        answer(&self.name, output.status, &output.message, result)
-    }
-}
-
-impl Transformer for PluginTransformer {
+impl Transformer for Plugin {
     fn transform(&self, value: i32) -> Result<TransformResult, CallError> {
-        let output = (self.functions.transform)(value);
-        let result = TransformResult {
+        let transform = self.transform.ok_or_else(|| self.not_a("transformer"))?;
+        let output = transform(value);
+        if output.status != Status::OK {
+            return Err(self.failed(output.status, &output.text));
+        }
+        Ok(TransformResult {
             original: output.original,
             transformed: output.text.to_string_lossy(),
-        };
-        answer(&self.name, output.status, &output.text, result)
-    }
-}
-
-/// `result` if the plugin said `OK`; if not, why, as the pipeline's error.
-fn answer<T>(component: &str, status: Status, why: &Text, result: T) -> Result<T, CallError> {
-    if status == Status::OK {
-        return Ok(result);
-    }
-    let (component, reason) = (component.to_string(), why.to_string_lossy());
-    match status {
-        Status::REJECTED => Err(CallError::Rejected { component, reason }),
-        // Another number (a newer plugin's status, say) is no answer this app knows.
-        Status(other) => Err(CallError::Unavailable {
-            component,
-            reason: format!("it answered with status {other}, unknown to this app"),
-        }),
+        })
     }
 }

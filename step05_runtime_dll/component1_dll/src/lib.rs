@@ -4,12 +4,10 @@
 //! panic; and the app reaches this file only through the `static` at the bottom. Test it with
 //! `cargo test -p component1`.
 
-use plugin_interface::{
-    ABI_VERSION, PluginDeclaration, ProcessOutput, ProcessorFunctions, Status, Text,
-};
+use plugin_interface::{ABI_VERSION, PluginDeclaration, ProcessOutput, Status, Text};
 
-/// What the app calls, through the table below. `extern "C"`: called the way C calls a function,
-/// the one way the app and this separately built file agree on.
+/// What the app calls, through the declaration below. `extern "C"`: called the way C calls a
+/// function, the one way the app and this separately built file agree on.
 extern "C" fn process(value: i32) -> ProcessOutput {
     match value.checked_mul(2) {
         Some(doubled) => ProcessOutput {
@@ -31,14 +29,15 @@ extern "C" fn process(value: i32) -> ProcessOutput {
 
 /// The one symbol the app looks up in this file. Rust normally stores a name as a longer, unique
 /// one (crate, module, a hash: "mangling"); `#[unsafe(no_mangle)]` keeps exactly
-/// `PROCESSOR_PLUGIN`. `unsafe`: two equal names linked into one program would clash. Every
-/// processor plugin uses this name; the app looks it up only in the file it opened.
+/// `PLUGIN`. It is marked unsafe because two equal names linked into one program would clash.
+/// Every plugin uses this name; the app looks it up only in the file it opened.
 #[unsafe(no_mangle)]
-pub static PROCESSOR_PLUGIN: PluginDeclaration<ProcessorFunctions> = PluginDeclaration {
+pub static PLUGIN: PluginDeclaration = PluginDeclaration {
     abi_version: ABI_VERSION,
     name: Text::new(env!("CARGO_PKG_NAME")),
     version: Text::new(env!("CARGO_PKG_VERSION")),
-    functions: ProcessorFunctions { process },
+    process: Some(process),
+    transform: None,
 };
 
 #[cfg(test)]
@@ -65,8 +64,8 @@ mod tests {
 
     #[test]
     fn the_declaration_names_this_crate_and_this_abi() {
-        assert_eq!(PROCESSOR_PLUGIN.abi_version, ABI_VERSION);
-        assert_eq!(PROCESSOR_PLUGIN.name.to_string_lossy(), "component1");
-        assert_eq!(PROCESSOR_PLUGIN.version.to_string_lossy(), "0.1.0");
+        assert_eq!(PLUGIN.abi_version, ABI_VERSION);
+        assert_eq!(PLUGIN.name.to_string_lossy(), "component1");
+        assert_eq!(PLUGIN.version.to_string_lossy(), "0.1.0");
     }
 }

@@ -4,11 +4,9 @@
 //! file's allocator), so it goes back copied into a `Text`. Test it with
 //! `cargo test -p component2`.
 
-use plugin_interface::{
-    ABI_VERSION, PluginDeclaration, Status, Text, TransformOutput, TransformerFunctions,
-};
+use plugin_interface::{ABI_VERSION, PluginDeclaration, Status, Text, TransformOutput};
 
-/// What the app calls, through the table below.
+/// What the app calls, through the declaration below.
 extern "C" fn transform(value: i32) -> TransformOutput {
     TransformOutput {
         status: Status::OK,
@@ -17,13 +15,15 @@ extern "C" fn transform(value: i32) -> TransformOutput {
     }
 }
 
-/// The one symbol the app looks up in this file, `TRANSFORMER_PLUGIN`.
+/// The one symbol the app looks up in this file, `PLUGIN`: a transformer, so
+/// `process` is `None`.
 #[unsafe(no_mangle)]
-pub static TRANSFORMER_PLUGIN: PluginDeclaration<TransformerFunctions> = PluginDeclaration {
+pub static PLUGIN: PluginDeclaration = PluginDeclaration {
     abi_version: ABI_VERSION,
     name: Text::new(env!("CARGO_PKG_NAME")),
     version: Text::new(env!("CARGO_PKG_VERSION")),
-    functions: TransformerFunctions { transform },
+    process: None,
+    transform: Some(transform),
 };
 
 // Until step 04 this test lived in `tests/`, using the crate from the outside. A `cdylib`-only

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use app::pipeline::{CallError, Processor, Transformer, analyze, run_pipeline, validate};
-use app::plugin::{PluginProcessor, PluginTransformer};
+use app::plugin::Plugin;
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches, Parser};
 
@@ -66,8 +66,8 @@ fn run() -> Result<(), Box<dyn Error>> {
     let cli = Cli::from_arg_matches(&matches).map_err(one_line)?;
     let (dir, origin) = plugin_dir(&cli, matches.value_source("plugin_dir"))?;
 
-    let processor = PluginProcessor::open(&dir, &cli.processor)?;
-    let transformer = PluginTransformer::open(&dir, &cli.transformer)?;
+    let processor = Plugin::open(&dir, &cli.processor)?;
+    let transformer = Plugin::open(&dir, &cli.transformer)?;
 
     let Some(args) = cli.measure.run_args() else {
         // One run, printed as the lesson prints it.

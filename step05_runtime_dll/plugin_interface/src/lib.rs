@@ -6,51 +6,24 @@
 mod text;
 pub use text::{TEXT_CAPACITY, Text};
 
-/// Bump it whenever anything below changes shape: the app then refuses a plugin built against
-/// the old shape instead of misreading it.
+/// Bump it when anything below changes shape: the app then refuses old plugins, not misreads them.
 pub const ABI_VERSION: u32 = 1;
 
-/// A role's table, and the name a plugin of that role exports its declaration under.
-///
-/// # Safety
-///
-/// An impl promises that `SYMBOL`, in a plugin of this role, is a `PluginDeclaration<Self>`: the
-/// app reads it as one.
-pub unsafe trait Role: Copy {
-    const SYMBOL: &'static str;
-}
+/// The name every plugin exports its declaration under: the one name the app looks up.
+pub const SYMBOL: &str = "PLUGIN";
 
-// SAFETY: every processor plugin exports `PluginDeclaration<ProcessorFunctions>` by this name.
-unsafe impl Role for ProcessorFunctions {
-    const SYMBOL: &'static str = "PROCESSOR_PLUGIN";
-}
-
-// SAFETY: every transformer plugin exports `PluginDeclaration<TransformerFunctions>` by this name.
-unsafe impl Role for TransformerFunctions {
-    const SYMBOL: &'static str = "TRANSFORMER_PLUGIN";
-}
-
-/// What a plugin exports. `Functions`, a type parameter, is the role's table (below).
+/// What every plugin exports, as `PLUGIN`. A processor fills `process`, a transformer
+/// `transform`; the other stays `None`. An `Option` of a function pointer is laid out as C's
+/// nullable pointer: `None` is a null address.
 #[repr(C)]
-pub struct PluginDeclaration<Functions> {
+pub struct PluginDeclaration {
     /// First in every version of the contract, so the app can always read it, and read it first.
     pub abi_version: u32,
     pub name: Text,
     pub version: Text,
-    pub functions: Functions,
-}
-
-/// A processor's table: a function pointer, the address of an `extern "C"` function in the file.
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct ProcessorFunctions {
-    pub process: extern "C" fn(value: i32) -> ProcessOutput,
-}
-
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct TransformerFunctions {
-    pub transform: extern "C" fn(value: i32) -> TransformOutput,
+    /// A function pointer: the address of an `extern "C"` function in the plugin file.
+    pub process: Option<extern "C" fn(value: i32) -> ProcessOutput>,
+    pub transform: Option<extern "C" fn(value: i32) -> TransformOutput>,
 }
 
 /// On `Status::REJECTED`, `message` says why.

@@ -66,22 +66,24 @@ fn a_library_without_the_declaration_is_never_called() {
     let run = run(&mut command(&app_there));
     assert_one_error_line(
         &run,
-        &["cannot call component2", "it exports no TRANSFORMER_PLUGIN"],
+        &[
+            "cannot call component2",
+            "is not a plugin: it exports no PLUGIN",
+        ],
     );
 }
 
 #[test]
 fn a_plugin_of_the_other_kind_is_refused() {
-    // A real plugin, but a processor, where the transformer should be.
+    // A real plugin, but a processor, where the transformer should be: the first call it
+    // cannot answer stops the pipeline.
     let dir = scratch_dir("a_plugin_of_the_other_kind");
     let app_there = binary_in(&dir, app());
     plugin_as(&dir, app(), "component1", "component1");
     plugin_as(&dir, app(), "component1", "component2");
     let run = run(&mut command(&app_there));
-    assert_one_error_line(
-        &run,
-        &["not the plugin expected here", "TRANSFORMER_PLUGIN"],
-    );
+    assert_one_error_line(&run, &["cannot call component1: it is not a transformer"]);
+    assert!(!run.stdout.contains("Component2 result"), "{}", run.stdout);
 }
 
 #[test]

@@ -38,19 +38,25 @@ fn a_plugin_of_another_abi_version_is_refused() {
 }
 
 #[test]
-fn a_library_that_is_no_plugin_or_plays_the_other_role_is_refused() {
-    for (flag, name, symbol) in [
-        ("--processor", "plain_library", "PROCESSOR_PLUGIN"),
-        ("--processor", "component2", "PROCESSOR_PLUGIN"),
-        ("--transformer", "component1", "TRANSFORMER_PLUGIN"),
+fn a_library_that_is_no_plugin_is_refused_before_anything_runs() {
+    let run = run(&mut with(&["--processor", "plain_library"]));
+    assert_one_error_line(&run, &["cannot call plain_library", "it exports no PLUGIN"]);
+    assert_eq!(
+        run.stdout, "",
+        "nothing runs before both plugins are loaded"
+    );
+}
+
+#[test]
+fn a_plugin_in_the_other_role_is_refused_at_its_first_call() {
+    for (flag, name, role) in [
+        ("--processor", "component2", "processor"),
+        ("--transformer", "component1", "transformer"),
     ] {
         let run = run(&mut with(&[flag, name]));
-        let exports_no = format!("it exports no {symbol}");
-        assert_one_error_line(&run, &[&format!("cannot call {name}"), &exports_no]);
-        assert_eq!(
-            run.stdout, "",
-            "nothing runs before both plugins are loaded"
-        );
+        let not_a = format!("cannot call {name}: it is not a {role}");
+        assert_one_error_line(&run, &[&not_a]);
+        assert!(!run.stdout.contains("Component2 result"), "{}", run.stdout);
     }
 }
 
