@@ -13,11 +13,20 @@ impl LocalWorkers {
         let dir = exe.parent().ok_or("the app has no directory")?;
         if let Some(cargo) = std::env::var_os("CARGO") {
             // In the app's own profile, so into the app's own directory.
-            let profile =
-                if cfg!(debug_assertions) { "--profile=dev" } else { "--profile=release" };
+            let profile = if cfg!(debug_assertions) {
+                "--profile=dev"
+            } else {
+                "--profile=release"
+            };
             let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml");
             let status = Command::new(cargo)
-                .args(["build", "--quiet", "--bin=service1", "--bin=service2", profile])
+                .args([
+                    "build",
+                    "--quiet",
+                    "--bin=service1",
+                    "--bin=service2",
+                    profile,
+                ])
                 .args(["--manifest-path", manifest])
                 .status()
                 .map_err(|e| format!("cannot run cargo to build the workers: {e}"))?;
@@ -28,9 +37,14 @@ impl LocalWorkers {
         let mut workers = LocalWorkers(vec![]);
         for name in ["service1", "service2"] {
             let path = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-            let child = Command::new(&path).stdin(Stdio::null()).stdout(Stdio::null()).spawn();
+            let child = Command::new(&path)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .spawn();
             // On error, `workers` is dropped here and stops the one already started.
-            workers.0.push(child.map_err(|e| format!("cannot start {}: {e}", path.display()))?);
+            workers
+                .0
+                .push(child.map_err(|e| format!("cannot start {}: {e}", path.display()))?);
         }
         Ok(workers)
     }

@@ -33,17 +33,27 @@ impl RpcClient {
         let failed = |error: lapin::Error| format!("cannot set up the app on RabbitMQ: {error}");
         let channel = connection.create_channel().await.map_err(failed)?;
         for queue in [PROCESS_QUEUE, TRANSFORM_QUEUE] {
-            declare_queue(&channel, &queue_name(queue)).await.map_err(failed)?;
+            declare_queue(&channel, &queue_name(queue))
+                .await
+                .map_err(failed)?;
         }
         // Direct reply-to: consume on the publishing channel, before publishing, with `no_ack`.
-        let no_ack = BasicConsumeOptions { no_ack: true, ..Default::default() };
+        let no_ack = BasicConsumeOptions {
+            no_ack: true,
+            ..Default::default()
+        };
         let (queue, tag) = (DIRECT_REPLY_TO.into(), "replies".into());
         let consume = channel.basic_consume(queue, tag, no_ack, FieldTable::default());
         let replies = consume.await.map_err(failed)?;
         let waiting = Waiting::default();
         // A task: tokio runs it beside the calls.
         tokio::spawn(route_replies(replies, waiting.clone()));
-        Ok(RpcClient { connection, channel, waiting, timeout })
+        Ok(RpcClient {
+            connection,
+            channel,
+            waiting,
+            timeout,
+        })
     }
 
     /// One call: publish `{"value": value}` to `queue`, wait for the reply, decode it.
@@ -58,24 +68,33 @@ impl RpcClient {
         let correlation_id = format!("{request_id}/{queue}");
         // Wait before publishing: a fast reply must find this call.
         let (sender, reply) = oneshot::channel();
-        self.waiting.lock().unwrap().insert(correlation_id.clone(), sender);
+        self.waiting
+            .lock()
+            .unwrap()
+            .insert(correlation_id.clone(), sender);
         let body = serde_json::to_vec(&ValueRequest { value }).expect("a plain struct serializes");
         let properties = BasicProperties::default()
             .with_reply_to(DIRECT_REPLY_TO.into())
             .with_correlation_id(correlation_id.as_str().into());
         // The default exchange ("") routes by queue name: the routing key is the work queue.
         let (exchange, key, options) = ("".into(), queue.as_str().into(), Default::default());
-        let publish = self.channel.basic_publish(exchange, key, options, &body, properties);
-        let unavailable = |reason| CallError::Unavailable { component: component.clone(), reason };
+        let publish = self
+            .channel
+            .basic_publish(exchange, key, options, &body, properties);
+        let unavailable = |reason| CallError::Unavailable {
+            component: component.clone(),
+            reason,
+        };
         let answer = match publish.await {
             Err(error) => Err(unavailable(format!("cannot publish the request: {error}"))),
             Ok(_) => match tokio::time::timeout(timeout, reply).await {
                 Ok(Ok(body)) => Ok(body),
                 // `route_replies` dropped our sender: the connection is gone.
                 Ok(Err(_)) => Err(unavailable("lost the connection to RabbitMQ".into())),
-                Err(_) => {
-                    Err(CallError::TimedOut { component: component.clone(), waited: timeout })
-                }
+                Err(_) => Err(CallError::TimedOut {
+                    component: component.clone(),
+                    waited: timeout,
+                }),
             },
         };
         // However the call ended, nobody waits for its reply now: a late one will be dropped.
@@ -98,9 +117,17 @@ impl RpcClient {
 /// call timed out, or two workers answered the same request) is dropped.
 async fn route_replies(mut replies: Consumer, waiting: Waiting) {
     while let Some(Ok(reply)) = replies.next().await {
-        let id = reply.properties.correlation_id().clone().unwrap_or_default();
+        let id = reply
+            .properties
+            .correlation_id()
+            .clone()
+            .unwrap_or_default();
         // `send` fails if the call just gave up: then the reply is dropped too.
-        let _ = waiting.lock().unwrap().remove(id.as_str()).map(|call| call.send(reply.data));
+        let _ = waiting
+            .lock()
+            .unwrap()
+            .remove(id.as_str())
+            .map(|call| call.send(reply.data));
     }
     // The connection is gone: dropping every sender wakes each waiting call with an error.
     waiting.lock().unwrap().clear();
@@ -116,8 +143,13 @@ impl Processor for RpcClient {
 
 impl Transformer for RpcClient {
     async fn transform(&self, value: i32, id: &str) -> Result<TransformResult, CallError> {
-        let common::TransformResult { original, transformed } =
-            self.call(TRANSFORM_QUEUE, value, id).await?;
-        Ok(TransformResult { original, transformed })
+        let common::TransformResult {
+            original,
+            transformed,
+        } = self.call(TRANSFORM_QUEUE, value, id).await?;
+        Ok(TransformResult {
+            original,
+            transformed,
+        })
     }
 }

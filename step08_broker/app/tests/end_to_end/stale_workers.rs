@@ -33,7 +33,10 @@ fn editing_component1_then_cargo_run_runs_the_edited_worker() {
     copy_dir(&step, &scratch.join("step08_broker"));
     // hardened/'s path dependency, at the same place relative to it: the lesson builds
     // without it, but Cargo reads every member's manifest.
-    copy_dir(&step.join("../bench/measure"), &scratch.join("bench/measure"));
+    copy_dir(
+        &step.join("../bench/measure"),
+        &scratch.join("bench/measure"),
+    );
     let copy = scratch.join("step08_broker");
     let cargo = |args: &[&str]| {
         let mut command = Command::new(env!("CARGO"));
@@ -51,8 +54,15 @@ fn editing_component1_then_cargo_run_runs_the_edited_worker() {
 
     let lib = copy.join("component1/src/lib.rs");
     let source = std::fs::read_to_string(&lib).unwrap();
-    assert!(source.contains("value.checked_mul(2)"), "component1 no longer doubles this way");
-    std::fs::write(&lib, source.replace("value.checked_mul(2)", "value.checked_mul(3)")).unwrap();
+    assert!(
+        source.contains("value.checked_mul(2)"),
+        "component1 no longer doubles this way"
+    );
+    std::fs::write(
+        &lib,
+        source.replace("value.checked_mul(2)", "value.checked_mul(3)"),
+    )
+    .unwrap();
 
     let (ran, stdout, stderr) = cargo(&["run", "--quiet"]);
     assert!(ran, "cargo run failed:\n{stderr}");
@@ -81,7 +91,10 @@ fn run_bounded(mut command: Command) -> (bool, String, String) {
         if Instant::now() >= deadline {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("cargo took over {BUILD_LIMIT:?}; stderr:\n{}", stderr.text());
+            panic!(
+                "cargo took over {BUILD_LIMIT:?}; stderr:\n{}",
+                stderr.text()
+            );
         }
         std::thread::sleep(Duration::from_millis(50));
     };
