@@ -65,6 +65,41 @@ fn a_request_nobody_answers_times_out_naming_the_queue() {
     assert_eq!(stderr.lines().last(), Some(expected.as_str()), "{stderr}");
 }
 
+/// The request carries the call's timeout as its `expiration`: once its caller gave up, it leaves
+/// the queue instead of waiting for a worker that would answer nobody.
+#[test]
+#[cfg_attr(skip_broker_tests, ignore = "STEP08_SKIP_BROKER_TESTS=1")]
+fn a_request_whose_caller_timed_out_expires_from_its_queue() {
+    require_broker();
+    let topology = Topology::new("expires");
+    let args = ["--workers", "external", "--timeout-ms", "500"];
+    let (status, _, stderr) = run(&hardened(), &topology, &args, &[]);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    let process = topology.queue("process");
+    runtime().block_on(async {
+        let (connection, channel) = topology.open().await;
+        let passive = QueueDeclareOptions {
+            passive: true,
+            durable: true,
+            ..Default::default()
+        };
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let queue =
+                channel.queue_declare(process.as_str().into(), passive, FieldTable::default());
+            if queue.await.unwrap().message_count() == 0 {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the timed-out request is still in its queue"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let _ = connection.close(200, "done".into()).await;
+    });
+}
+
 #[test]
 #[cfg_attr(skip_broker_tests, ignore = "STEP08_SKIP_BROKER_TESTS=1")]
 fn the_app_waits_for_a_worker_and_completes_once_one_starts() {
