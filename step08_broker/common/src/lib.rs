@@ -12,10 +12,8 @@ pub const TRANSFORM_QUEUE: &str = "transform";
 
 /// `QUEUE_PREFIX` (empty unless set) + `queue`: runs sharing a broker (tests, bench) keep apart.
 pub fn queue_name(queue: &str) -> String {
-    format!(
-        "{}{queue}",
-        std::env::var("QUEUE_PREFIX").unwrap_or_default()
-    )
+    let prefix = std::env::var("QUEUE_PREFIX").unwrap_or_default();
+    format!("{prefix}{queue}")
 }
 
 /// component1's result. On the wire: `{"value":84,"processed":true}`.

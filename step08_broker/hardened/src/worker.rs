@@ -169,6 +169,10 @@ async fn serve<T: Serialize, E: std::fmt::Display>(
         let handled = match read_request(&delivery) {
             None => dead_letter(&channel, delivery, &dead_letters, id).await,
             Some(_) => {
+                if delivery.redelivered {
+                    // Another worker took it and died (or lost its connection) before its ack.
+                    eprintln!("{id}: the next request was given to a worker before (redelivered)");
+                }
                 sleep(work).await;
                 answer(&channel, delivery, compute, id).await
             }
