@@ -21,8 +21,7 @@ pub struct RpcClient {
 }
 
 impl RpcClient {
-    /// Connects and declares both queues. Each call will wait at most `reply_timeout` for its
-    /// reply.
+    /// Connects and declares both queues. Each call waits at most `reply_timeout` for its reply.
     pub async fn connect(reply_timeout: Duration) -> Result<RpcClient, String> {
         let connection = connect(&format!("app-{}", std::process::id())).await?;
         let failed = |error: lapin::Error| format!("cannot set up the app on RabbitMQ: {error}");
@@ -48,14 +47,35 @@ impl RpcClient {
         let (queue, waited) = (queue_name(queue), self.reply_timeout);
         let component = format!("the worker on queue \"{queue}\"");
         let correlation_id = format!("{request_id}/{queue}");
-        let failed = |error: lapin::Error| {
-            let reason = format!("RabbitMQ failed the call: {error}");
-            CallError::Unavailable {
-                component: component.clone(),
-                reason,
-            }
+        let body = serde_json::to_vec(&ValueRequest { value }).expect("a plain struct serializes");
+        let properties = BasicProperties::default()
+            .with_reply_to(DIRECT_REPLY_TO.into())
+            .with_correlation_id(correlation_id.as_str().into())
+            // Still queued when we stop waiting: dropped, so that no worker answers it in vain.
+            .with_expiration(waited.as_millis().to_string().into());
+        let reason = match self.publish_and_wait(&queue, &body, properties).await {
+            Ok(Some(reply)) => match serde_json::from_slice(&reply) {
+                Ok(Reply::Ok(result)) => return Ok(result),
+                Ok(Reply::Err { error: reason }) => {
+                    return Err(CallError::Rejected { component, reason });
+                }
+                Err(error) => format!("its reply is not valid: {error}"),
+            },
+            Ok(None) => return Err(CallError::TimedOut { component, waited }),
+            Err(reason) => reason,
         };
-        // A channel of its own for each call: the replies that come back on it are this call's.
+        Err(CallError::Unavailable { component, reason })
+    }
+
+    /// Publishes the request and waits for its reply: `Ok(None)` if none came in time.
+    async fn publish_and_wait(
+        &self,
+        queue: &str,
+        body: &[u8],
+        properties: BasicProperties,
+    ) -> Result<Option<Vec<u8>>, String> {
+        let failed = |error: lapin::Error| format!("RabbitMQ failed the call: {error}");
+        // A channel of its own for each call: a reply that comes back on it is this call's.
         let channel = self.connection.create_channel().await.map_err(failed)?;
         // Direct reply-to's rules: consume before publishing, with `no_ack` (a reply needs none).
         let mut options = BasicConsumeOptions::default();
@@ -63,35 +83,20 @@ impl RpcClient {
         let (reply_to, tag) = (DIRECT_REPLY_TO.into(), "reply".into());
         let consume = channel.basic_consume(reply_to, tag, options, FieldTable::default());
         let mut replies = consume.await.map_err(failed)?;
-        let body = serde_json::to_vec(&ValueRequest { value }).expect("a plain struct serializes");
-        let properties = BasicProperties::default()
-            .with_reply_to(DIRECT_REPLY_TO.into())
-            .with_correlation_id(correlation_id.as_str().into())
-            // Still in the queue when we stop waiting: dropped, so no worker answers it in vain.
-            .with_expiration(waited.as_millis().to_string().into());
         // The exchange "" puts a message in the queue that its routing key names.
-        let (exchange, key, options) = ("".into(), queue.as_str().into(), Default::default());
-        let publish = channel.basic_publish(exchange, key, options, &body, properties);
+        let (exchange, key, options) = ("".into(), queue.into(), Default::default());
+        let publish = channel.basic_publish(exchange, key, options, body, properties);
         publish.await.map_err(failed)?;
         // `replies` is a stream: an iterator whose `next()` is awaited.
-        let reply = tokio::time::timeout(waited, replies.next()).await;
+        let reply = tokio::time::timeout(self.reply_timeout, replies.next()).await;
         // A reply that comes after this (a late one, a second answer) finds no channel: dropped.
         let _ = channel.close(200, "done".into()).await;
-        // `timeout` wraps what `next()` gives: `Some(Ok(reply))`, `Some(Err(error))`, or `None`
-        // when the stream has ended.
-        let reason = match reply {
-            Ok(Some(Ok(reply))) => match serde_json::from_slice(&reply.data) {
-                Ok(Reply::Ok(result)) => return Ok(result),
-                Ok(Reply::Err { error: reason }) => {
-                    return Err(CallError::Rejected { component, reason });
-                }
-                Err(error) => format!("its reply is not valid: {error}"),
-            },
-            Ok(Some(Err(error))) => format!("RabbitMQ failed the call: {error}"),
-            Ok(None) => "lost the connection to RabbitMQ".into(),
-            Err(_) => return Err(CallError::TimedOut { component, waited }),
-        };
-        Err(CallError::Unavailable { component, reason })
+        match reply {
+            Err(_) => Ok(None), // the time ran out
+            Ok(Some(Ok(reply))) => Ok(Some(reply.data)),
+            Ok(Some(Err(error))) => Err(failed(error)),
+            Ok(None) => Err("lost the connection to RabbitMQ".into()), // the stream ended
+        }
     }
 
     pub async fn close(self) {

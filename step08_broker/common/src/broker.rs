@@ -11,10 +11,6 @@ use serde::Serialize;
 use std::{fmt::Display, time::Duration};
 use tokio_stream::StreamExt;
 
-/// The one command that starts a RabbitMQ here, for the error that says none answers.
-pub const START_RABBITMQ: &str =
-    "docker run -d --name rabbitmq -p 5672:5672 -p 15672:15672 rabbitmq:4-management";
-
 /// Connects to RabbitMQ at `AMQP_ADDR`. The default is this machine's broker and its virtual
 /// host `/` (written `%2f` in the address), where every queue of this step lives.
 pub async fn connect(name: &str) -> Result<Connection, String> {
@@ -29,10 +25,9 @@ pub async fn connect(name: &str) -> Result<Connection, String> {
         Ok(Err(error)) => error.to_string(),
         Err(_) => "no answer within 5 s".into(),
     };
-    let start = format!("start one with `{START_RABBITMQ}`");
-    Err(format!(
-        "cannot reach RabbitMQ at {addr} ({cause}); {start}"
-    ))
+    let start = "docker run -d --name rabbitmq -p 5672:5672 -p 15672:15672 rabbitmq:4-management";
+    let reason = format!("cannot reach RabbitMQ at {addr} ({cause})");
+    Err(format!("{reason}; start one with `{start}`"))
 }
 
 /// Creates `queue` unless it exists (the app and the workers each do: whoever comes first).
@@ -40,9 +35,8 @@ pub async fn connect(name: &str) -> Result<Connection, String> {
 pub async fn declare_queue(channel: &Channel, queue: &str) -> lapin::Result<()> {
     let mut options = QueueDeclareOptions::default();
     options.durable = true;
-    channel
-        .queue_declare(queue.into(), options, FieldTable::default())
-        .await?;
+    let declare = channel.queue_declare(queue.into(), options, FieldTable::default());
+    declare.await?;
     Ok(())
 }
 
@@ -66,13 +60,10 @@ pub async fn run_worker<T: Serialize, E: Display>(
     eprintln!("{id}: waiting for requests on queue \"{queue}\"");
     while let Some(delivery) = requests.next().await {
         let delivery = delivery.map_err(failed)?;
-        answer(&channel, delivery, &compute, &id)
-            .await
-            .map_err(failed)?;
+        let answered = answer(&channel, delivery, &compute, &id).await;
+        answered.map_err(failed)?;
     }
-    Err(format!(
-        "{id}: RabbitMQ stopped sending requests from \"{queue}\""
-    ))
+    Err(format!("{id}: RabbitMQ ended the consumer of \"{queue}\""))
 }
 
 /// Where to reply, the call's id, and the value; `None` if the message is not a request.
