@@ -78,8 +78,10 @@ impl RpcClient {
         // A channel of its own for each call: a reply that comes back on it is this call's.
         let channel = self.connection.create_channel().await.map_err(failed)?;
         // Direct reply-to's rules: consume before publishing, with `no_ack` (a reply needs none).
-        let mut options = BasicConsumeOptions::default();
-        options.no_ack = true;
+        let options = BasicConsumeOptions {
+            no_ack: true,
+            ..Default::default()
+        };
         let (reply_to, tag) = (DIRECT_REPLY_TO.into(), "reply".into());
         let consume = channel.basic_consume(reply_to, tag, options, FieldTable::default());
         let mut replies = consume.await.map_err(failed)?;

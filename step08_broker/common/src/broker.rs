@@ -33,8 +33,10 @@ pub async fn connect(name: &str) -> Result<Connection, String> {
 /// Creates `queue` unless it exists (the app and the workers each do: whoever comes first).
 /// `durable`: the queue outlives a broker restart.
 pub async fn declare_queue(channel: &Channel, queue: &str) -> lapin::Result<()> {
-    let mut options = QueueDeclareOptions::default();
-    options.durable = true;
+    let options = QueueDeclareOptions {
+        durable: true,
+        ..Default::default()
+    };
     let declare = channel.queue_declare(queue.into(), options, FieldTable::default());
     declare.await?;
     Ok(())
