@@ -42,6 +42,25 @@ fn a_worker_with_no_broker_exits_1_with_the_same_line() {
     assert!(stderr.contains("start one with `docker run"), "{stderr}");
 }
 
+/// lapin panics on a queue name over 255 bytes; the prefix is refused first, with one line.
+#[test]
+fn a_queue_prefix_too_long_for_amqp_is_one_line_not_a_panic() {
+    let app = Path::new(env!("CARGO_BIN_EXE_app"));
+    let prefix = "x".repeat(300);
+    let envs = [
+        ("AMQP_ADDR", CLOSED_PORT),
+        ("QUEUE_PREFIX", prefix.as_str()),
+    ];
+    let output = Command::new(app).envs(envs).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: QUEUE_PREFIX is too long"),
+        "{stderr}"
+    );
+}
+
 /// Issue 26: this very test binary, run again against a closed port with only its broker tests
 /// selected, must end `FAILED` with `0 passed`, each test failing with the one line.
 #[test]
