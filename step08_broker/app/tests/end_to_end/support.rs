@@ -134,20 +134,25 @@ pub fn bin_dir() -> PathBuf {
         .to_path_buf()
 }
 
-/// The path of a binary of this workspace, built first if `cargo test` did not build it (it
-/// builds only the binaries of the package under test). `hardened-*` are hardened's.
+/// The path of a binary of this workspace. `cargo test` builds the binaries of the package under
+/// test and names them in `CARGO_BIN_EXE_*`: those are used as they are, never rebuilt here (a
+/// relink would remove a binary for a moment under another test that runs it). The lesson's
+/// workers, `service1` and `service2`, belong to other packages, so they are built here first.
 pub fn binary(name: &str) -> PathBuf {
-    static LESSON: OnceLock<()> = OnceLock::new();
-    static HARDENED: OnceLock<()> = OnceLock::new();
-    let (built, packages) = match name.starts_with("hardened") {
-        true => (&HARDENED, &["-p", "hardened"][..]),
-        false => (
-            &LESSON,
-            &["-p", "service1", "-p", "service2", "-p", "app"][..],
-        ),
+    let own = match name {
+        "app" => option_env!("CARGO_BIN_EXE_app"),
+        "hardened" => option_env!("CARGO_BIN_EXE_hardened"),
+        "hardened-service1" => option_env!("CARGO_BIN_EXE_hardened-service1"),
+        "hardened-service2" => option_env!("CARGO_BIN_EXE_hardened-service2"),
+        _ => None,
     };
-    built.get_or_init(|| {
+    if let Some(path) = own {
+        return PathBuf::from(path);
+    }
+    static WORKERS: OnceLock<()> = OnceLock::new();
+    WORKERS.get_or_init(|| {
         let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
+        let packages = ["-p", "service1", "-p", "service2"];
         let status = Command::new(env!("CARGO"))
             .args(["build", "--quiet", "--bins"])
             .args(packages)
