@@ -30,7 +30,7 @@ impl RpcClient {
             let queue = queue_name(queue);
             declare_queue(&channel, &queue).await.map_err(failed)?;
         }
-        let _ = channel.close(200, "declared".into()).await;
+        let _ = channel.close(200, "declared".into()).await; // 200: AMQP's "closed normally"
         Ok(RpcClient {
             connection,
             reply_timeout,
