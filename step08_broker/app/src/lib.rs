@@ -1,5 +1,4 @@
-//! Step 08's app as a library, for its tests and `hardened/`: [`pipeline`], [`rpc`], workers.
+//! Step 08's app as a library, for its tests and `hardened/`: [`pipeline`] and [`rpc`].
 
-pub mod local_workers;
 pub mod pipeline;
 pub mod rpc;

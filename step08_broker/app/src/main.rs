@@ -1,8 +1,11 @@
 //! Step 08: the components are workers behind RabbitMQ; the app publishes each request to a
 //! queue and waits for the reply. `cargo run` in `step08_broker/`, once RabbitMQ is up.
 
-use app::{local_workers::LocalWorkers, pipeline::run_pipeline, rpc::RpcClient};
+use app::{pipeline::run_pipeline, rpc::RpcClient};
 use std::{error::Error, process::ExitCode, time::Duration};
+
+/// How long each call waits for its reply (connecting has its own limit, 5 s).
+const REPLY_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -17,13 +20,16 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn Error>> {
-    // Connect first: if RabbitMQ is not there, that is the one line the reader sees.
-    let client = RpcClient::connect(Duration::from_secs(30)).await?;
-    // Stopped when `_workers` is dropped, at the end of this function.
-    let _workers = LocalWorkers::start()?;
-
+    let client = RpcClient::connect(REPLY_TIMEOUT).await?;
     let request_id = format!("app-{}", std::process::id());
-    let result = run_pipeline(&client, &client, 42, &request_id).await;
+    // The pipeline and both workers in one process, so that `cargo run` is one command; they
+    // meet only through RabbitMQ. `select!` ends with the first to end: the pipeline, or a
+    // worker that failed (a worker never ends otherwise).
+    let result: Result<(), Box<dyn Error>> = tokio::select! {
+        result = run_pipeline(&client, &client, 42, &request_id) => result.map_err(Into::into),
+        Err(error) = service1::run() => Err(error.into()),
+        Err(error) = service2::run() => Err(error.into()),
+    };
     client.close().await;
     result?;
     println!("\nExecution complete");

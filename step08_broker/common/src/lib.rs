@@ -12,7 +12,8 @@ pub const TRANSFORM_QUEUE: &str = "transform";
 
 /// `QUEUE_PREFIX` (empty unless set) + `queue`: runs sharing a broker (tests, bench) keep apart.
 pub fn queue_name(queue: &str) -> String {
-    format!("{}{queue}", std::env::var("QUEUE_PREFIX").unwrap_or_default())
+    let prefix = std::env::var("QUEUE_PREFIX").unwrap_or_default();
+    format!("{prefix}{queue}")
 }
 
 /// component1's result. On the wire: `{"value":84,"processed":true}`.
@@ -68,10 +69,21 @@ mod tests {
 
     #[test]
     fn replies_use_the_same_json_as_step_07() {
-        let ok = Reply::Ok(ProcessResult { value: 84, processed: true });
-        assert_eq!(serde_json::to_string(&ok).unwrap(), r#"{"value":84,"processed":true}"#);
-        let err = Reply::<ProcessResult>::Err { error: "overflow".into() };
-        assert_eq!(serde_json::to_string(&err).unwrap(), r#"{"error":"overflow"}"#);
+        let ok = Reply::Ok(ProcessResult {
+            value: 84,
+            processed: true,
+        });
+        assert_eq!(
+            serde_json::to_string(&ok).unwrap(),
+            r#"{"value":84,"processed":true}"#
+        );
+        let err = Reply::<ProcessResult>::Err {
+            error: "overflow".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&err).unwrap(),
+            r#"{"error":"overflow"}"#
+        );
     }
 
     #[test]
@@ -80,6 +92,11 @@ mod tests {
             serde_json::from_str(r#"{"original":84,"transformed":"Value-0084"}"#).unwrap();
         assert!(matches!(ok, Reply::Ok(result) if result.transformed == "Value-0084"));
         let err: Reply<TransformResult> = serde_json::from_str(r#"{"error":"boom"}"#).unwrap();
-        assert_eq!(err, Reply::Err { error: "boom".into() });
+        assert_eq!(
+            err,
+            Reply::Err {
+                error: "boom".into()
+            }
+        );
     }
 }

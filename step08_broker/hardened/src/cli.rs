@@ -87,7 +87,10 @@ mod tests {
             (&["--input", "2147483648"][..], "--input"),
             (&["--timeout-ms", "0"][..], "--timeout-ms"),
             (&["--service1-workers", "0"][..], "--service1-workers"),
-            (&["--workers", "external", "--service1-workers", "2"][..], "--service1-workers"),
+            (
+                &["--workers", "external", "--service1-workers", "2"][..],
+                "--service1-workers",
+            ),
             (&["--workers", "remote"][..], "remote"),
         ] {
             let error = parse(args).unwrap_err().to_string();

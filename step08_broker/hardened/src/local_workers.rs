@@ -28,7 +28,10 @@ impl LocalWorkers {
     /// unless `RUST_LOG` is set (kept from earlier versions as "I want the worker logs").
     pub async fn start(service1_count: usize, quiet: bool) -> Result<Self, String> {
         let exe = std::env::current_exe().map_err(|e| format!("cannot find the app: {e}"))?;
-        let dir = exe.parent().ok_or("the app's executable has no directory")?.to_owned();
+        let dir = exe
+            .parent()
+            .ok_or("the app's executable has no directory")?
+            .to_owned();
         if let Some(cargo) = std::env::var_os("CARGO") {
             // Cargo blocks for as long as it builds: off the async threads.
             let build = tokio::task::spawn_blocking(move || build(&cargo, &exe));
@@ -40,12 +43,16 @@ impl LocalWorkers {
             let path = dir.join(format!("hardened-{name}{EXE_SUFFIX}"));
             for _ in 0..count {
                 let mut command = Command::new(&path);
-                command.arg("--stop-when-stdin-closes").stdin(Stdio::piped()).stdout(Stdio::null());
+                command
+                    .arg("--stop-when-stdin-closes")
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::null());
                 if quiet {
                     command.stderr(Stdio::null());
                 }
-                let child =
-                    command.spawn().map_err(|e| format!("cannot start {}: {e}", path.display()))?;
+                let child = command
+                    .spawn()
+                    .map_err(|e| format!("cannot start {}: {e}", path.display()))?;
                 workers.children.push((name, child));
             }
         }
@@ -67,8 +74,11 @@ impl LocalWorkers {
             let mut counts = vec![];
             for queue in [common::PROCESS_QUEUE, common::TRANSFORM_QUEUE] {
                 // A passive declare only asks: it never creates or changes the queue.
-                let passive =
-                    QueueDeclareOptions { passive: true, durable: true, ..Default::default() };
+                let passive = QueueDeclareOptions {
+                    passive: true,
+                    durable: true,
+                    ..Default::default()
+                };
                 let name = common::queue_name(queue);
                 let declared =
                     channel.queue_declare(name.as_str().into(), passive, FieldTable::default());
@@ -82,7 +92,9 @@ impl LocalWorkers {
                 break Ok(());
             }
             if Instant::now() >= deadline {
-                break Err(format!("the local workers did not consume within {START_TIMEOUT:?}"));
+                break Err(format!(
+                    "the local workers did not consume within {START_TIMEOUT:?}"
+                ));
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         };
@@ -91,10 +103,12 @@ impl LocalWorkers {
     }
 
     fn exited(&mut self) -> Option<String> {
-        self.children.iter_mut().find_map(|(name, child)| match child.try_wait() {
-            Ok(Some(status)) => Some(format!("{name} exited ({status}) before it consumed")),
-            _ => None,
-        })
+        self.children
+            .iter_mut()
+            .find_map(|(name, child)| match child.try_wait() {
+                Ok(Some(status)) => Some(format!("{name} exited ({status}) before it consumed")),
+                _ => None,
+            })
     }
 }
 
@@ -137,6 +151,8 @@ fn build(cargo: &std::ffi::OsStr, exe: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot run cargo to build the workers: {e}"))?;
     match status.success() {
         true => Ok(()),
-        false => Err(format!("cargo could not build the hardened workers ({status}); see above")),
+        false => Err(format!(
+            "cargo could not build the hardened workers ({status}); see above"
+        )),
     }
 }

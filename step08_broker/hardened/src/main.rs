@@ -2,7 +2,7 @@
 //! docker compose use: `--workers local|external`, `--service1-workers N`, `--timeout-ms`,
 //! `--input`, and `--repeat/--warmup/--concurrency` measured by `bench/measure`.
 //!
-//! Run it with `cargo run --bin hardened -- --repeat 100 --concurrency 8` in `step08_broker/`.
+//! Run it with `cargo run -p hardened -- --repeat 100 --concurrency 8` in `step08_broker/`.
 
 use app::pipeline::{CallError, Processor, Transformer, analyze, run_pipeline, validate};
 use app::rpc::RpcClient;

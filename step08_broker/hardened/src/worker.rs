@@ -100,7 +100,11 @@ async fn run<T: Serialize, E: std::fmt::Display>(
         let served = serve(&connection, id, queue, compute, work, stop.as_mut()).await;
         let connected = connection.status().connected();
         // Closing returns what was not acked to the queue; it must not hang if the broker is gone.
-        let _ = timeout(Duration::from_secs(5), connection.close(200, "stopping".into())).await;
+        let _ = timeout(
+            Duration::from_secs(5),
+            connection.close(200, "stopping".into()),
+        )
+        .await;
         match served {
             Ok(Stopped::Requested(reason)) => {
                 eprintln!("{id}: {reason}: finished the current message, closed");
@@ -165,6 +169,10 @@ async fn serve<T: Serialize, E: std::fmt::Display>(
         let handled = match read_request(&delivery) {
             None => dead_letter(&channel, delivery, &dead_letters, id).await,
             Some(_) => {
+                if delivery.redelivered {
+                    // Another worker took it and died (or lost its connection) before its ack.
+                    eprintln!("{id}: the next request was given to a worker before (redelivered)");
+                }
                 sleep(work).await;
                 answer(&channel, delivery, compute, id).await
             }
@@ -189,8 +197,13 @@ async fn dead_letter(
     );
     let properties = BasicProperties::default().with_delivery_mode(2); // persistent: kept on disk
     let options = BasicPublishOptions::default();
-    let publish =
-        channel.basic_publish("".into(), dead_letters.into(), options, &delivery.data, properties);
+    let publish = channel.basic_publish(
+        "".into(),
+        dead_letters.into(),
+        options,
+        &delivery.data,
+        properties,
+    );
     publish.await?;
     delivery.ack(BasicAckOptions::default()).await?;
     Ok(())
@@ -223,7 +236,10 @@ mod tests {
         let hidden = without_password("amqp://app:s3cret@127.0.0.1:1/%2f");
         assert_eq!(hidden.as_deref(), Some("amqp://app:***@127.0.0.1:1/%2f"));
         // Without a scheme too, nothing between the first `:` and the last `@` is shown.
-        assert_eq!(without_password("app:s3cr@t@host/%2f").as_deref(), Some("app:***@host/%2f"));
+        assert_eq!(
+            without_password("app:s3cr@t@host/%2f").as_deref(),
+            Some("app:***@host/%2f")
+        );
         assert_eq!(without_password("amqp://127.0.0.1:5672/%2f"), None);
     }
 }

@@ -14,7 +14,10 @@ fn cargo_run_prints_the_expected_output() {
     let topology = Topology::new("golden");
     let app = Path::new(env!("CARGO_BIN_EXE_app"));
     let (status, stdout, stderr) = run(app, &topology, &[], &[]);
-    assert!(status.success(), "app exited with {status}; stderr:\n{stderr}");
+    assert!(
+        status.success(),
+        "app exited with {status}; stderr:\n{stderr}"
+    );
 
     let expected = include_str!("../../../expected_output.txt");
     assert_eq!(trimmed(&stdout), trimmed(expected));

@@ -22,12 +22,18 @@ fn no_broker_is_one_line_with_the_command_that_starts_one_and_exit_1() {
         stderr.starts_with("error: cannot reach RabbitMQ at amqp://127.0.0.1:1/%2f ("),
         "{stderr}"
     );
-    assert!(stderr.contains("start one with `docker run -d --name rabbitmq"), "{stderr}");
+    assert!(
+        stderr.contains("start one with `docker run -d --name rabbitmq"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn a_worker_with_no_broker_exits_1_with_the_same_line() {
-    let output = Command::new(binary("service2")).env("AMQP_ADDR", CLOSED_PORT).output().unwrap();
+    let output = Command::new(binary("service2"))
+        .env("AMQP_ADDR", CLOSED_PORT)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -36,20 +42,53 @@ fn a_worker_with_no_broker_exits_1_with_the_same_line() {
     assert!(stderr.contains("start one with `docker run"), "{stderr}");
 }
 
+/// lapin panics on a queue name over 255 bytes; the prefix is refused first, with one line.
+#[test]
+fn a_queue_prefix_too_long_for_amqp_is_one_line_not_a_panic() {
+    let app = Path::new(env!("CARGO_BIN_EXE_app"));
+    let prefix = "x".repeat(300);
+    let envs = [
+        ("AMQP_ADDR", CLOSED_PORT),
+        ("QUEUE_PREFIX", prefix.as_str()),
+    ];
+    let output = Command::new(app).envs(envs).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: QUEUE_PREFIX is too long"),
+        "{stderr}"
+    );
+}
+
 /// Issue 26: this very test binary, run again against a closed port with only its broker tests
 /// selected, must end `FAILED` with `0 passed`, each test failing with the one line.
 #[test]
-#[cfg_attr(skip_broker_tests, ignore = "the broker tests are ignored: nothing to check")]
+#[cfg_attr(
+    skip_broker_tests,
+    ignore = "the broker tests are ignored: nothing to check"
+)]
 fn without_a_broker_the_broker_tests_fail_and_none_passes() {
     let output = Command::new(std::env::current_exe().unwrap())
-        .args(["golden::", "workers::", "stale_workers::", "--test-threads=4"])
+        .args([
+            "golden::",
+            "workers::",
+            "stale_workers::",
+            "--test-threads=4",
+        ])
         .env("AMQP_ADDR", CLOSED_PORT)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(!output.status.success(), "{stdout}");
-    let summary = stdout.lines().find(|l| l.starts_with("test result:")).unwrap_or_default();
-    assert!(summary.starts_with("test result: FAILED. 0 passed; 5 failed; 0 ignored"), "{stdout}");
+    let summary = stdout
+        .lines()
+        .find(|l| l.starts_with("test result:"))
+        .unwrap_or_default();
+    assert!(
+        summary.starts_with("test result: FAILED. 0 passed; 5 failed; 0 ignored"),
+        "{stdout}"
+    );
     let one_line = format!("{NO_BROKER}: cannot reach RabbitMQ at amqp://127.0.0.1:1/%2f");
     assert_eq!(stdout.matches(&one_line).count(), 5, "{stdout}");
     assert!(stdout.contains("STEP08_SKIP_BROKER_TESTS=1"), "{stdout}");
@@ -68,7 +107,11 @@ fn every_test_that_needs_the_broker_is_ignored_under_the_opt_out() {
                 let body = test.split("\n}\n").next().unwrap_or_default();
                 if body.contains("\n    require_broker();") {
                     let attribute = "#[cfg_attr(skip_broker_tests, ignore = ";
-                    assert!(body.trim_start().starts_with(attribute), "{}:{body}", path.display());
+                    assert!(
+                        body.trim_start().starts_with(attribute),
+                        "{}:{body}",
+                        path.display()
+                    );
                 }
             }
         }

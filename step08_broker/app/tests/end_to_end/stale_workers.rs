@@ -1,13 +1,12 @@
 //! Edit a component, `cargo run` again, and the edited code answers: the app never starts a
 //! stale worker.
 //!
-//! `cargo run` builds only `app`, and nothing in `app` depends on the workers, so the app asks
-//! Cargo to build them before it starts them (`app/src/local_workers.rs`). This test checks it the
-//! way a reader meets it, without touching the repository: it copies the step to a scratch
-//! directory under `target/`, builds the copy (workers included, as after any earlier run), edits
-//! the copy's component1 to triple instead of double, and runs `cargo run` there. The copy uses
-//! this workspace's build directory (Cargo's `build-dir`) for its intermediate files, so lapin,
-//! tokio and the rest are not compiled again: only the step's own crates are.
+//! The workers run inside the app under `cargo run`, so the app is rebuilt with the edited
+//! component. This test checks it the way a reader meets it, without touching the repository: it
+//! copies the step to a scratch directory under `target/`, builds the copy, edits the copy's
+//! component1 to triple instead of double, and runs `cargo run` there. The copy uses this
+//! workspace's build directory (Cargo's `build-dir`) for its intermediate files, so lapin, tokio
+//! and the rest are not compiled again: only the step's own crates are.
 
 use crate::support::{Captured, Topology, require_broker};
 use std::path::Path;
@@ -31,9 +30,12 @@ fn editing_component1_then_cargo_run_runs_the_edited_worker() {
     let scratch = target.join("stale-worker-test");
     let _ = std::fs::remove_dir_all(&scratch);
     copy_dir(&step, &scratch.join("step08_broker"));
-    // hardened/'s path dependency, at the same place relative to it: the lesson builds
-    // without it, but Cargo reads every member's manifest.
-    copy_dir(&step.join("../bench/measure"), &scratch.join("bench/measure"));
+    // hardened/'s path dependency, at the same place relative to it: Cargo reads every
+    // member's manifest.
+    copy_dir(
+        &step.join("../bench/measure"),
+        &scratch.join("bench/measure"),
+    );
     let copy = scratch.join("step08_broker");
     let cargo = |args: &[&str]| {
         let mut command = Command::new(env!("CARGO"));
@@ -51,8 +53,15 @@ fn editing_component1_then_cargo_run_runs_the_edited_worker() {
 
     let lib = copy.join("component1/src/lib.rs");
     let source = std::fs::read_to_string(&lib).unwrap();
-    assert!(source.contains("value.checked_mul(2)"), "component1 no longer doubles this way");
-    std::fs::write(&lib, source.replace("value.checked_mul(2)", "value.checked_mul(3)")).unwrap();
+    assert!(
+        source.contains("value.checked_mul(2)"),
+        "component1 no longer doubles this way"
+    );
+    std::fs::write(
+        &lib,
+        source.replace("value.checked_mul(2)", "value.checked_mul(3)"),
+    )
+    .unwrap();
 
     let (ran, stdout, stderr) = cargo(&["run", "--quiet"]);
     assert!(ran, "cargo run failed:\n{stderr}");
@@ -81,7 +90,10 @@ fn run_bounded(mut command: Command) -> (bool, String, String) {
         if Instant::now() >= deadline {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("cargo took over {BUILD_LIMIT:?}; stderr:\n{}", stderr.text());
+            panic!(
+                "cargo took over {BUILD_LIMIT:?}; stderr:\n{}",
+                stderr.text()
+            );
         }
         std::thread::sleep(Duration::from_millis(50));
     };

@@ -42,7 +42,10 @@ pub fn require_broker() {
 }
 
 pub fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a test runtime")
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a test runtime")
 }
 
 /// A test's own set of queues; deleted from the broker when the test ends, pass or fail.
@@ -69,11 +72,18 @@ impl Topology {
 
     /// A connection and a channel with publisher confirms, for the test itself.
     pub async fn open(&self) -> (Connection, Channel) {
-        let connection = common::broker::connect(&format!("{}tester", self.prefix)).await.unwrap();
+        let connection = common::broker::connect(&format!("{}tester", self.prefix))
+            .await
+            .unwrap();
         let channel = connection.create_channel().await.unwrap();
-        channel.confirm_select(ConfirmSelectOptions::default()).await.unwrap();
+        channel
+            .confirm_select(ConfirmSelectOptions::default())
+            .await
+            .unwrap();
         for queue in ["process", "transform", "dead_letters"] {
-            common::broker::declare_queue(&channel, &self.queue(queue)).await.unwrap();
+            common::broker::declare_queue(&channel, &self.queue(queue))
+                .await
+                .unwrap();
         }
         (connection, channel)
     }
@@ -118,20 +128,31 @@ pub async fn poll_get(channel: &Channel, queue: &str, limit: Duration) -> Option
 pub fn bin_dir() -> PathBuf {
     let test = std::env::current_exe().expect("the test binary has a path");
     // `target/debug/deps/end_to_end-<hash>` -> `target/debug`
-    test.ancestors().nth(2).expect("target/<profile>/deps").to_path_buf()
+    test.ancestors()
+        .nth(2)
+        .expect("target/<profile>/deps")
+        .to_path_buf()
 }
 
-/// The path of a binary of this workspace, built first if `cargo test` did not build it (it
-/// builds only the binaries of the package under test). `hardened-*` are hardened's.
+/// The path of a binary of this workspace. `cargo test` builds the binaries of the package under
+/// test and names them in `CARGO_BIN_EXE_*`: those are used as they are, never rebuilt here (a
+/// relink would remove a binary for a moment under another test that runs it). The lesson's
+/// workers, `service1` and `service2`, belong to other packages, so they are built here first.
 pub fn binary(name: &str) -> PathBuf {
-    static LESSON: OnceLock<()> = OnceLock::new();
-    static HARDENED: OnceLock<()> = OnceLock::new();
-    let (built, packages) = match name.starts_with("hardened") {
-        true => (&HARDENED, &["-p", "hardened"][..]),
-        false => (&LESSON, &["-p", "service1", "-p", "service2", "-p", "app"][..]),
+    let own = match name {
+        "app" => option_env!("CARGO_BIN_EXE_app"),
+        "hardened" => option_env!("CARGO_BIN_EXE_hardened"),
+        "hardened-service1" => option_env!("CARGO_BIN_EXE_hardened-service1"),
+        "hardened-service2" => option_env!("CARGO_BIN_EXE_hardened-service2"),
+        _ => None,
     };
-    built.get_or_init(|| {
+    if let Some(path) = own {
+        return PathBuf::from(path);
+    }
+    static WORKERS: OnceLock<()> = OnceLock::new();
+    WORKERS.get_or_init(|| {
         let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
+        let packages = ["-p", "service1", "-p", "service2"];
         let status = Command::new(env!("CARGO"))
             .args(["build", "--quiet", "--bins"])
             .args(packages)
@@ -241,7 +262,10 @@ impl Worker {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
             }
-            assert!(Instant::now() < deadline, "the worker did not exit within {WAIT:?}");
+            assert!(
+                Instant::now() < deadline,
+                "the worker did not exit within {WAIT:?}"
+            );
             std::thread::sleep(Duration::from_millis(10));
         }
     }
@@ -278,7 +302,11 @@ impl Program {
             .expect("the program starts");
         let stdout = Captured::collect(child.stdout.take().expect("piped stdout"));
         let stderr = Captured::collect(child.stderr.take().expect("piped stderr"));
-        Self { child, stdout, stderr }
+        Self {
+            child,
+            stdout,
+            stderr,
+        }
     }
 
     pub fn is_running(&mut self) -> bool {
@@ -295,7 +323,10 @@ impl Program {
             if Instant::now() >= deadline {
                 let _ = self.child.kill();
                 let stderr = self.stderr.text();
-                panic!("the program did not exit within {:?}; stderr:\n{stderr}", WAIT * 2);
+                panic!(
+                    "the program did not exit within {:?}; stderr:\n{stderr}",
+                    WAIT * 2
+                );
             }
             std::thread::sleep(Duration::from_millis(10));
         };

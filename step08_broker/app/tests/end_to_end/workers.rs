@@ -42,7 +42,9 @@ fn a_worker_replies_to_reply_to_and_logs_the_request() {
     let queue = topology.queue("transform");
     let (reply, _) = raw_request(&topology, &queue, br#"{"value": 84}"#, WAIT).expect("a reply");
     assert_eq!(reply, br#"{"original":84,"transformed":"Value-0084"}"#);
-    service2.log.wait_for("the log line", |log| log.contains(r#"{"value": 84} -> {"original":84"#));
+    service2.log.wait_for("the log line", |log| {
+        log.contains(r#"{"value": 84} -> {"original":84"#)
+    });
 }
 
 #[test]
@@ -56,7 +58,10 @@ fn an_overflowing_value_gets_an_error_reply() {
         .expect("an overflow is answered, not dropped");
     let reply: serde_json::Value = serde_json::from_slice(&reply).unwrap();
     let error = reply["error"].as_str().unwrap_or_default();
-    assert!(error.starts_with("overflow: doubling 2147483647"), "{reply}");
+    assert!(
+        error.starts_with("overflow: doubling 2147483647"),
+        "{reply}"
+    );
 }
 
 #[test]

@@ -52,18 +52,33 @@ fn a_worker_killed_mid_run_loses_nothing() {
     let survivor = Worker::start("service1", &topology, &[], &[]);
     let _service2 = Worker::start("service2", &topology, &[], &[]);
 
-    let args = ["--workers", "external", "--repeat", "500", "--concurrency", "20"];
+    let args = [
+        "--workers",
+        "external",
+        "--repeat",
+        "500",
+        "--concurrency",
+        "20",
+    ];
     let mut app = Program::start(&hardened(), &topology, &args, &[]);
-    doomed.log.wait_for("the doomed worker to answer 20 requests", |log| {
-        log.matches(" -> ").count() >= 20
-    });
-    assert!(app.is_running(), "the run must still be going when the worker dies");
+    doomed
+        .log
+        .wait_for("the doomed worker to answer 20 requests", |log| {
+            log.matches(" -> ").count() >= 20
+        });
+    assert!(
+        app.is_running(),
+        "the run must still be going when the worker dies"
+    );
     doomed.kill();
     let (status, stdout, stderr) = app.finish();
 
     assert!(status.success(), "stderr:\n{stderr}");
     let summary = stdout.lines().last().unwrap_or_default();
-    assert!(summary.starts_with("summary: requests=500 ok=500 failed=0 "), "{summary}");
+    assert!(
+        summary.starts_with("summary: requests=500 ok=500 failed=0 "),
+        "{summary}"
+    );
     assert!(survivor.answered() > 0);
 }
 
@@ -77,11 +92,21 @@ fn two_workers_share_one_queue() {
     let second = Worker::start("hardened-service1", &topology, &[], &slow);
     let _service2 = Worker::start("hardened-service2", &topology, &[], &[]);
 
-    let args = ["--workers", "external", "--repeat", "40", "--concurrency", "8"];
+    let args = [
+        "--workers",
+        "external",
+        "--repeat",
+        "40",
+        "--concurrency",
+        "8",
+    ];
     let (status, stdout, stderr) = run(&hardened(), &topology, &args, &[]);
 
     assert!(status.success(), "stderr:\n{stderr}");
-    assert!(stdout.contains("summary: requests=40 ok=40 failed=0 "), "{stdout}");
+    assert!(
+        stdout.contains("summary: requests=40 ok=40 failed=0 "),
+        "{stdout}"
+    );
     let (a, b) = (first.answered(), second.answered());
     assert_eq!(a + b, 40, "each request answered exactly once here");
     assert!(a > 0 && b > 0, "both workers took a share: {a} and {b}");
@@ -110,10 +135,16 @@ fn a_worker_reconnects_after_the_broker_drops_its_connection() {
         if let Some(name) = found.and_then(|c| c["name"].as_str()) {
             break name.to_string();
         }
-        assert!(Instant::now() < deadline, "no connection named {needle} in {list}");
+        assert!(
+            Instant::now() < deadline,
+            "no connection named {needle} in {list}"
+        );
         std::thread::sleep(Duration::from_millis(500));
     };
-    management("DELETE", &format!("/api/connections/{}", url_encode(&connection)));
+    management(
+        "DELETE",
+        &format!("/api/connections/{}", url_encode(&connection)),
+    );
 
     service1.log.wait_for("the worker to reconnect", |log| {
         log.contains("reconnecting") && log.matches(": waiting for requests").count() >= 2
@@ -135,7 +166,9 @@ fn management(method: &str, path: &str) -> String {
         "this test needs the management API: `rabbitmq-plugins enable rabbitmq_management`";
     let mut stream =
         std::net::TcpStream::connect(&addr).unwrap_or_else(|e| panic!("{enable} (at {addr}: {e})"));
-    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
     // `guest:guest` in base64.
     let auth = "Authorization: Basic Z3Vlc3Q6Z3Vlc3Q=";
     let request = format!("{method} {path} HTTP/1.0\r\nHost: {addr}\r\n{auth}\r\n\r\n");

@@ -28,9 +28,17 @@ fn sigterm_stops_a_worker_cleanly() {
     let topology = Topology::new("sigterm");
     let mut worker = Worker::start("hardened-service1", &topology, &[], &[]);
     let pid = worker.pid().to_string();
-    let sent = std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
     assert!(sent.success());
     let status = worker.wait_exit();
     assert!(status.success(), "{}", worker.log.text());
-    assert!(worker.log.text().contains("SIGTERM: finished the current message, closed"));
+    assert!(
+        worker
+            .log
+            .text()
+            .contains("SIGTERM: finished the current message, closed")
+    );
 }
