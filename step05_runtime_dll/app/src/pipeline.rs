@@ -64,12 +64,12 @@ impl fmt::Display for CallError {
 
 impl std::error::Error for CallError {}
 
-/// Component1's check of its own result.
+/// The check component1 made of its result in step 04, now made here, in the app.
 pub fn validate(data: &ProcessResult) -> bool {
     data.processed && data.value >= 0
 }
 
-/// Component2's description of its own result, likewise.
+/// The description component2 wrote in step 04, likewise.
 pub fn analyze(data: &TransformResult) -> String {
     format!("Analysis: {} maps to {}", data.original, data.transformed)
 }
