@@ -2,9 +2,9 @@
 //!
 //! Step 06's contract, with two changes that the network forces. **async**: a call now waits on
 //! the network, and while it waits the thread can do other work, so `process` returns a future:
-//! a value that gives the `Result` when it is `.await`ed. **A request id**: one pipeline now runs
-//! in three processes, and the id is what joins their logs. Nothing here knows how a component is
-//! reached.
+//! a value that gives the `Result` when it is `.await`ed. **A request id**: one pipeline now
+//! crosses the network twice, and the id is what joins the logs of the app and of the components
+//! it reached. Nothing here knows how a component is reached.
 
 use std::fmt;
 use std::time::Duration;
