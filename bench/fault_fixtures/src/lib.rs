@@ -9,9 +9,7 @@
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use plugin_interface::{
-    ABI_VERSION, PluginDeclaration, ProcessOutput, Status, Text,
-};
+use plugin_interface::{ABI_VERSION, PluginDeclaration, ProcessOutput, Status, Text};
 
 /// The environment variable that says which call to `process` aborts, counting from 1.
 pub const ABORT_AT_CALL_ENV: &str = "ABORT_AT_CALL";
