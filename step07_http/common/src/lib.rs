@@ -1,6 +1,5 @@
-//! The JSON bodies that cross the network. The services answer with these types and the app
-//! reads them, so the two sides cannot disagree on a field name. [`server`] (feature `server`,
-//! which only the services turn on): what both services do alike.
+//! The JSON bodies that cross the network, shared by the services and the app so that they cannot
+//! disagree on a field name; [`server`] (feature `server`): what both services do alike.
 
 #[cfg(feature = "server")]
 pub mod server;

@@ -37,8 +37,7 @@ pub async fn not_found(request: Request) -> ApiError {
     ApiError(StatusCode::NOT_FOUND, message)
 }
 
-/// A service's `main`: serves `router`, with a log line per request, until the process is
-/// stopped. A failure is one line on stderr and exit status 1.
+/// A service's `main`: serves `router`, each request logged, until the process is stopped.
 pub async fn run(service: &'static str, router: Router) -> ExitCode {
     let router = router.layer(from_fn_with_state(service, log));
     let served = match bind(service).await {
@@ -53,8 +52,8 @@ pub async fn run(service: &'static str, router: Router) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Runs around every request (a *middleware*; `next.run` is the route): one line on stderr, with
-/// the app's `x-request-id`, the same in both services' lines for one pipeline.
+/// Runs around every request (a *middleware*: `next.run` runs the route): one line on stderr,
+/// with the `x-request-id` the app sent, the same in both services' lines for one pipeline.
 async fn log(State(service): State<&'static str>, request: Request, next: Next) -> Response {
     let asked = format!("{} {}", request.method(), request.uri().path());
     // `{:?}` prints the id in quotes, a line break in it escaped: a client cannot forge a log line.
