@@ -39,7 +39,7 @@ pub async fn not_found(request: Request) -> ApiError {
 
 /// A service's `main`: serves `router`, each request logged, until the process is stopped.
 pub async fn run(service: &'static str, router: Router) -> ExitCode {
-    let router = router.layer(from_fn_with_state(service, log));
+    let router = router.layer(from_fn_with_state(service, log)); // `log` gets `service` as `State`
     let served = match bind(service).await {
         // This `.await` ends only if serving fails: a server runs until it is stopped.
         Ok(listener) => axum::serve(listener, router).await.map_err(|e| e.to_string()),
