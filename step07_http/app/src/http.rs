@@ -1,5 +1,5 @@
-//! The contract over HTTP: [`HttpProcessor`] and [`HttpTransformer`] post `{"value": N}` to
-//! service1 and service2; whatever goes wrong becomes a [`CallError`] naming URL and status.
+//! The contract over HTTP: [`HttpProcessor`] posts `{"value": N}` to service1's `/process`,
+//! [`HttpTransformer`] to service2's `/transform`; whatever goes wrong becomes a [`CallError`].
 
 use std::time::Duration;
 
@@ -13,63 +13,67 @@ pub const TIMEOUT: Duration = Duration::from_secs(5);
 
 /// One service as the app sees it: where it is, and the HTTP client that calls it.
 pub struct HttpService {
-    component: String, // `service1 at http://127.0.0.1:3001`, as every error names it
+    component: String, // `service1 at http://127.0.0.1:40123`: how every error names it
     url: String,
     client: reqwest::Client,
 }
 
 impl HttpService {
     pub fn new(name: &str, url: &str) -> Result<Self, reqwest::Error> {
-        let builder = reqwest::Client::builder().timeout(TIMEOUT);
-        let client = builder.no_proxy().build()?; // an `HTTP_PROXY` must not reroute 127.0.0.1
-        let (component, url) = (format!("{name} at {url}"), url.to_string());
-        Ok(Self {
-            component,
-            url,
-            client,
-        })
+        let client = reqwest::Client::builder()
+            .timeout(TIMEOUT)
+            .no_proxy() // an `HTTP_PROXY` set for the web must not reroute calls to 127.0.0.1
+            .build()?;
+        Ok(Self { component: format!("{name} at {url}"), url: url.to_string(), client })
     }
 
-    /// `POST path` with `{"value": value}`; the answer's body read as `T` (`DeserializeOwned`).
+    /// `POST path` with `{"value": value}` and the request id; the JSON answer read as a `T`
+    /// (`T: DeserializeOwned`: any type that serde can build from JSON).
     pub async fn post<T: DeserializeOwned>(
         &self,
         path: &str,
         value: i32,
         request_id: &str,
     ) -> Result<T, CallError> {
-        let request = self.client.post(format!("{}{path}", self.url));
-        let request = request.header("x-request-id", request_id);
-        // `send()` returns a future: nothing is sent until `.await`, which waits for the answer.
-        let sent = request.json(&ValueRequest { value }).send().await;
-        let response = sent.map_err(|error| self.failed(error))?;
+        let request = self
+            .client
+            .post(format!("{}{path}", self.url))
+            .header("x-request-id", request_id)
+            .json(&ValueRequest { value });
+        let response = request.send().await.map_err(|error| self.failed(error))?;
         let status = response.status();
         let body = response.bytes().await.map_err(|error| self.failed(error))?;
         if status.is_success() {
-            let no_result = |e| format!("POST {path} answered {status} with no result: {e}");
-            return serde_json::from_slice(&body).map_err(|e| self.unavailable(no_result(e)));
+            return serde_json::from_slice(&body).map_err(|error| {
+                self.unavailable(format!("POST {path} answered {status} with no result: {error}"))
+            });
         }
-        // Our services say why in `{"error": "..."}`; anything else: its first 200 characters.
+        // Our services say why in `{"error": "..."}`; another server: its first 200 characters.
         let message = match serde_json::from_slice::<ErrorBody>(&body) {
             Ok(ErrorBody { error }) => error,
             Err(_) => String::from_utf8_lossy(&body).chars().take(200).collect(),
         };
         let reason = format!("POST {path} answered {status}: {message}");
         if status.is_client_error() {
-            let component = self.component.clone(); // 4xx: this input, refused: the same next time
+            // 4xx: the service refused this request (its input, or its path).
+            let component = self.component.clone();
             return Err(CallError::Rejected { component, reason });
         }
         Err(self.unavailable(reason)) // 5xx: the service's own trouble
     }
 
-    /// reqwest's error in the contract's words: no answer in time, or no answer at all.
     fn failed(&self, error: reqwest::Error) -> CallError {
-        if error.is_timeout() && !error.is_connect() {
-            let (component, waited) = (self.component.clone(), TIMEOUT);
-            return CallError::TimedOut { component, waited };
+        if error.is_timeout() {
+            let component = self.component.clone();
+            return CallError::TimedOut { component, waited: TIMEOUT };
         }
-        // The useful part, such as "Connection refused", is at the end of the chain of causes.
-        let causes = std::iter::successors(Some(&error as &dyn std::error::Error), |e| e.source());
-        self.unavailable(causes.last().map(ToString::to_string).unwrap_or_default())
+        // reqwest says "error sending request"; the last error in its chain of `source()`s, the
+        // first cause, says why: "Connection refused".
+        let mut cause: &dyn std::error::Error = &error;
+        while let Some(source) = cause.source() {
+            cause = source;
+        }
+        self.unavailable(cause.to_string())
     }
 
     fn unavailable(&self, reason: String) -> CallError {
@@ -81,11 +85,12 @@ impl HttpService {
 /// Step 06's `Processor`, now a client of service1's `POST /process`.
 pub struct HttpProcessor(pub HttpService);
 
+// The body is `common`'s type, shared with service1; the contract's own `ProcessResult` knows
+// nothing of JSON (step 08 sends it another way), so the adapter copies one into the other.
 impl Processor for HttpProcessor {
     async fn process(&self, value: i32, request_id: &str) -> Result<ProcessResult, CallError> {
         let body: common::ProcessResult = self.0.post("/process", value, request_id).await?;
-        let (value, processed) = (body.value, body.processed);
-        Ok(ProcessResult { value, processed })
+        Ok(ProcessResult { value: body.value, processed: body.processed })
     }
 }
 
@@ -95,10 +100,6 @@ pub struct HttpTransformer(pub HttpService);
 impl Transformer for HttpTransformer {
     async fn transform(&self, value: i32, request_id: &str) -> Result<TransformResult, CallError> {
         let body: common::TransformResult = self.0.post("/transform", value, request_id).await?;
-        let (original, transformed) = (body.original, body.transformed);
-        Ok(TransformResult {
-            original,
-            transformed,
-        })
+        Ok(TransformResult { original: body.original, transformed: body.transformed })
     }
 }

@@ -7,8 +7,6 @@ use app::http::{HttpProcessor, HttpService, HttpTransformer};
 use app::pipeline::run_pipeline;
 use app::services::{Service, build_if_run_by_cargo};
 
-// `#[tokio::main]` turns this `async fn main` into a plain `main` that starts tokio's runtime
-// (what runs futures) and runs the body on it.
 #[tokio::main]
 async fn main() -> ExitCode {
     if let Err(error) = run().await {
@@ -27,6 +25,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     let processor = HttpProcessor(HttpService::new("service1", &service1.url)?);
     let transformer = HttpTransformer(HttpService::new("service2", &service2.url)?);
+    // One id for the whole run: each service logs it with the request it answered.
     let request_id = format!("app-{}", std::process::id());
     run_pipeline(&processor, &transformer, 42, &request_id).await?;
     println!("\nExecution complete");

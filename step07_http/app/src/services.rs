@@ -1,8 +1,7 @@
-//! Where each service runs: at the URL in `SERVICE1_URL`/`SERVICE2_URL`, or in a child process
-//! started here, as in step 06, on a free port that the service prints.
+//! Where each service runs: at the URL in `SERVICE1_URL`/`SERVICE2_URL` if it is set, or in a
+//! child process started here, as in step 06, on a free port that the service prints.
 
 use std::process::Stdio;
-use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
@@ -22,49 +21,50 @@ impl Service {
         }
     }
 
-    /// Starts `binary` from the app's directory with `PORT=0`, and waits for where it listens.
+    /// Starts `binary`, from the app's own folder, with `PORT=0` and `env`; its first line says
+    /// where it listens: `service1 listening on http://127.0.0.1:40123`.
     pub async fn start(binary: &str, env: &[(&str, &str)]) -> Result<Service, String> {
         let exe = std::env::current_exe().map_err(|e| e.to_string())?;
         let path = exe.with_file_name(format!("{binary}{}", std::env::consts::EXE_SUFFIX));
         let mut child = Command::new(&path)
             .env("PORT", "0")
             .envs(env.iter().copied())
-            .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", path.display()))?;
         let mut stdout = BufReader::new(child.stdout.take().ok_or("no stdout pipe")?);
         let mut line = String::new();
-        // `timeout` gives up on a future that is not done in time: `Err` if 10 s pass first.
-        let read = tokio::time::timeout(Duration::from_secs(10), stdout.read_line(&mut line));
-        let (read, child) = (read.await, Some(child));
-        let url = line
-            .split_once(" listening on ")
-            .map(|(_, url)| url.trim().to_string());
-        match (read, url) {
-            (Ok(Ok(_)), Some(url)) => Ok(Service { url, child }),
-            _ => Err(format!("{binary} did not say where it listens")), // `child` dropped: killed
-        }
+        let _ = stdout.read_line(&mut line).await; // a failed read leaves no URL: the `None` below
+        let url = match line.split_once(" listening on ") {
+            Some((_, url)) => url.trim().to_string(),
+            None => return Err(format!("{binary} did not say where it listens")), // `child` is killed
+        };
+        // The rest of its stdout goes to ours, in the background: a handler's `println!` shows.
+        tokio::spawn(async move { tokio::io::copy(&mut stdout, &mut tokio::io::stdout()).await });
+        Ok(Service { url, child: Some(child) })
     }
 }
 
-/// `cargo run` builds the app only. When Cargo started it (it sets `CARGO`), ask Cargo to build
-/// `binaries` too, so that an edit of component1 shows in this very run.
+/// `cargo run` builds the app only (the app calls the services, it does not link them). When Cargo
+/// started the app (it sets `CARGO`), ask it to build them too: an edit of component1 shows now.
 pub fn build_if_run_by_cargo(binaries: &[&str]) -> Result<(), String> {
-    let Some(cargo) = std::env::var_os("CARGO") else {
-        return Ok(());
+    let cargo = match std::env::var_os("CARGO") {
+        Some(cargo) => cargo,
+        None => return Ok(()), // started without Cargo: the services are built already
     };
     let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml");
     let mut build = std::process::Command::new(cargo);
-    build
-        .args(["build", "--quiet", "--workspace", "--manifest-path"])
-        .arg(manifest);
+    build.args(["build", "--quiet", "--workspace", "--manifest-path", manifest]);
     if !cfg!(debug_assertions) {
         build.arg("--release"); // the app was built with `--release`: so are they
     }
-    build.args(binaries.iter().flat_map(|binary| ["--bin", binary]));
-    let status = build.status().map_err(|e| format!("cargo: {e}"))?;
-    let failed = format!("building {binaries:?} failed ({status}); see above");
-    status.success().then_some(()).ok_or(failed)
+    for binary in binaries {
+        build.args(["--bin", binary]);
+    }
+    let status = build.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!("building {binaries:?} failed ({status}); see above"));
+    }
+    Ok(())
 }

@@ -1,5 +1,5 @@
-//! The JSON bodies that cross the network, used on both sides so that they cannot disagree on a
-//! field name; [`server`] (feature `server`): what both services do alike.
+//! The JSON bodies that cross the network, shared by the services and the app so that they cannot
+//! disagree on a field name; [`server`] (feature `server`): what both services do alike.
 
 #[cfg(feature = "server")]
 pub mod server;
@@ -31,52 +31,4 @@ pub struct TransformResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub error: String,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    // These strings are the contract: if a rename slipped into a field, the services would still
-    // compile and every client would break.
-    #[test]
-    fn process_result_has_the_contract_json_shape() {
-        let body = ProcessResult {
-            value: 84,
-            processed: true,
-        };
-        let json = serde_json::to_string(&body).unwrap();
-        assert_eq!(json, r#"{"value":84,"processed":true}"#);
-        assert_eq!(serde_json::from_str::<ProcessResult>(&json).unwrap(), body);
-    }
-
-    #[test]
-    fn transform_result_has_the_contract_json_shape() {
-        let body = TransformResult {
-            original: 84,
-            transformed: "Value-0084".to_string(),
-        };
-        let json = serde_json::to_string(&body).unwrap();
-        assert_eq!(json, r#"{"original":84,"transformed":"Value-0084"}"#);
-        assert_eq!(
-            serde_json::from_str::<TransformResult>(&json).unwrap(),
-            body
-        );
-    }
-
-    #[test]
-    fn value_request_reads_the_contract_json_and_refuses_unknown_fields() {
-        let request: ValueRequest = serde_json::from_str(r#"{"value": 42}"#).unwrap();
-        assert_eq!(request, ValueRequest { value: 42 });
-        assert!(serde_json::from_str::<ValueRequest>(r#"{"value": 42, "extra": 1}"#).is_err());
-        assert!(serde_json::from_str::<ValueRequest>(r#"{"value": "42"}"#).is_err());
-    }
-
-    #[test]
-    fn error_body_is_a_single_error_field() {
-        let body = ErrorBody {
-            error: "no".to_string(),
-        };
-        assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"error":"no"}"#);
-    }
 }

@@ -20,12 +20,7 @@ use hardened::shutdown::stop_requested;
 #[command(version)]
 struct Cli {
     /// The value sent through the pipeline
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 42,
-        allow_negative_numbers = true
-    )]
+    #[arg(long, value_name = "N", default_value_t = 42, allow_negative_numbers = true)]
     input: i32,
 
     /// Give up on a call after MS milliseconds (at most the lesson client's own 5000)
@@ -87,11 +82,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     println!("\n\nPhase 07: HTTP Microservices, hardened (1 app + 2 services)\n");
     let measuring = cli.measure.run_args();
     // Measuring: the services log no line per request, which would cost more than the work.
-    let env: &[(&str, &str)] = if measuring.is_some() {
-        &[("RUST_LOG", "warn")]
-    } else {
-        &[]
-    };
+    let env: &[(&str, &str)] = if measuring.is_some() { &[("RUST_LOG", "warn")] } else { &[] };
     if cli.service1_url.is_none() || cli.service2_url.is_none() {
         build_if_run_by_cargo(&["hardened-service1", "hardened-service2"])?;
     }
@@ -140,15 +131,26 @@ async fn run(cli: Cli) -> Result<(), String> {
     Ok(())
 }
 
-/// The service at `url` if given, or `binary` started here.
+/// How long a service started here has to say where it listens.
+const START_WAIT: Duration = Duration::from_secs(10);
+
+/// The service at `url` if given, or `binary` started here. The lesson's `Service::start` waits for
+/// the service's first line as long as it takes; here a service that hangs before it is given up
+/// on after [`START_WAIT`] (the unfinished `start` is dropped, and with it the child: killed).
 async fn find_or_start(
     url: Option<String>,
     binary: &str,
     env: &[(&str, &str)],
 ) -> Result<Service, String> {
-    match url {
-        Some(url) => Ok(Service { url, child: None }),
-        None => Service::start(binary, env).await,
+    if let Some(url) = url {
+        return Ok(Service { url, child: None });
+    }
+    match tokio::time::timeout(START_WAIT, Service::start(binary, env)).await {
+        Ok(started) => started,
+        Err(_) => {
+            let waited = START_WAIT.as_secs();
+            Err(format!("{binary} did not say where it listens within {waited} s"))
+        }
     }
 }
 

@@ -11,22 +11,18 @@ use component1::Component1;
 
 /// The whole HTTP surface of service1: one route, and a JSON 404 for every other path.
 pub fn app() -> Router {
-    Router::new()
-        .route("/process", post(process))
-        .fallback(not_found)
+    Router::new().route("/process", post(process)).fallback(not_found)
 }
 
-/// `POST /process`. axum builds the argument from the request before calling it; as a `Result`,
-/// it also hands over a body it could not read, which `?` answers as a JSON error.
+/// `POST /process`. axum builds each argument of a handler from the request, by its type (an
+/// *extractor*): here the body, read as JSON. As a `Result`, it also hands over a body it could
+/// not read, which `?` answers as a JSON error (`From<JsonRejection> for ApiError`, in `common`).
 async fn process(
     body: Result<Json<ValueRequest>, JsonRejection>,
 ) -> Result<Json<ProcessResult>, ApiError> {
     let Json(request) = body?;
     match Component1::new().process(request.value) {
         Ok(result) => Ok(Json(result)),
-        Err(overflow) => Err(ApiError(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            overflow.to_string(),
-        )),
+        Err(overflow) => Err(ApiError(StatusCode::UNPROCESSABLE_ENTITY, overflow.to_string())),
     }
 }

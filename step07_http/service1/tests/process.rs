@@ -46,25 +46,21 @@ impl Running {
             if let Some(status) = self.0.try_wait().unwrap() {
                 return status;
             }
-            assert!(
-                Instant::now() < deadline,
-                "service1 still runs after {limit:?}"
-            );
+            assert!(Instant::now() < deadline, "service1 still runs after {limit:?}");
             std::thread::sleep(Duration::from_millis(20));
         }
     }
 }
 
-/// One HTTP/1.1 request on a new connection; returns the whole response as text.
+/// One HTTP/1.1 request on a new connection, with `x-request-id: test-7`; returns the whole
+/// response as text.
 fn http(address: &str, request_line: &str, body: &str) -> String {
     let mut stream = TcpStream::connect(address).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     write!(
         stream,
         "{request_line} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+         x-request-id: test-7\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
     .unwrap();
@@ -86,13 +82,7 @@ fn run_to_failure(env: &[(&str, &str)]) -> (Option<i32>, String) {
     let mut service = Running(child);
     let status = service.wait_for_exit(Duration::from_secs(30));
     let mut stderr = String::new();
-    service
-        .0
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    service.0.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
     (status.code(), stderr)
 }
 
@@ -100,17 +90,15 @@ fn run_to_failure(env: &[(&str, &str)]) -> (Option<i32>, String) {
 fn port_0_is_announced_on_stdout_and_the_service_answers_there() {
     let (_service, address) = Running::start(&[]);
     let process = http(&address, "POST /process", r#"{"value":42}"#);
-    assert!(
-        process.ends_with(r#"{"value":84,"processed":true}"#),
-        "{process}"
-    );
+    assert!(process.ends_with(r#"{"value":84,"processed":true}"#), "{process}");
 }
 
 #[test]
 fn a_port_that_is_not_a_number_stops_the_service_with_a_clear_error() {
     let (code, stderr) = run_to_failure(&[("PORT", "30o1")]);
     assert_eq!(code, Some(1));
-    assert!(stderr.contains(r#"PORT="30o1" is not valid"#), "{stderr}");
+    let expected = "service1: error: cannot listen on 127.0.0.1:30o1 (from PORT): invalid port";
+    assert!(stderr.starts_with(expected), "{stderr}");
 }
 
 #[test]
@@ -119,8 +107,22 @@ fn a_port_already_in_use_stops_the_service_with_a_clear_error() {
     let port = taken.local_addr().unwrap().port().to_string();
     let (code, stderr) = run_to_failure(&[("PORT", &port)]);
     assert_eq!(code, Some(1));
-    assert!(
-        stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")),
-        "{stderr}"
+    assert!(stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")), "{stderr}");
+}
+
+#[test]
+fn each_request_is_logged_on_stderr_with_its_request_id() {
+    let (mut service, address) = Running::start(&[]);
+    http(&address, "POST /process", r#"{"value":42}"#);
+    http(&address, "GET /nowhere", "");
+    // Each line is written before its answer is sent: both are there by now.
+    let stderr = BufReader::new(service.0.stderr.take().unwrap());
+    let lines: Vec<String> = stderr.lines().take(2).map(Result::unwrap).collect();
+    assert_eq!(
+        lines,
+        [
+            r#"service1: POST /process answered 200 OK, request id "test-7""#,
+            r#"service1: GET /nowhere answered 404 Not Found, request id "test-7""#,
+        ]
     );
 }

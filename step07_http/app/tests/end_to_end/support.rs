@@ -33,6 +33,7 @@ impl RunningService {
             .env("PORT", "0")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
+            .stderr(Stdio::null()) // its log line per request
             .spawn()
             .unwrap();
         let mut line = String::new();
@@ -140,9 +141,6 @@ pub fn closed_url() -> String {
 pub fn error_line(stderr: &str) -> &str {
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 1, "not one line:\n{stderr}");
-    assert!(
-        lines[0].starts_with("error: "),
-        "not an error line: {stderr}"
-    );
+    assert!(lines[0].starts_with("error: "), "not an error line: {stderr}");
     lines[0]
 }
