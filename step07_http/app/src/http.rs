@@ -24,7 +24,11 @@ impl HttpService {
             .timeout(TIMEOUT)
             .no_proxy() // an `HTTP_PROXY` set for the web must not reroute calls to 127.0.0.1
             .build()?;
-        Ok(Self { component: format!("{name} at {url}"), url: url.to_string(), client })
+        Ok(Self {
+            component: format!("{name} at {url}"),
+            url: url.to_string(),
+            client,
+        })
     }
 
     /// `POST path` with `{"value": value}` and the request id; the JSON answer read as a `T`
@@ -45,7 +49,9 @@ impl HttpService {
         let body = response.bytes().await.map_err(|error| self.failed(error))?;
         if status.is_success() {
             return serde_json::from_slice(&body).map_err(|error| {
-                self.unavailable(format!("POST {path} answered {status} with no result: {error}"))
+                self.unavailable(format!(
+                    "POST {path} answered {status} with no result: {error}"
+                ))
             });
         }
         // Our services say why in `{"error": "..."}`; another server: its first 200 characters.
@@ -65,7 +71,10 @@ impl HttpService {
     fn failed(&self, error: reqwest::Error) -> CallError {
         if error.is_timeout() {
             let component = self.component.clone();
-            return CallError::TimedOut { component, waited: TIMEOUT };
+            return CallError::TimedOut {
+                component,
+                waited: TIMEOUT,
+            };
         }
         // reqwest says "error sending request"; the last error in its chain of `source()`s, the
         // first cause, says why: "Connection refused".
@@ -90,7 +99,10 @@ pub struct HttpProcessor(pub HttpService);
 impl Processor for HttpProcessor {
     async fn process(&self, value: i32, request_id: &str) -> Result<ProcessResult, CallError> {
         let body: common::ProcessResult = self.0.post("/process", value, request_id).await?;
-        Ok(ProcessResult { value: body.value, processed: body.processed })
+        Ok(ProcessResult {
+            value: body.value,
+            processed: body.processed,
+        })
     }
 }
 
@@ -100,6 +112,9 @@ pub struct HttpTransformer(pub HttpService);
 impl Transformer for HttpTransformer {
     async fn transform(&self, value: i32, request_id: &str) -> Result<TransformResult, CallError> {
         let body: common::TransformResult = self.0.post("/transform", value, request_id).await?;
-        Ok(TransformResult { original: body.original, transformed: body.transformed })
+        Ok(TransformResult {
+            original: body.original,
+            transformed: body.transformed,
+        })
     }
 }

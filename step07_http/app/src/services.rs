@@ -42,7 +42,10 @@ impl Service {
         };
         // The rest of its stdout goes to ours, in the background: a handler's `println!` shows.
         tokio::spawn(async move { tokio::io::copy(&mut stdout, &mut tokio::io::stdout()).await });
-        Ok(Service { url, child: Some(child) })
+        Ok(Service {
+            url,
+            child: Some(child),
+        })
     }
 }
 
@@ -53,18 +56,24 @@ pub fn build_if_run_by_cargo(binaries: &[&str]) -> Result<(), String> {
         Some(cargo) => cargo,
         None => return Ok(()), // started without Cargo: the services are built already
     };
+    // In the app's own profile: `cargo run --release` has them built with `--release` too.
+    let profile = if cfg!(debug_assertions) {
+        "dev"
+    } else {
+        "release"
+    };
     let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml");
     let mut build = std::process::Command::new(cargo);
-    build.args(["build", "--quiet", "--workspace", "--manifest-path", manifest]);
-    if !cfg!(debug_assertions) {
-        build.arg("--release"); // the app was built with `--release`: so are they
-    }
+    build.args(["build", "--quiet", "--workspace", "--profile", profile]);
+    build.arg("--manifest-path").arg(manifest);
     for binary in binaries {
         build.args(["--bin", binary]);
     }
-    let status = build.status().map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
-        return Err(format!("building {binaries:?} failed ({status}); see above"));
+    match build.status() {
+        Ok(status) if status.success() => Ok(()),
+        Ok(status) => Err(format!(
+            "building {binaries:?} failed ({status}); see above"
+        )),
+        Err(error) => Err(format!("cannot run cargo: {error}")),
     }
-    Ok(())
 }

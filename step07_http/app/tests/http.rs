@@ -25,23 +25,41 @@ fn processor(url: &str) -> HttpProcessor {
 async fn service1_doubles_and_service2_formats() {
     let processor = processor(&serve(service1::app()).await);
     let result = processor.process(42, "test-1").await.unwrap();
-    assert_eq!(result, ProcessResult { value: 84, processed: true });
+    assert_eq!(
+        result,
+        ProcessResult {
+            value: 84,
+            processed: true
+        }
+    );
     let url = serve(service2::app()).await;
     let transformer = HttpTransformer(HttpService::new("service2", &url).unwrap());
     let result = transformer.transform(84, "test-1").await.unwrap();
     let transformed = "Value-0084".to_string();
-    assert_eq!(result, TransformResult { original: 84, transformed });
+    assert_eq!(
+        result,
+        TransformResult {
+            original: 84,
+            transformed
+        }
+    );
 }
 
 #[tokio::test]
 async fn an_overflow_is_rejected_with_the_status_and_the_services_words() {
     let url = serve(service1::app()).await;
-    let error = processor(&url).process(i32::MAX, "test-2").await.unwrap_err();
+    let error = processor(&url)
+        .process(i32::MAX, "test-2")
+        .await
+        .unwrap_err();
     let CallError::Rejected { component, reason } = &error else {
         panic!("not a rejection: {error:?}");
     };
     assert_eq!(component, &format!("service1 at {url}"));
-    assert!(reason.contains("422") && reason.contains("overflow"), "{reason}");
+    assert!(
+        reason.contains("422") && reason.contains("overflow"),
+        "{reason}"
+    );
 }
 
 #[tokio::test]
@@ -64,30 +82,47 @@ async fn a_server_that_never_answers_times_out() {
     let error = processor(&url).process(42, "test-4").await.unwrap_err();
     assert_eq!(
         error,
-        CallError::TimedOut { component: format!("service1 at {url}"), waited: app::http::TIMEOUT }
+        CallError::TimedOut {
+            component: format!("service1 at {url}"),
+            waited: app::http::TIMEOUT
+        }
     );
     drop(listener);
 }
 
 #[tokio::test]
 async fn a_5xx_is_unavailable_with_its_status() {
-    let failing = Router::new()
-        .route("/process", post(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "disk on fire") }));
-    let error = processor(&serve(failing).await).process(42, "test-5").await.unwrap_err();
+    let failing = Router::new().route(
+        "/process",
+        post(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "disk on fire") }),
+    );
+    let error = processor(&serve(failing).await)
+        .process(42, "test-5")
+        .await
+        .unwrap_err();
     let CallError::Unavailable { reason, .. } = &error else {
         panic!("not unavailable: {error:?}");
     };
-    assert!(reason.contains("500") && reason.contains("disk on fire"), "{reason}");
+    assert!(
+        reason.contains("500") && reason.contains("disk on fire"),
+        "{reason}"
+    );
 }
 
 #[tokio::test]
 async fn a_200_whose_body_is_no_result_is_unavailable() {
     let garbage = Router::new().route("/process", post(|| async { "hello" }));
-    let error = processor(&serve(garbage).await).process(42, "test-6").await.unwrap_err();
+    let error = processor(&serve(garbage).await)
+        .process(42, "test-6")
+        .await
+        .unwrap_err();
     let CallError::Unavailable { reason, .. } = &error else {
         panic!("not unavailable: {error:?}");
     };
-    assert!(reason.contains("200") && reason.contains("no result"), "{reason}");
+    assert!(
+        reason.contains("200") && reason.contains("no result"),
+        "{reason}"
+    );
 }
 
 #[tokio::test]
@@ -97,9 +132,15 @@ async fn the_request_id_travels_in_a_header() {
         post(|headers: axum::http::HeaderMap| async move {
             let id = headers["x-request-id"].to_str().unwrap().to_string();
             let value = if id == "app-7" { 1 } else { 0 };
-            axum::Json(common::ProcessResult { value, processed: true })
+            axum::Json(common::ProcessResult {
+                value,
+                processed: true,
+            })
         }),
     );
-    let result = processor(&serve(echo).await).process(42, "app-7").await.unwrap();
+    let result = processor(&serve(echo).await)
+        .process(42, "app-7")
+        .await
+        .unwrap();
     assert_eq!(result.value, 1);
 }

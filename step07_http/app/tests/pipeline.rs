@@ -13,6 +13,9 @@ fn validate_accepts_a_processed_non_negative_value_only() {
 
 #[test]
 fn analyze_says_what_maps_to_what() {
-    let data = TransformResult { original: 84, transformed: "Value-0084".into() };
+    let data = TransformResult {
+        original: 84,
+        transformed: "Value-0084".into(),
+    };
     assert_eq!(analyze(&data), "Analysis: 84 maps to Value-0084");
 }

@@ -42,7 +42,9 @@ pub async fn run(service: &'static str, router: Router) -> ExitCode {
     let router = router.layer(from_fn_with_state(service, log)); // `log` gets `service` as `State`
     let served = match bind(service).await {
         // This `.await` ends only if serving fails: a server runs until it is stopped.
-        Ok(listener) => axum::serve(listener, router).await.map_err(|e| e.to_string()),
+        Ok(listener) => axum::serve(listener, router)
+            .await
+            .map_err(|e| e.to_string()),
         Err(error) => Err(error),
     };
     if let Err(error) = served {
@@ -57,9 +59,15 @@ pub async fn run(service: &'static str, router: Router) -> ExitCode {
 async fn log(State(service): State<&'static str>, request: Request, next: Next) -> Response {
     let asked = format!("{} {}", request.method(), request.uri().path());
     // `{:?}` prints the id in quotes, a line break in it escaped: a client cannot forge a log line.
-    let id = request.headers().get("x-request-id").map_or("none".into(), |id| format!("{id:?}"));
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .map_or("none".into(), |id| format!("{id:?}"));
     let response = next.run(request).await;
-    eprintln!("{service}: {asked} answered {}, request id {id}", response.status());
+    eprintln!(
+        "{service}: {asked} answered {}, request id {id}",
+        response.status()
+    );
     response
 }
 

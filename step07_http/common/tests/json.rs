@@ -5,7 +5,10 @@ use common::{ErrorBody, ProcessResult, TransformResult, ValueRequest};
 
 #[test]
 fn process_result_has_the_contract_json_shape() {
-    let body = ProcessResult { value: 84, processed: true };
+    let body = ProcessResult {
+        value: 84,
+        processed: true,
+    };
     let json = serde_json::to_string(&body).unwrap();
     assert_eq!(json, r#"{"value":84,"processed":true}"#);
     assert_eq!(serde_json::from_str::<ProcessResult>(&json).unwrap(), body);
@@ -13,10 +16,16 @@ fn process_result_has_the_contract_json_shape() {
 
 #[test]
 fn transform_result_has_the_contract_json_shape() {
-    let body = TransformResult { original: 84, transformed: "Value-0084".to_string() };
+    let body = TransformResult {
+        original: 84,
+        transformed: "Value-0084".to_string(),
+    };
     let json = serde_json::to_string(&body).unwrap();
     assert_eq!(json, r#"{"original":84,"transformed":"Value-0084"}"#);
-    assert_eq!(serde_json::from_str::<TransformResult>(&json).unwrap(), body);
+    assert_eq!(
+        serde_json::from_str::<TransformResult>(&json).unwrap(),
+        body
+    );
 }
 
 #[test]
@@ -29,6 +38,8 @@ fn value_request_reads_the_contract_json_and_refuses_unknown_fields() {
 
 #[test]
 fn error_body_is_a_single_error_field() {
-    let body = ErrorBody { error: "no".to_string() };
+    let body = ErrorBody {
+        error: "no".to_string(),
+    };
     assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"error":"no"}"#);
 }

@@ -54,7 +54,10 @@ impl Component1 {
     /// Doubles `value`: `42` gives `ProcessResult { value: 84, processed: true }`.
     pub fn process(&self, value: i32) -> Result<ProcessResult, Overflow> {
         let doubled = value.checked_mul(2).ok_or(Overflow { value })?;
-        Ok(ProcessResult { value: doubled, processed: true })
+        Ok(ProcessResult {
+            value: doubled,
+            processed: true,
+        })
     }
 }
 
@@ -65,7 +68,13 @@ mod tests {
     #[test]
     fn test_process() {
         let data = Component1::new().process(42).unwrap();
-        assert_eq!(data, ProcessResult { value: 84, processed: true });
+        assert_eq!(
+            data,
+            ProcessResult {
+                value: 84,
+                processed: true
+            }
+        );
     }
 
     #[test]

@@ -26,6 +26,9 @@ impl Component2 {
     /// Writes `value` as `Value-` and at least four digits: `84` gives `Value-0084`. Every `i32`
     /// has a text form, so this one cannot fail.
     pub fn transform(&self, value: i32) -> TransformResult {
-        TransformResult { original: value, transformed: format!("Value-{:04}", value) }
+        TransformResult {
+            original: value,
+            transformed: format!("Value-{:04}", value),
+        }
     }
 }

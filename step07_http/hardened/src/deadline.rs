@@ -20,9 +20,10 @@ impl<T> Deadline<T> {
     ) -> Result<R, CallError> {
         match tokio::time::timeout(self.limit, call).await {
             Ok(result) => result,
-            Err(_) => {
-                Err(CallError::TimedOut { component: self.component.clone(), waited: self.limit })
-            }
+            Err(_) => Err(CallError::TimedOut {
+                component: self.component.clone(),
+                waited: self.limit,
+            }),
         }
     }
 }

@@ -35,11 +35,15 @@ pub async fn wait_until_healthy(name: &str, url: &str) -> Result<Health, String>
             Ok(health) => {
                 let variable = format!("{}_URL", name.to_uppercase());
                 let said = health.name;
-                return Err(format!("{name} at {url} says it is {said:?}: check {variable}"));
+                return Err(format!(
+                    "{name} at {url} says it is {said:?}: check {variable}"
+                ));
             }
             Err(error) if Instant::now() >= deadline => {
                 let waited = HEALTH_WAIT.as_secs();
-                return Err(format!("{name} at {url} is not healthy after {waited} s: {error}"));
+                return Err(format!(
+                    "{name} at {url} is not healthy after {waited} s: {error}"
+                ));
             }
             Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
         }

@@ -10,8 +10,15 @@ use tracing_subscriber::prelude::*;
 
 /// Installs the logger for this process. Call it once, first thing in `main`.
 pub fn init() {
-    let from_env = std::env::var("RUST_LOG").ok().and_then(|text| text.parse().ok());
+    let from_env = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|text| text.parse().ok());
     let filter = from_env.unwrap_or_else(|| Targets::new().with_default(LevelFilter::INFO));
-    let format = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_target(false);
-    tracing_subscriber::registry().with(format).with(filter).init();
+    let format = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_target(false);
+    tracing_subscriber::registry()
+        .with(format)
+        .with(filter)
+        .init();
 }

@@ -20,7 +20,12 @@ use hardened::shutdown::stop_requested;
 #[command(version)]
 struct Cli {
     /// The value sent through the pipeline
-    #[arg(long, value_name = "N", default_value_t = 42, allow_negative_numbers = true)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 42,
+        allow_negative_numbers = true
+    )]
     input: i32,
 
     /// Give up on a call after MS milliseconds (at most the lesson client's own 5000)
@@ -82,7 +87,11 @@ async fn run(cli: Cli) -> Result<(), String> {
     println!("\n\nPhase 07: HTTP Microservices, hardened (1 app + 2 services)\n");
     let measuring = cli.measure.run_args();
     // Measuring: the services log no line per request, which would cost more than the work.
-    let env: &[(&str, &str)] = if measuring.is_some() { &[("RUST_LOG", "warn")] } else { &[] };
+    let env: &[(&str, &str)] = if measuring.is_some() {
+        &[("RUST_LOG", "warn")]
+    } else {
+        &[]
+    };
     if cli.service1_url.is_none() || cli.service2_url.is_none() {
         build_if_run_by_cargo(&["hardened-service1", "hardened-service2"])?;
     }
@@ -149,7 +158,9 @@ async fn find_or_start(
         Ok(started) => started,
         Err(_) => {
             let waited = START_WAIT.as_secs();
-            Err(format!("{binary} did not say where it listens within {waited} s"))
+            Err(format!(
+                "{binary} did not say where it listens within {waited} s"
+            ))
         }
     }
 }

@@ -64,13 +64,20 @@ mod tests {
             if self.calls.fetch_add(1, Ordering::Relaxed) < self.failures {
                 return Err(self.error.clone());
             }
-            Ok(ProcessResult { value, processed: true })
+            Ok(ProcessResult {
+                value,
+                processed: true,
+            })
         }
     }
 
     fn fails_first(failures: u32, error: CallError) -> Retrying<FailsFirst> {
         let calls = AtomicU32::new(0);
-        Retrying(FailsFirst { failures, error, calls })
+        Retrying(FailsFirst {
+            failures,
+            error,
+            calls,
+        })
     }
 
     fn unavailable() -> CallError {
@@ -97,7 +104,10 @@ mod tests {
         let (component, reason) = ("service1".to_string(), "422".to_string());
         let waited = Duration::from_secs(1);
         for error in [
-            CallError::Rejected { component: component.clone(), reason },
+            CallError::Rejected {
+                component: component.clone(),
+                reason,
+            },
             CallError::TimedOut { component, waited },
         ] {
             let retrying = fails_first(1, error.clone());

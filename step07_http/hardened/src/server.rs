@@ -32,12 +32,22 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// runs), then the lesson's router, wrapped by [`harden`].
 pub fn service1(work: Duration, request_timeout: Duration) -> Router {
     let routes = service1::app().layer(from_fn_with_state(work, simulate_work));
-    harden(routes, "service1", component1::get_version(), request_timeout)
+    harden(
+        routes,
+        "service1",
+        component1::get_version(),
+        request_timeout,
+    )
 }
 
 /// Service2 hardened: the lesson's router, wrapped by [`harden`].
 pub fn service2(request_timeout: Duration) -> Router {
-    harden(service2::app(), "service2", component2::get_version(), request_timeout)
+    harden(
+        service2::app(),
+        "service2",
+        component2::get_version(),
+        request_timeout,
+    )
 }
 
 /// Adds `GET /health`, a JSON 405, the 503 after `request_timeout`, and the request id with its
@@ -66,7 +76,10 @@ pub fn harden(
         })
         .on_request(DefaultOnRequest::new().level(Level::DEBUG))
         .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Micros));
-    let numbered = Numbered { service: name, last: Arc::default() };
+    let numbered = Numbered {
+        service: name,
+        last: Arc::default(),
+    };
     routes
         .layer(trace)
         .layer(PropagateRequestIdLayer::x_request_id())
@@ -151,6 +164,9 @@ pub async fn serve(name: &'static str, router: Router) -> ExitCode {
 pub fn env_number(name: &str, default: u64) -> Result<u64, String> {
     match std::env::var(name) {
         Err(_) => Ok(default),
-        Ok(text) => text.trim().parse().map_err(|_| format!("{name}={text:?} is not a number")),
+        Ok(text) => text
+            .trim()
+            .parse()
+            .map_err(|_| format!("{name}={text:?} is not a number")),
     }
 }

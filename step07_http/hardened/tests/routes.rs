@@ -52,7 +52,10 @@ async fn the_lessons_answers_come_through_the_layers() {
     let body = r#"{"value": 2147483647}"#;
     let (status, _, json) = send(fast(), post_process().body(Body::from(body)).unwrap()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(json["error"].as_str().unwrap().contains("overflow"), "{json}");
+    assert!(
+        json["error"].as_str().unwrap().contains("overflow"),
+        "{json}"
+    );
 }
 
 #[tokio::test]
@@ -65,9 +68,10 @@ async fn a_wrong_method_gets_a_json_405() {
 
 #[tokio::test]
 async fn health_answers_the_name_and_version() {
-    for (router, name, version) in
-        [(fast(), "service1", "0.1.0"), (service2(REQUEST_TIMEOUT), "service2", "0.2.0")]
-    {
+    for (router, name, version) in [
+        (fast(), "service1", "0.1.0"),
+        (service2(REQUEST_TIMEOUT), "service2", "0.2.0"),
+    ] {
         let request = Request::get("/health").body(Body::empty()).unwrap();
         let (status, _, body) = send(router, request).await;
         assert_eq!(status, StatusCode::OK);

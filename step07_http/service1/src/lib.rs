@@ -11,7 +11,9 @@ use component1::Component1;
 
 /// The whole HTTP surface of service1: one route, and a JSON 404 for every other path.
 pub fn app() -> Router {
-    Router::new().route("/process", post(process)).fallback(not_found)
+    Router::new()
+        .route("/process", post(process))
+        .fallback(not_found)
 }
 
 /// `POST /process`. axum builds each argument of a handler from the request, by its type (an
@@ -23,6 +25,9 @@ async fn process(
     let Json(request) = body?;
     match Component1::new().process(request.value) {
         Ok(result) => Ok(Json(result)),
-        Err(overflow) => Err(ApiError(StatusCode::UNPROCESSABLE_ENTITY, overflow.to_string())),
+        Err(overflow) => Err(ApiError(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            overflow.to_string(),
+        )),
     }
 }

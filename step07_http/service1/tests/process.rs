@@ -46,7 +46,10 @@ impl Running {
             if let Some(status) = self.0.try_wait().unwrap() {
                 return status;
             }
-            assert!(Instant::now() < deadline, "service1 still runs after {limit:?}");
+            assert!(
+                Instant::now() < deadline,
+                "service1 still runs after {limit:?}"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -56,7 +59,9 @@ impl Running {
 /// response as text.
 fn http(address: &str, request_line: &str, body: &str) -> String {
     let mut stream = TcpStream::connect(address).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
     write!(
         stream,
         "{request_line} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
@@ -82,7 +87,13 @@ fn run_to_failure(env: &[(&str, &str)]) -> (Option<i32>, String) {
     let mut service = Running(child);
     let status = service.wait_for_exit(Duration::from_secs(30));
     let mut stderr = String::new();
-    service.0.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    service
+        .0
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     (status.code(), stderr)
 }
 
@@ -90,7 +101,10 @@ fn run_to_failure(env: &[(&str, &str)]) -> (Option<i32>, String) {
 fn port_0_is_announced_on_stdout_and_the_service_answers_there() {
     let (_service, address) = Running::start(&[]);
     let process = http(&address, "POST /process", r#"{"value":42}"#);
-    assert!(process.ends_with(r#"{"value":84,"processed":true}"#), "{process}");
+    assert!(
+        process.ends_with(r#"{"value":84,"processed":true}"#),
+        "{process}"
+    );
 }
 
 #[test]
@@ -107,7 +121,10 @@ fn a_port_already_in_use_stops_the_service_with_a_clear_error() {
     let port = taken.local_addr().unwrap().port().to_string();
     let (code, stderr) = run_to_failure(&[("PORT", &port)]);
     assert_eq!(code, Some(1));
-    assert!(stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{stderr}"
+    );
 }
 
 #[test]

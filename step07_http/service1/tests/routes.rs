@@ -37,7 +37,9 @@ fn post_json(body: &str) -> Request<Body> {
 
 /// The error message of an error body, checked to be the contract's `{"error": "..."}`.
 fn error_message(body: &Value) -> &str {
-    body["error"].as_str().unwrap_or_else(|| panic!("not an error body: {body}"))
+    body["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("not an error body: {body}"))
 }
 
 #[tokio::test]

@@ -9,7 +9,9 @@ use component2::Component2;
 
 /// The whole HTTP surface of service2: one route, and a JSON 404 for every other path.
 pub fn app() -> Router {
-    Router::new().route("/transform", post(transform)).fallback(not_found)
+    Router::new()
+        .route("/transform", post(transform))
+        .fallback(not_found)
 }
 
 /// `POST /transform`. Every `i32` has a text form: only a bad body can fail here.

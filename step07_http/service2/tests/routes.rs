@@ -53,7 +53,9 @@ async fn json_of_the_wrong_shape_gets_a_422() {
 
 #[tokio::test]
 async fn a_missing_content_type_gets_a_415() {
-    let request = Request::post("/transform").body(Body::from(r#"{"value": 84}"#)).unwrap();
+    let request = Request::post("/transform")
+        .body(Body::from(r#"{"value": 84}"#))
+        .unwrap();
     let (status, _) = send(request).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 }

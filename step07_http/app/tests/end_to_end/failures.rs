@@ -12,11 +12,17 @@ fn an_unreachable_service_is_named_with_its_url_and_the_other_is_stopped() {
 
     assert_eq!(run.code, Some(1));
     let error = error_line(&run.stderr);
-    assert!(error.starts_with(&format!("error: cannot call service1 at {nobody}: ")), "{error}");
+    assert!(
+        error.starts_with(&format!("error: cannot call service1 at {nobody}: ")),
+        "{error}"
+    );
     assert!(!run.stdout.contains("Execution complete"));
     // service2 was started by the app: it must be gone with it.
     let service2 = &printed_urls(&run.stdout)[1];
-    assert!(nothing_listens_at(service2), "service2 still listens at {service2}");
+    assert!(
+        nothing_listens_at(service2),
+        "service2 still listens at {service2}"
+    );
 }
 
 #[test]

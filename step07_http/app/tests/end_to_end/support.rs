@@ -141,6 +141,9 @@ pub fn closed_url() -> String {
 pub fn error_line(stderr: &str) -> &str {
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 1, "not one line:\n{stderr}");
-    assert!(lines[0].starts_with("error: "), "not an error line: {stderr}");
+    assert!(
+        lines[0].starts_with("error: "),
+        "not an error line: {stderr}"
+    );
     lines[0]
 }

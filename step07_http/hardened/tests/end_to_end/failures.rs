@@ -9,7 +9,10 @@ use crate::support::{RunningApp, TwoServices, closed_url, last_line, run_app, st
 /// The app's error line: the last line of stderr, starting with `error: `.
 fn error_line(stderr: &str) -> &str {
     let line = last_line(stderr);
-    assert!(line.starts_with("error: "), "not an error line: {line:?}\nstderr:\n{stderr}");
+    assert!(
+        line.starts_with("error: "),
+        "not an error line: {line:?}\nstderr:\n{stderr}"
+    );
     line
 }
 
@@ -18,7 +21,10 @@ fn a_service_that_is_down_is_named_with_its_url() {
     // The health check tries for 5 s, then names the service, its URL and the cause.
     let service2 = start_service("service2", &[]);
     let nobody = closed_url();
-    let run = run_app(&[], &[("SERVICE1_URL", &nobody), ("SERVICE2_URL", &service2.url)]);
+    let run = run_app(
+        &[],
+        &[("SERVICE1_URL", &nobody), ("SERVICE2_URL", &service2.url)],
+    );
 
     assert_eq!(run.code, Some(1));
     let error = error_line(&run.stderr);
@@ -28,16 +34,31 @@ fn a_service_that_is_down_is_named_with_its_url() {
 #[test]
 fn a_url_that_points_at_the_wrong_service_is_refused() {
     let service2 = start_service("service2", &[]);
-    let run = run_app(&[], &[("SERVICE1_URL", &service2.url), ("SERVICE2_URL", &service2.url)]);
+    let run = run_app(
+        &[],
+        &[
+            ("SERVICE1_URL", &service2.url),
+            ("SERVICE2_URL", &service2.url),
+        ],
+    );
 
     assert_eq!(run.code, Some(1));
     let error = error_line(&run.stderr);
-    assert!(error.contains(r#"says it is "service2": check SERVICE1_URL"#), "{error}");
+    assert!(
+        error.contains(r#"says it is "service2": check SERVICE1_URL"#),
+        "{error}"
+    );
 }
 
 #[test]
 fn a_url_that_is_not_http_is_refused_before_any_call() {
-    let run = run_app(&[], &[("SERVICE1_URL", "https://example.invalid"), ("SERVICE2_URL", "x")]);
+    let run = run_app(
+        &[],
+        &[
+            ("SERVICE1_URL", "https://example.invalid"),
+            ("SERVICE2_URL", "x"),
+        ],
+    );
     assert_eq!(run.code, Some(1));
     assert!(error_line(&run.stderr).contains("only http:// URLs work here"));
 }
@@ -66,7 +87,10 @@ fn a_slow_service_times_out_with_a_clear_error() {
 
     assert_eq!(run.code, Some(1));
     let error = error_line(&run.stderr);
-    let expected = format!("service1 at {} did not answer within 300 ms", services.service1.url);
+    let expected = format!(
+        "service1 at {} did not answer within 300 ms",
+        services.service1.url
+    );
     assert!(error.contains(&expected), "{error}");
 }
 
@@ -104,8 +128,11 @@ fn sigterm_stops_the_app_and_the_services_it_started() {
     use crate::support::{nothing_listens_at, url_at_end};
 
     let mut app = RunningApp::start(&["--repeat", "100000000"], &[]);
-    let urls = [app.wait_for_line("service1:"), app.wait_for_line("service2:")]
-        .map(|line| url_at_end(&line));
+    let urls = [
+        app.wait_for_line("service1:"),
+        app.wait_for_line("service2:"),
+    ]
+    .map(|line| url_at_end(&line));
     app.terminate();
     // `finish` also checks that the app's stderr closed, which needs the services gone too.
     let run = app.finish();
@@ -131,7 +158,9 @@ fn sigterm_lets_a_services_request_in_flight_finish_then_exits_0() {
     let address = service.url.trim_start_matches("http://").to_string();
     let in_flight = std::thread::spawn(move || {
         let mut stream = std::net::TcpStream::connect(&address).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
         let body = r#"{"value":42}"#;
         write!(
             stream,
@@ -148,14 +177,27 @@ fn sigterm_lets_a_services_request_in_flight_finish_then_exits_0() {
     let mut line = String::new();
     while !line.contains("working for") {
         line.clear();
-        assert_ne!(log.read_line(&mut line).unwrap(), 0, "service1 ended its log early");
+        assert_ne!(
+            log.read_line(&mut line).unwrap(),
+            0,
+            "service1 ended its log early"
+        );
     }
     let pid = service.child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
 
     let response = in_flight.join().unwrap();
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    assert!(response.ends_with(r#"{"value":84,"processed":true}"#), "{response}");
+    assert!(
+        response.ends_with(r#"{"value":84,"processed":true}"#),
+        "{response}"
+    );
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     let status = loop {
         if let Some(status) = service.child.try_wait().unwrap() {

@@ -81,7 +81,10 @@ impl TwoServices {
 
     /// The environment that points the app at them.
     pub fn env(&self) -> [(&'static str, &str); 2] {
-        [("SERVICE1_URL", &self.service1.url), ("SERVICE2_URL", &self.service2.url)]
+        [
+            ("SERVICE1_URL", &self.service1.url),
+            ("SERVICE2_URL", &self.service2.url),
+        ]
     }
 }
 
@@ -118,7 +121,12 @@ impl RunningApp {
             .unwrap();
         let stdout = lines_of(child.stdout.take().unwrap());
         let stderr = lines_of(child.stderr.take().unwrap());
-        Self { child, stdout, stderr, stdout_seen: Vec::new() }
+        Self {
+            child,
+            stdout,
+            stderr,
+            stdout_seen: Vec::new(),
+        }
     }
 
     /// Waits for the first stdout line starting with `prefix` and returns it.
@@ -150,19 +158,28 @@ impl RunningApp {
             if let Some(status) = self.child.try_wait().unwrap() {
                 break status;
             }
-            assert!(Instant::now() < deadline, "the app still runs after {LIMIT:?}");
+            assert!(
+                Instant::now() < deadline,
+                "the app still runs after {LIMIT:?}"
+            );
             std::thread::sleep(Duration::from_millis(20));
         };
         let mut stdout = std::mem::take(&mut self.stdout_seen);
         stdout.extend(drain(&self.stdout, "stdout"));
         let stderr = drain(&self.stderr, "stderr");
-        AppRun { code: status.code(), stdout: stdout.join("\n"), stderr: stderr.join("\n") }
+        AppRun {
+            code: status.code(),
+            stdout: stdout.join("\n"),
+            stderr: stderr.join("\n"),
+        }
     }
 
     /// Sends SIGTERM, as `kill` and `docker stop` do.
     #[cfg(unix)]
     pub fn terminate(&self) {
-        let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
         assert!(status.unwrap().success());
     }
 }
