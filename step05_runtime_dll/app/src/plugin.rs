@@ -40,8 +40,9 @@ impl Plugin {
         let library = unsafe { Library::new(&path) }
             .map_err(|error| unavailable(format!("cannot load {shown}: {error}")))?;
 
-        // 3. Look up `PLUGIN`. `get::<T>` hands it back as the type `T` we name (here a raw
-        //    pointer to the declaration) in a wrapper, `found`; `*found` takes the pointer out.
+        // 3. Look up `PLUGIN`. A symbol is an address; for a `static`, where its value sits, so
+        //    we ask `get::<T>` for a raw pointer to the declaration, handed back in a wrapper,
+        //    `found`; `*found` takes the pointer out. A file may still map the name to 0 (null).
         //    SAFETY: `get` cannot check that type; nothing is read through it before step 4.
         let not_ours = format!("{shown} is not a plugin: it exports no {SYMBOL}");
         let address = match unsafe { library.get::<*const PluginDeclaration>(SYMBOL) } {

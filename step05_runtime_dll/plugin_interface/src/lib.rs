@@ -43,8 +43,9 @@ pub struct TransformOutput {
     pub text: Text,
 }
 
-/// How a call went: a `u32`, laid out as one (`repr(transparent)`). Not an `enum`: a newer plugin
-/// may send a number this app does not know, and an `enum` holding it is undefined behaviour.
+/// How a call went: a `u32`, laid out as one (`repr(transparent)`). Not an `enum`: an `enum` may
+/// only hold the values it lists, and a newer plugin may send a number this app does not know;
+/// an `enum` holding it would break that rule, which is undefined behaviour.
 #[repr(transparent)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Status(pub u32);
