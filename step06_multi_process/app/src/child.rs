@@ -31,9 +31,9 @@ pub struct ServiceProcess {
 impl ServiceProcess {
     /// Starts service `name` from `dir`; returns it and the version it says hello with.
     pub fn start(dir: &Path, name: &str) -> Result<(Self, String), CallError> {
-        let mut child = spawn(dir, name)?;
+        let mut child = start_program(dir, name)?;
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-            unreachable!("`spawn` pipes both");
+            unreachable!("`start_program` pipes both");
         };
         let (sender, lines) = mpsc::sync_channel(1);
         thread::spawn(move || {
@@ -42,7 +42,8 @@ impl ServiceProcess {
                 let mut line = Vec::new();
                 let mut limited = stdout.by_ref().take(MAX_LINE_BYTES);
                 let read = limited.read_until(b'\n', &mut line);
-                // 0 bytes: the child closed its stdout. `send` fails: the app stopped listening.
+                // 0 bytes (the child closed its stdout), a read error, or a failed `send` (the
+                // app dropped this `ServiceProcess`, and its `Receiver` with it): the thread ends.
                 if !matches!(read, Ok(1..)) || sender.send(line).is_err() {
                     return;
                 }
@@ -59,7 +60,8 @@ impl ServiceProcess {
         Ok((service, version))
     }
 
-    /// Writes `request` as one line, and waits at most [`TIMEOUT`] for the reply line.
+    /// Writes `request` as one line, and waits at most [`TIMEOUT`] for the reply line. After any
+    /// error, drop the service: a late reply would be read as the answer to the next call.
     pub fn call(&self, request: &Request) -> Result<Reply, CallError> {
         (&self.stdin)
             .write_all(to_line(request).as_bytes())
@@ -86,9 +88,9 @@ impl Drop for ServiceProcess {
     }
 }
 
-/// Starts service `name` from `dir` (`service1.exe` on Windows), its stdin and stdout piped to
+/// Starts program `name` from `dir` (`service1.exe` on Windows), its stdin and stdout piped to
 /// the app. Its stderr stays the app's: its log goes where the app's goes.
-pub fn spawn(dir: &Path, name: &str) -> Result<Child, CallError> {
+pub fn start_program(dir: &Path, name: &str) -> Result<Child, CallError> {
     let path = dir.join(format!("{name}{EXE_SUFFIX}"));
     let mut command = Command::new(&path);
     command.stdin(Stdio::piped()).stdout(Stdio::piped());
@@ -162,6 +164,7 @@ impl Transformer for ChildTransformer {
 
 /// service1's reply as the pipeline's result. `common`'s `ProcessResult` is the wire's (serde's);
 /// `pipeline.rs`, step 05's file byte for byte, knows no serde: so the fields are copied across.
+/// Only a processor (service1's adapter, or the hardened one) calls this: hence "service1".
 pub fn processed(reply: Reply) -> Result<ProcessResult, CallError> {
     match reply {
         Reply::Processed(result) => Ok(ProcessResult {

@@ -54,7 +54,8 @@ pub enum Reply {
 }
 
 /// A service's whole life: read a request line from stdin, answer a line on stdout, until stdin
-/// closes (the app is done, or gone). Stdout is the wire: a service logs on stderr only.
+/// closes (the app died) or the app kills it (the app is done). `handle` is any closure that
+/// takes a `Request` and returns a `Reply`. Stdout is the wire: a service logs on stderr only.
 pub fn serve(mut handle: impl FnMut(Request) -> Reply) -> io::Result<()> {
     let mut stdout = io::stdout().lock();
     // `split`, not `lines`: a line that is not UTF-8 gets an error reply, not the end of serving.
@@ -66,7 +67,7 @@ pub fn serve(mut handle: impl FnMut(Request) -> Reply) -> io::Result<()> {
             },
         };
         stdout.write_all((serde_json::to_string(&reply)? + "\n").as_bytes())?;
-        // The app is blocked until this line reaches it: do not leave it in a buffer.
+        // The app waits for this line: leave it in no buffer. (The app's `ChildStdin` has none.)
         stdout.flush()?;
     }
     Ok(())

@@ -60,7 +60,7 @@ impl WatchedProcess {
     /// Like the lesson's `ServiceProcess::start`: starts service `name` from `dir`, checks the
     /// hello, and returns it with its component's version.
     pub fn start(dir: &Path, name: &str, timeout: Duration) -> Result<(Self, String), CallError> {
-        let mut started = child::spawn(dir, name)?;
+        let mut started = child::start_program(dir, name)?;
         let (Some(stdin), Some(stdout)) = (started.stdin.take(), started.stdout.take()) else {
             unreachable!("stdin and stdout are piped");
         };
