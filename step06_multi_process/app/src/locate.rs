@@ -1,9 +1,8 @@
 //! Where the service binaries are, and having Cargo build them when Cargo started the app.
 
-use std::env;
-use std::io;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::{env, io};
 
 /// The directory the app's executable is in (not the working directory): `target/debug/`, where
 /// Cargo puts every binary of the workspace, the services too.

@@ -1,9 +1,7 @@
-//! What crosses the pipes between the app and its services: one JSON object per line. The app
-//! writes a [`Request`] into a service's stdin and reads one [`Reply`] from its stdout; [`serve`]
-//! is the loop both services run. `#[derive(Serialize, Deserialize)]` has serde write the code
-//! that turns these types into JSON and back; `#[serde(tag = "type", rename_all = "snake_case")]`
-//! puts the variant's name, in lower case, in a `"type"` field: `Request::Process { value: 42 }`
-//! is `{"type":"process","value":42}`.
+//! What crosses the pipes: one JSON object per line, a [`Request`] into a service's stdin, a
+//! [`Reply`] from its stdout; [`serve`] is the loop both services run. serde writes the JSON code
+//! (`derive`); `tag = "type"` puts the variant's name in a `"type"` field beside its fields:
+//! `Request::Process { value: 42 }` is `{"type":"process","value":42}`.
 
 use std::io::{self, BufRead, Write};
 
