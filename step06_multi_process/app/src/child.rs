@@ -13,6 +13,7 @@ use std::time::Duration;
 use common::{Reply, Request};
 
 use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
+use crate::wire::{from_line, to_line, unavailable, version_from_hello};
 
 /// How long the app waits for one reply before it gives up on the service.
 pub const TIMEOUT: Duration = Duration::from_secs(5);
@@ -31,9 +32,9 @@ pub struct ServiceProcess {
 impl ServiceProcess {
     /// Starts service `name` from `dir`; returns it and the version it says hello with.
     pub fn start(dir: &Path, name: &str) -> Result<(Self, String), CallError> {
-        let mut child = spawn(dir, name)?;
+        let mut child = start_program(dir, name)?;
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-            unreachable!("`spawn` pipes both");
+            unreachable!("`start_program` pipes both");
         };
         let (sender, lines) = mpsc::sync_channel(1);
         thread::spawn(move || {
@@ -42,7 +43,8 @@ impl ServiceProcess {
                 let mut line = Vec::new();
                 let mut limited = stdout.by_ref().take(MAX_LINE_BYTES);
                 let read = limited.read_until(b'\n', &mut line);
-                // 0 bytes: the child closed its stdout. `send` fails: the app stopped listening.
+                // 0 bytes (the child closed its stdout), a read error, or a failed `send` (the
+                // app dropped this `ServiceProcess`, and its `Receiver` with it): the thread ends.
                 if !matches!(read, Ok(1..)) || sender.send(line).is_err() {
                     return;
                 }
@@ -59,7 +61,8 @@ impl ServiceProcess {
         Ok((service, version))
     }
 
-    /// Writes `request` as one line, and waits at most [`TIMEOUT`] for the reply line.
+    /// Writes `request` as one line, and waits at most [`TIMEOUT`] for the reply line. After any
+    /// error, drop the service: a late reply would be read as the answer to the next call.
     pub fn call(&self, request: &Request) -> Result<Reply, CallError> {
         (&self.stdin)
             .write_all(to_line(request).as_bytes())
@@ -86,9 +89,9 @@ impl Drop for ServiceProcess {
     }
 }
 
-/// Starts service `name` from `dir` (`service1.exe` on Windows), its stdin and stdout piped to
+/// Starts program `name` from `dir` (`service1.exe` on Windows), its stdin and stdout piped to
 /// the app. Its stderr stays the app's: its log goes where the app's goes.
-pub fn spawn(dir: &Path, name: &str) -> Result<Child, CallError> {
+pub fn start_program(dir: &Path, name: &str) -> Result<Child, CallError> {
     let path = dir.join(format!("{name}{EXE_SUFFIX}"));
     let mut command = Command::new(&path);
     command.stdin(Stdio::piped()).stdout(Stdio::piped());
@@ -100,51 +103,8 @@ pub fn spawn(dir: &Path, name: &str) -> Result<Child, CallError> {
     })
 }
 
-/// The version in `name`'s answer to the hello; any other answer: the program is not `name`.
-pub fn version_from_hello(name: &str, reply: Reply) -> Result<String, CallError> {
-    match reply {
-        Reply::Hello { service, version } if service == name => Ok(version),
-        other => {
-            let reason = format!("it is not {name}: it said {other:?}");
-            Err(unavailable(name, reason))
-        }
-    }
-}
-
-/// `request` as one line of JSON. (Serializing these plain enums cannot fail.)
-pub fn to_line(request: &Request) -> String {
-    serde_json::to_string(request).expect("a `Request` always serializes") + "\n"
-}
-
-/// The reply in `line`, or why it is not one. An error reply is the component saying no.
-pub fn from_line(name: &str, line: &[u8]) -> Result<Reply, CallError> {
-    match serde_json::from_slice(line) {
-        Ok(Reply::Error { error }) => Err(CallError::Rejected {
-            component: name.to_string(),
-            reason: error,
-        }),
-        Ok(reply) => Ok(reply),
-        Err(error) => {
-            // Its first 80 bytes at most, on the one error line: it may be 64 KiB of anything.
-            let shown = String::from_utf8_lossy(&line[..line.len().min(80)]);
-            let shown = shown.trim_end();
-            let reason = format!("it answered {shown:?}, which is not a reply ({error})");
-            Err(unavailable(name, reason))
-        }
-    }
-}
-
-/// The call to `name` could not be made, or what came back was not an answer.
-pub fn unavailable(name: &str, reason: impl ToString) -> CallError {
-    CallError::Unavailable {
-        component: name.to_string(),
-        reason: reason.to_string(),
-    }
-}
-
 /// The pipeline's `Processor`, answered by service1.
 pub struct ChildProcessor(pub ServiceProcess);
-
 /// The pipeline's `Transformer`, answered by service2.
 pub struct ChildTransformer(pub ServiceProcess);
 
@@ -160,8 +120,8 @@ impl Transformer for ChildTransformer {
     }
 }
 
-/// service1's reply as the pipeline's result. `common`'s `ProcessResult` is the wire's (serde's);
-/// `pipeline.rs`, step 05's file byte for byte, knows no serde: so the fields are copied across.
+/// service1's reply as the pipeline's result: the fields of `common`'s (serde's) `ProcessResult`,
+/// copied into `pipeline.rs`'s, which knows no serde. Only processors call it: hence "service1".
 pub fn processed(reply: Reply) -> Result<ProcessResult, CallError> {
     match reply {
         Reply::Processed(result) => Ok(ProcessResult {

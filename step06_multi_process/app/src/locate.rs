@@ -1,12 +1,11 @@
 //! Where the service binaries are, and having Cargo build them when Cargo started the app.
 
-use std::env;
-use std::io;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::{env, io};
 
-/// The directory the running app was started from, where Cargo puts every binary of the
-/// workspace (`target/debug/`): the services too.
+/// The directory the app's executable is in (not the working directory): `target/debug/`, where
+/// Cargo puts every binary of the workspace, the services too.
 pub fn app_dir() -> io::Result<PathBuf> {
     let app = env::current_exe()?;
     Ok(app.parent().map(Path::to_path_buf).unwrap_or_default())

@@ -1,9 +1,7 @@
-//! What crosses the pipes between the app and its services: one JSON object per line. The app
-//! writes a [`Request`] into a service's stdin and reads one [`Reply`] from its stdout; [`serve`]
-//! is the loop both services run. `#[derive(Serialize, Deserialize)]` has serde write the code
-//! that turns these types into JSON and back; `#[serde(tag = "type", rename_all = "snake_case")]`
-//! puts the variant's name, in lower case, in a `"type"` field: `Request::Process { value: 42 }`
-//! is `{"type":"process","value":42}`.
+//! What crosses the pipes: one JSON object per line, a [`Request`] into a service's stdin, a
+//! [`Reply`] from its stdout; [`serve`] is the loop both services run. serde writes the JSON code
+//! (`derive`); `tag = "type"` puts the variant's name in a `"type"` field beside its fields:
+//! `Request::Process { value: 42 }` is `{"type":"process","value":42}`.
 
 use std::io::{self, BufRead, Write};
 
@@ -54,7 +52,8 @@ pub enum Reply {
 }
 
 /// A service's whole life: read a request line from stdin, answer a line on stdout, until stdin
-/// closes (the app is done, or gone). Stdout is the wire: a service logs on stderr only.
+/// closes (the app died) or the app kills it (the app is done). `handle` is any closure that
+/// takes a `Request` and returns a `Reply`. Stdout is the wire: a service logs on stderr only.
 pub fn serve(mut handle: impl FnMut(Request) -> Reply) -> io::Result<()> {
     let mut stdout = io::stdout().lock();
     // `split`, not `lines`: a line that is not UTF-8 gets an error reply, not the end of serving.
@@ -66,7 +65,7 @@ pub fn serve(mut handle: impl FnMut(Request) -> Reply) -> io::Result<()> {
             },
         };
         stdout.write_all((serde_json::to_string(&reply)? + "\n").as_bytes())?;
-        // The app is blocked until this line reaches it: do not leave it in a buffer.
+        // The app waits for this line: leave it in no buffer. (The app's `ChildStdin` has none.)
         stdout.flush()?;
     }
     Ok(())

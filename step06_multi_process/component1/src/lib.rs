@@ -4,6 +4,8 @@
 //! a plugin's C function table. From step 06 on, service1 calls it and the app reaches service1
 //! across a boundary (pipes in step 06, HTTP in step 07, a broker in step 08), so it knows about
 //! no trait: it is plain logic that a test can call without a process, a network or a broker.
+//! It returns `common`'s `ProcessResult`, the type the wire carries, so service1 sends it as is:
+//! serde's derive is on that type, and asks nothing of this logic.
 //! This file is the same in steps 06, 07 and 08: only the transport around it changes. Two things
 //! differ from step 04, both made in step 05 already:
 //!

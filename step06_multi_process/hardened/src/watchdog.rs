@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 
 use app::child::{self, MAX_LINE_BYTES};
 use app::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
+use app::wire;
 use common::{Reply, Request};
 
 /// How often the watchdog looks: how late a timeout can be noticed.
@@ -60,7 +61,7 @@ impl WatchedProcess {
     /// Like the lesson's `ServiceProcess::start`: starts service `name` from `dir`, checks the
     /// hello, and returns it with its component's version.
     pub fn start(dir: &Path, name: &str, timeout: Duration) -> Result<(Self, String), CallError> {
-        let mut started = child::spawn(dir, name)?;
+        let mut started = child::start_program(dir, name)?;
         let (Some(stdin), Some(stdout)) = (started.stdin.take(), started.stdout.take()) else {
             unreachable!("stdin and stdout are piped");
         };
@@ -81,7 +82,7 @@ impl WatchedProcess {
                 let mut started = lock(&shared.child);
                 let _ = started.kill();
                 let _ = started.wait();
-                return Err(child::unavailable(name, format!("no watchdog: {error}")));
+                return Err(wire::unavailable(name, format!("no watchdog: {error}")));
             }
         };
         let service = WatchedProcess {
@@ -93,7 +94,7 @@ impl WatchedProcess {
             stop_watchdog,
             watchdog: Some(watchdog),
         };
-        let version = child::version_from_hello(name, service.call(&Request::Hello)?)?;
+        let version = wire::version_from_hello(name, service.call(&Request::Hello)?)?;
         Ok((service, version))
     }
 }
@@ -103,8 +104,8 @@ impl WatchedProcess {
     pub fn call(&self, request: &Request) -> Result<Reply, CallError> {
         let name = &self.name;
         (&self.stdin)
-            .write_all(child::to_line(request).as_bytes())
-            .map_err(|error| child::unavailable(name, format!("cannot write to it: {error}")))?;
+            .write_all(wire::to_line(request).as_bytes())
+            .map_err(|error| wire::unavailable(name, format!("cannot write to it: {error}")))?;
 
         let shared = &self.shared;
         let deadline = micros(shared.epoch.elapsed().saturating_add(self.timeout)).min(EXPIRED - 1);
@@ -123,9 +124,9 @@ impl WatchedProcess {
             });
         }
         match read {
-            Ok(0) => Err(child::unavailable(name, "it exited (its stdout closed)")),
-            Ok(_) => child::from_line(name, &reply),
-            Err(error) => Err(child::unavailable(name, format!("cannot read it: {error}"))),
+            Ok(0) => Err(wire::unavailable(name, "it exited (its stdout closed)")),
+            Ok(_) => wire::from_line(name, &reply),
+            Err(error) => Err(wire::unavailable(name, format!("cannot read it: {error}"))),
         }
     }
 }
