@@ -1,5 +1,4 @@
-//! Step 05: the components are plugin files that the app opens while it runs, from its own
-//! directory. `cargo run` in `step05_runtime_dll/` builds the plugins too and runs it.
+//! Step 05: the components are plugin files that the app opens while it runs.
 
 use std::error::Error;
 use std::process::ExitCode;
@@ -41,8 +40,7 @@ fn run() -> Result<(), Box<dyn Error>> {
 
 /// `--input N` sets the pipeline's input; without it, the input is 42.
 fn input_from_args() -> Result<i32, String> {
-    // `skip(1)`: the first argument is the program's own path.
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = std::env::args().skip(1).collect(); // skip the program's own path
     // `[]`: no arguments; `[flag, value]`: exactly two, and the `if` (a *match guard*) adds a test.
     match args.as_slice() {
         [] => Ok(42),

@@ -1,5 +1,4 @@
-//! The app's side of the plugin boundary: `open` opens a plugin file in five checked steps, and
-//! the trait impls make it the pipeline's `Processor` and `Transformer`.
+//! The app's side: `open` checks a plugin file in five steps; the trait impls call into it.
 
 use std::env::consts::{DLL_PREFIX, DLL_SUFFIX};
 use std::path::Path;
@@ -42,18 +41,15 @@ impl Plugin {
             .map_err(|error| unavailable(format!("cannot load {shown}: {error}")))?;
 
         // 3. Look up `PLUGIN`. A symbol is an address: for a `static`, where its value sits.
-        //    `get::<T>` (`::<T>` names the type it returns) hands it back as a raw pointer to a
-        //    declaration, wrapped in libloading's `Symbol`. `*found` unwraps the `Symbol` (safe);
-        //    `*` on a raw pointer reads memory (unsafe: step 4). A file may export a null address.
+        //    `get::<T>` (`::<T>` names the type it returns) hands back a raw pointer to the
+        //    declaration inside libloading's `Symbol`. `*found` unwraps the `Symbol` (safe);
+        //    step 4's `*` on a raw pointer reads memory (unsafe). A null (0) address is refused.
         //    SAFETY: `get` cannot check that type; nothing is read through it before step 4.
         let not_ours = format!("{shown} is not a plugin: it exports no {SYMBOL}");
         let address = match unsafe { library.get::<*const PluginDeclaration>(SYMBOL) } {
-            Ok(found) => *found,
-            Err(_) => return Err(unavailable(not_ours)),
+            Ok(found) if !found.is_null() => *found,
+            _ => return Err(unavailable(not_ours)),
         };
-        if address.is_null() {
-            return Err(unavailable(not_ours));
-        }
 
         // 4. The handshake: read `abi_version` alone (`as`: the same address, read as a `u32`).
         //    SAFETY: every version's `#[repr(C)]` declaration starts with `abi_version: u32`.
@@ -83,14 +79,13 @@ impl Plugin {
         CallError::Unavailable { component, reason }
     }
 
-    /// The error for an answer whose status is not `OK`.
+    /// The error for a status that is not `OK`: a rejection, or a number unknown to this app.
     fn failed(&self, status: Status, why: &Text) -> CallError {
         let component = self.slot.clone();
         if status == Status::REJECTED {
             let reason = why.to_string_lossy();
             return CallError::Rejected { component, reason };
         }
-        // Another number (a newer plugin's status, say) is no answer this app knows.
         let reason = format!("it answered with status {}, unknown to this app", status.0);
         CallError::Unavailable { component, reason }
     }
