@@ -1,5 +1,4 @@
-//! Step 05: the components are plugin files that the app opens while it runs, from its own
-//! directory. `cargo run` in `step05_runtime_dll/` builds the plugins too and runs it.
+//! Step 05: the components are plugin files that the app opens while it runs.
 
 use std::error::Error;
 use std::process::ExitCode;
@@ -27,7 +26,7 @@ fn main() -> ExitCode {
 fn run() -> Result<(), Box<dyn Error>> {
     let input = input_from_args()?;
 
-    // Cargo puts the plugin files beside the app: in the directory of its own file.
+    // Cargo puts the plugin files beside the app. `pop` drops the file name, leaving its folder.
     let mut dir = std::env::current_exe()?;
     dir.pop();
     let processor = Plugin::open(&dir, "component1")?;
@@ -41,9 +40,8 @@ fn run() -> Result<(), Box<dyn Error>> {
 
 /// `--input N` sets the pipeline's input; without it, the input is 42.
 fn input_from_args() -> Result<i32, String> {
-    // `skip(1)`: the first argument is the program's own path.
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    // No arguments, or exactly `--input` and a value (`if` after a pattern: only when it holds).
+    let args: Vec<String> = std::env::args().skip(1).collect(); // skip the program's own path
+    // `[]`: no arguments; `[flag, value]`: exactly two, and the `if` (a *match guard*) adds a test.
     match args.as_slice() {
         [] => Ok(42),
         [flag, value] if flag == "--input" => value

@@ -1,5 +1,4 @@
-//! The app's side of the plugin boundary: `open` opens a plugin file in five checked steps, and
-//! the trait impls make it the pipeline's `Processor` and `Transformer`.
+//! The app's side: `open` checks a plugin file in five steps; the trait impls call into it.
 
 use std::env::consts::{DLL_PREFIX, DLL_SUFFIX};
 use std::path::Path;
@@ -12,8 +11,9 @@ use plugin_interface::{
 
 /// A plugin file, opened and checked, with its function pointers (`None`: a role it does not fill).
 pub struct Plugin {
-    pub name: String,
+    pub name: String, // what the plugin calls itself, in its declaration
     pub version: String,
+    slot: String, // the name it was opened as: errors name it, so they point at the file
     process: Option<extern "C" fn(i32) -> ProcessOutput>,
     transform: Option<extern "C" fn(i32) -> TransformOutput>,
     _library: Library, // never read (`_`), but owned: the pointers point into the open file
@@ -40,18 +40,16 @@ impl Plugin {
         let library = unsafe { Library::new(&path) }
             .map_err(|error| unavailable(format!("cannot load {shown}: {error}")))?;
 
-        // 3. Look up `PLUGIN`. A symbol is an address; for a `static`, where its value sits, so
-        //    we ask `get::<T>` for a raw pointer to the declaration, handed back in a wrapper,
-        //    `found`; `*found` takes the pointer out. A file may still map the name to 0 (null).
+        // 3. Look up `PLUGIN`. A symbol is an address: for a `static`, where its value sits.
+        //    `get::<T>` (`::<T>` names the type it returns) hands back a raw pointer to the
+        //    declaration inside libloading's `Symbol`. `*found` unwraps the `Symbol` (safe);
+        //    step 4's `*` on a raw pointer reads memory (unsafe). A null (0) address is refused.
         //    SAFETY: `get` cannot check that type; nothing is read through it before step 4.
         let not_ours = format!("{shown} is not a plugin: it exports no {SYMBOL}");
         let address = match unsafe { library.get::<*const PluginDeclaration>(SYMBOL) } {
-            Ok(found) => *found,
-            Err(_) => return Err(unavailable(not_ours)),
+            Ok(found) if !found.is_null() => *found,
+            _ => return Err(unavailable(not_ours)),
         };
-        if address.is_null() {
-            return Err(unavailable(not_ours));
-        }
 
         // 4. The handshake: read `abi_version` alone (`as`: the same address, read as a `u32`).
         //    SAFETY: every version's `#[repr(C)]` declaration starts with `abi_version: u32`.
@@ -70,24 +68,24 @@ impl Plugin {
             version: declaration.version.to_string_lossy(),
             process: declaration.process,
             transform: declaration.transform,
+            slot: name.to_string(),
             _library: library,
         })
     }
 
     /// The error for a plugin asked to play a role it does not fill.
     fn not_a(&self, role: &str) -> CallError {
-        let (component, reason) = (self.name.clone(), format!("it is not a {role}"));
+        let (component, reason) = (self.slot.clone(), format!("it is not a {role}"));
         CallError::Unavailable { component, reason }
     }
 
-    /// The error for an answer whose status is not `OK`.
+    /// The error for a status that is not `OK`: a rejection, or a number unknown to this app.
     fn failed(&self, status: Status, why: &Text) -> CallError {
-        let component = self.name.clone();
+        let component = self.slot.clone();
         if status == Status::REJECTED {
             let reason = why.to_string_lossy();
             return CallError::Rejected { component, reason };
         }
-        // Another number (a newer plugin's status, say) is no answer this app knows.
         let reason = format!("it answered with status {}, unknown to this app", status.0);
         CallError::Unavailable { component, reason }
     }
@@ -97,8 +95,8 @@ impl Plugin {
 // function pointer, or, if it is `None`, the error for `?` to return.
 impl Processor for Plugin {
     fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
-        let process = self.process.ok_or_else(|| self.not_a("processor"))?;
-        let output = process(value);
+        let plugin_fn = self.process.ok_or_else(|| self.not_a("processor"))?;
+        let output = plugin_fn(value);
         if output.status != Status::OK {
             return Err(self.failed(output.status, &output.message));
         }
@@ -111,8 +109,8 @@ impl Processor for Plugin {
 
 impl Transformer for Plugin {
     fn transform(&self, value: i32) -> Result<TransformResult, CallError> {
-        let transform = self.transform.ok_or_else(|| self.not_a("transformer"))?;
-        let output = transform(value);
+        let plugin_fn = self.transform.ok_or_else(|| self.not_a("transformer"))?;
+        let output = plugin_fn(value);
         if output.status != Status::OK {
             return Err(self.failed(output.status, &output.text));
         }

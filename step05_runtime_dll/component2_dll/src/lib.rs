@@ -15,8 +15,8 @@ extern "C" fn transform(value: i32) -> TransformOutput {
     }
 }
 
-/// The one symbol the app looks up in this file, `PLUGIN`: a transformer, so
-/// `process` is `None`.
+/// The one symbol the app looks up in this file, `PLUGIN`: a transformer, so `process` is `None`.
+/// `no_mangle` keeps the name exactly `PLUGIN` (see component1's comment on why it is unsafe).
 #[unsafe(no_mangle)]
 pub static PLUGIN: PluginDeclaration = PluginDeclaration {
     abi_version: ABI_VERSION,

@@ -1,7 +1,7 @@
-//! The C contract between the app and its plugin files: all that crosses between them. Both
-//! sides compile this crate into their own file. Rust promises no layout between two builds; C's
-//! rules are fixed, so only `#[repr(C)]` structs (of numbers, `bool`s, bytes, function pointers)
-//! and `extern "C"` functions cross. A string crosses as a `Text` (`text.rs`).
+//! The C contract: all that crosses between the app and its plugins, compiled into both. Only
+//! `#[repr(C)]` structs (of numbers, `bool`s, bytes, function pointers) and `extern "C"`
+//! functions cross: C's rules are fixed, Rust's may differ between two builds. A string crosses
+//! as a `Text` (`text.rs`: a length and up to 120 bytes, copied like a number).
 
 mod text;
 pub use text::{TEXT_CAPACITY, Text};
@@ -13,15 +13,13 @@ pub const ABI_VERSION: u32 = 1;
 pub const SYMBOL: &str = "PLUGIN";
 
 /// What every plugin exports, as `PLUGIN`. A processor fills `process`, a transformer
-/// `transform`; the other stays `None`. An `Option` of a function pointer is laid out as C's
-/// nullable pointer: `None` is a null address.
+/// `transform`; the other stays `None`, laid out as a null (0) function pointer.
 #[repr(C)]
 pub struct PluginDeclaration {
     /// First in every version of the contract, so the app can always read it, and read it first.
     pub abi_version: u32,
     pub name: Text,
     pub version: Text,
-    /// A function pointer: the address of an `extern "C"` function in the plugin file.
     pub process: Option<extern "C" fn(value: i32) -> ProcessOutput>,
     pub transform: Option<extern "C" fn(value: i32) -> TransformOutput>,
 }
@@ -43,9 +41,9 @@ pub struct TransformOutput {
     pub text: Text,
 }
 
-/// How a call went: a `u32`, laid out as one (`repr(transparent)`). Not an `enum`: an `enum` may
-/// only hold the values it lists, and a newer plugin may send a number this app does not know;
-/// an `enum` holding it would break that rule, which is undefined behaviour.
+/// How a call went: a `u32`, laid out as one (`repr(transparent)`: as its one field). Not an
+/// `enum`: a newer plugin may send a number this app does not know, and an `enum` holding a value
+/// it does not list is undefined behaviour.
 #[repr(transparent)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Status(pub u32);

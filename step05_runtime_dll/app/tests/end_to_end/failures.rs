@@ -82,7 +82,7 @@ fn a_plugin_of_the_other_kind_is_refused() {
     plugin_as(&dir, app(), "component1", "component1");
     plugin_as(&dir, app(), "component1", "component2");
     let run = run(&mut command(&app_there));
-    assert_one_error_line(&run, &["cannot call component1: it is not a transformer"]);
+    assert_one_error_line(&run, &["cannot call component2: it is not a transformer"]);
     assert!(!run.stdout.contains("Component2 result"), "{}", run.stdout);
 }
 
