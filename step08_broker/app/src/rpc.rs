@@ -61,10 +61,7 @@ impl RpcClient {
         };
         match serde_json::from_slice(&reply) {
             Ok(Reply::Ok(result)) => Ok(result),
-            Ok(Reply::Err { error }) => Err(CallError::Rejected {
-                component,
-                reason: error,
-            }),
+            Ok(Reply::Err { error: reason }) => Err(CallError::Rejected { component, reason }),
             Err(error) => Err(CallError::Unavailable {
                 component,
                 reason: format!("its reply is not valid: {error}"),
@@ -101,8 +98,7 @@ impl RpcClient {
         let reply = tokio::time::timeout(self.reply_timeout, replies.next()).await;
         // A reply that comes after this (a late one, a second answer) finds no channel: dropped.
         let _ = channel.close(200, "done".into()).await;
-        // Three layers: `timeout`'s Err if the time ran out, else `next()`'s `None` if the stream
-        // ended, else one delivery or lapin's error.
+        // Layers: `timeout`'s Result, of `next()`'s Option, of one delivery or lapin's error.
         match reply {
             Err(_) => Ok(None), // the time ran out
             Ok(Some(Ok(reply))) => Ok(Some(reply.data)),
@@ -120,11 +116,9 @@ impl RpcClient {
 // which the workers share): the same fields in two crates.
 impl Processor for RpcClient {
     async fn process(&self, value: i32, id: &str) -> Result<ProcessResult, CallError> {
-        let result: common::ProcessResult = self.call(PROCESS_QUEUE, value, id).await?;
-        Ok(ProcessResult {
-            value: result.value,
-            processed: result.processed,
-        })
+        let common::ProcessResult { value, processed } =
+            self.call(PROCESS_QUEUE, value, id).await?;
+        Ok(ProcessResult { value, processed })
     }
 }
 

@@ -15,8 +15,7 @@ use tokio_stream::StreamExt;
 /// host `/` (written `%2f` in the address), where every queue of this step lives.
 pub async fn connect(name: &str) -> Result<Connection, String> {
     let addr = std::env::var("AMQP_ADDR").unwrap_or("amqp://127.0.0.1:5672/%2f".into());
-    // Checked here, where the app and every worker start: AMQP names have at most 255 bytes,
-    // and 200 leaves room for the queue names after the prefix.
+    // Every program connects, so checked here: 200 bytes leave room for the queue names (AMQP: 255).
     if crate::queue_name("").len() > 200 {
         return Err("QUEUE_PREFIX is too long: at most 200 bytes".into());
     }
@@ -86,8 +85,8 @@ pub async fn answer<T: Serialize, E: Display>(
     compute: &impl Fn(i32) -> Result<T, E>,
     id: &str,
 ) -> lapin::Result<()> {
-    // `let ... else`: unpack it, or else:
     let Some((reply_to, correlation_id, value)) = read_request(&delivery) else {
+        // let-else: the pattern did not match, so this is not a request.
         let body = String::from_utf8_lossy(&delivery.data);
         eprintln!("{id}: dropped a message that is not a request: {body}");
         let options = BasicRejectOptions { requeue: false };
