@@ -23,8 +23,8 @@ async fn run() -> Result<(), Box<dyn Error>> {
     let client = RpcClient::connect(REPLY_TIMEOUT).await?;
     let request_id = format!("app-{}", std::process::id());
     // The pipeline and both workers in one process, so that `cargo run` is one command; they
-    // meet only through RabbitMQ. `select!` ends with the first to end: the pipeline, or a
-    // worker that failed (a worker never ends otherwise).
+    // meet only through RabbitMQ. `select!` ends with the first to end (the pipeline, or a worker
+    // that failed: a worker ends only with an `Err`) and drops, so cancels, the others.
     let result: Result<(), Box<dyn Error>> = tokio::select! {
         result = run_pipeline(&client, &client, 42, &request_id) => result.map_err(Into::into),
         Err(error) = service1::run() => Err(error.into()),

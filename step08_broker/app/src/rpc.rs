@@ -1,6 +1,6 @@
-//! The pipeline's two stages as calls through RabbitMQ. A call publishes `{"value":42}` to a
-//! worker's queue, with `reply_to` (where to send the reply) and `correlation_id` (which call it
-//! answers), then waits for the reply.
+//! The pipeline's two stages as RPCs (a request and its reply) through RabbitMQ. A call
+//! publishes `{"value":42}` to a worker's queue, with `reply_to` (where to send the reply) and
+//! `correlation_id` (the app's request id), then waits for the reply.
 
 use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
 use common::broker::{connect, declare_queue};
@@ -44,27 +44,29 @@ impl RpcClient {
         value: i32,
         request_id: &str,
     ) -> Result<T, CallError> {
-        let (queue, waited) = (queue_name(queue), self.reply_timeout);
+        let queue = queue_name(queue);
+        let waited = self.reply_timeout;
         let component = format!("the worker on queue \"{queue}\"");
-        let correlation_id = format!("{request_id}/{queue}");
         let body = serde_json::to_vec(&ValueRequest { value }).expect("a plain struct serializes");
         let properties = BasicProperties::default()
             .with_reply_to(DIRECT_REPLY_TO.into())
-            .with_correlation_id(correlation_id.as_str().into())
+            // The app's request id: the worker logs it, which joins its log to the app's.
+            .with_correlation_id(request_id.into())
             // Still queued when we stop waiting: dropped, so that no worker answers it in vain.
             .with_expiration(waited.as_millis().to_string().into());
-        let reason = match self.publish_and_wait(&queue, &body, properties).await {
-            Ok(Some(reply)) => match serde_json::from_slice(&reply) {
-                Ok(Reply::Ok(result)) => return Ok(result),
-                Ok(Reply::Err { error: reason }) => {
-                    return Err(CallError::Rejected { component, reason });
-                }
-                Err(error) => format!("its reply is not valid: {error}"),
-            },
+        let reply = match self.publish_and_wait(&queue, &body, properties).await {
+            Ok(Some(reply)) => reply,
             Ok(None) => return Err(CallError::TimedOut { component, waited }),
-            Err(reason) => reason,
+            Err(reason) => return Err(CallError::Unavailable { component, reason }),
         };
-        Err(CallError::Unavailable { component, reason })
+        match serde_json::from_slice(&reply) {
+            Ok(Reply::Ok(result)) => Ok(result),
+            Ok(Reply::Err { error: reason }) => Err(CallError::Rejected { component, reason }),
+            Err(error) => Err(CallError::Unavailable {
+                component,
+                reason: format!("its reply is not valid: {error}"),
+            }),
+        }
     }
 
     /// Publishes the request and waits for its reply: `Ok(None)` if none came in time.
@@ -82,17 +84,21 @@ impl RpcClient {
             no_ack: true,
             ..Default::default()
         };
-        let (reply_to, tag) = (DIRECT_REPLY_TO.into(), "reply".into());
+        let reply_to = DIRECT_REPLY_TO.into();
+        let tag = "reply".into(); // the consumer's name
         let consume = channel.basic_consume(reply_to, tag, options, FieldTable::default());
         let mut replies = consume.await.map_err(failed)?;
         // The exchange "" puts a message in the queue that its routing key names.
-        let (exchange, key, options) = ("".into(), queue.into(), Default::default());
-        let publish = channel.basic_publish(exchange, key, options, body, properties);
+        let exchange = "".into();
+        let routing_key = queue.into();
+        let options = Default::default();
+        let publish = channel.basic_publish(exchange, routing_key, options, body, properties);
         publish.await.map_err(failed)?;
         // `replies` is a stream: an iterator whose `next()` is awaited.
         let reply = tokio::time::timeout(self.reply_timeout, replies.next()).await;
         // A reply that comes after this (a late one, a second answer) finds no channel: dropped.
         let _ = channel.close(200, "done".into()).await;
+        // Layers: `timeout`'s Result, of `next()`'s Option, of one delivery or lapin's error.
         match reply {
             Err(_) => Ok(None), // the time ran out
             Ok(Some(Ok(reply))) => Ok(Some(reply.data)),
@@ -110,8 +116,8 @@ impl RpcClient {
 // which the workers share): the same fields in two crates.
 impl Processor for RpcClient {
     async fn process(&self, value: i32, id: &str) -> Result<ProcessResult, CallError> {
-        let result: common::ProcessResult = self.call(PROCESS_QUEUE, value, id).await?;
-        let (value, processed) = (result.value, result.processed);
+        let common::ProcessResult { value, processed } =
+            self.call(PROCESS_QUEUE, value, id).await?;
         Ok(ProcessResult { value, processed })
     }
 }
@@ -119,10 +125,9 @@ impl Processor for RpcClient {
 impl Transformer for RpcClient {
     async fn transform(&self, value: i32, id: &str) -> Result<TransformResult, CallError> {
         let result: common::TransformResult = self.call(TRANSFORM_QUEUE, value, id).await?;
-        let (original, transformed) = (result.original, result.transformed);
         Ok(TransformResult {
-            original,
-            transformed,
+            original: result.original,
+            transformed: result.transformed,
         })
     }
 }

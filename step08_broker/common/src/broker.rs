@@ -15,8 +15,9 @@ use tokio_stream::StreamExt;
 /// host `/` (written `%2f` in the address), where every queue of this step lives.
 pub async fn connect(name: &str) -> Result<Connection, String> {
     let addr = std::env::var("AMQP_ADDR").unwrap_or("amqp://127.0.0.1:5672/%2f".into());
+    // Every program connects, so checked here: 200 bytes leave room for the queue names (AMQP: 255).
     if crate::queue_name("").len() > 200 {
-        return Err("QUEUE_PREFIX is too long: AMQP names have at most 255 bytes".into());
+        return Err("QUEUE_PREFIX is too long: at most 200 bytes".into());
     }
     let properties = ConnectionProperties::default().with_connection_name(name.into());
     let attempt = Connection::connect(&addr, properties);
@@ -56,7 +57,8 @@ pub async fn run_worker<T: Serialize, E: Display>(
     // Prefetch 1: a worker holds one request at a time; the others wait for a free worker.
     let prefetch = channel.basic_qos(1, BasicQosOptions::default());
     prefetch.await.map_err(failed)?;
-    let (tag, options) = (id.as_str().into(), BasicConsumeOptions::default());
+    let tag = id.as_str().into(); // the consumer's name
+    let options = BasicConsumeOptions::default();
     let consume = channel.basic_consume(queue.into(), tag, options, FieldTable::default());
     let mut requests = consume.await.map_err(failed)?;
     eprintln!("{id}: waiting for requests on queue \"{queue}\"");
@@ -84,6 +86,7 @@ pub async fn answer<T: Serialize, E: Display>(
     id: &str,
 ) -> lapin::Result<()> {
     let Some((reply_to, correlation_id, value)) = read_request(&delivery) else {
+        // let-else: the pattern did not match, so this is not a request.
         let body = String::from_utf8_lossy(&delivery.data);
         eprintln!("{id}: dropped a message that is not a request: {body}");
         let options = BasicRejectOptions { requeue: false };
@@ -97,7 +100,9 @@ pub async fn answer<T: Serialize, E: Display>(
     let body = serde_json::to_vec(&reply).expect("a reply of plain structs always serializes");
     let request = String::from_utf8_lossy(&delivery.data);
     // One write of the whole line: workers sharing a terminal never mix their lines.
-    let line = format!("{id}: {request} -> {}\n", String::from_utf8_lossy(&body));
+    // `correlation_id` is the app's request id: it joins this log to the app's.
+    let reply_text = String::from_utf8_lossy(&body);
+    let line = format!("{id}: {correlation_id}: {request} -> {reply_text}\n");
     eprint!("{line}");
     let properties = BasicProperties::default().with_correlation_id(correlation_id);
     let options = Default::default();

@@ -25,7 +25,7 @@ pub struct LocalWorkers {
 
 impl LocalWorkers {
     /// `quiet` turns the workers' per-message lines off (stderr to null) under `--repeat`,
-    /// unless `RUST_LOG` is set (kept from earlier versions as "I want the worker logs").
+    /// unless `WORKER_LOG` is set (to anything: only its presence is checked).
     pub async fn start(service1_count: usize, quiet: bool) -> Result<Self, String> {
         let exe = std::env::current_exe().map_err(|e| format!("cannot find the app: {e}"))?;
         let dir = exe
@@ -38,7 +38,7 @@ impl LocalWorkers {
             build.await.map_err(|e| e.to_string())??;
         }
         let mut workers = Self { children: vec![] };
-        let quiet = quiet && std::env::var_os("RUST_LOG").is_none();
+        let quiet = quiet && std::env::var_os("WORKER_LOG").is_none();
         for (name, count) in [("service1", service1_count), ("service2", 1)] {
             let path = dir.join(format!("hardened-{name}{EXE_SUFFIX}"));
             for _ in 0..count {

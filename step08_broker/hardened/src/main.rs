@@ -70,7 +70,7 @@ async fn repeat(
 ) -> Result<(), CallError> {
     let pid = std::process::id();
     let pipelines = measure::repeat_concurrently(run, concurrency, |which| {
-        // Each pipeline's request id starts the correlation ids of its two calls.
+        // Each pipeline's request id is the correlation id of its two calls, in the workers' logs.
         let id = format!("app-{pid}-{which}");
         async move { quiet_pipeline(client, input, &id).await }
     });

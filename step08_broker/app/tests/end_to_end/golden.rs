@@ -1,5 +1,6 @@
 //! Golden test: `cargo run` prints exactly `expected_output.txt`, and nothing on its stderr says
-//! `ERROR` (lapin logs one if a client drops its connection without closing it).
+//! `ERROR`. No program here installs a `tracing` subscriber, so lapin's own logs (an `ERROR` when
+//! a client drops its connection without closing it) stay silent; this keeps it so.
 //!
 //! The app runs as `cargo run` runs it (no arguments, so it starts its own two workers), on a
 //! queue prefix of its own.

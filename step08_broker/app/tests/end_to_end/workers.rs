@@ -35,7 +35,7 @@ pub fn raw_request(
 
 #[test]
 #[cfg_attr(skip_broker_tests, ignore = "STEP08_SKIP_BROKER_TESTS=1")]
-fn a_worker_replies_to_reply_to_and_logs_the_request() {
+fn a_worker_replies_to_reply_to_and_logs_the_request_with_its_correlation_id() {
     require_broker();
     let topology = Topology::new("reply");
     let service2 = Worker::start("service2", &topology, &[], &[]);
@@ -43,7 +43,7 @@ fn a_worker_replies_to_reply_to_and_logs_the_request() {
     let (reply, _) = raw_request(&topology, &queue, br#"{"value": 84}"#, WAIT).expect("a reply");
     assert_eq!(reply, br#"{"original":84,"transformed":"Value-0084"}"#);
     service2.log.wait_for("the log line", |log| {
-        log.contains(r#"{"value": 84} -> {"original":84"#)
+        log.contains(r#": raw-1: {"value": 84} -> {"original":84"#)
     });
 }
 

@@ -169,7 +169,7 @@ fn warmup_pipelines_run_first_and_are_not_counted() {
 fn several_local_service1_workers_all_answer() {
     require_broker();
     let topology = Topology::new("scaled");
-    // RUST_LOG set: the local workers keep their per-message lines even under --repeat.
+    // WORKER_LOG set: the local workers keep their per-message lines even under --repeat.
     let args = [
         "--repeat",
         "30",
@@ -178,7 +178,7 @@ fn several_local_service1_workers_all_answer() {
         "--service1-workers",
         "3",
     ];
-    let envs = [("WORK_MS", "5"), ("RUST_LOG", "info")];
+    let envs = [("WORK_MS", "5"), ("WORKER_LOG", "1")];
     let (status, stdout, stderr) = run(&hardened(), &topology, &args, &envs);
 
     assert!(status.success(), "stderr:\n{stderr}");
@@ -186,7 +186,7 @@ fn several_local_service1_workers_all_answer() {
         stdout.contains("summary: requests=30 ok=30 failed=0 "),
         "{stdout}"
     );
-    // Each answer is one line `service1-<pid>: {"value":42} -> ...`.
+    // Each answer is one line `service1-<pid>: <request id>: {"value":42} -> ...`.
     let answered_by = |kind: &str| -> HashSet<String> {
         let answers = stderr.lines().filter(|line| line.contains(" -> "));
         let ids = answers.filter_map(|line| Some(line.split_once(": ")?.0.to_string()));
