@@ -38,7 +38,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     let transformer = ChildTransformer(service2);
     run_pipeline(&processor, &transformer, input)?;
     Ok(())
-    // Both adapters are dropped here, with their `ServiceProcess`: its `Drop` stops the child.
+    // Here, or at any earlier `?`, both adapters are dropped: each `Drop` stops its child.
 }
 
 /// `--input N` sets the pipeline's input; without it, the input is 42.
