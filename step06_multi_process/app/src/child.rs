@@ -43,8 +43,6 @@ impl ServiceProcess {
                 let mut line = Vec::new();
                 let mut limited = stdout.by_ref().take(MAX_LINE_BYTES);
                 let read = limited.read_until(b'\n', &mut line);
-                // 0 bytes (the child closed its stdout), a read error, or a failed `send` (the
-                // app dropped this `ServiceProcess`, and its `Receiver` with it): the thread ends.
                 if !matches!(read, Ok(1..)) || sender.send(line).is_err() {
                     return;
                 }
