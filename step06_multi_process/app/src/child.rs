@@ -1,6 +1,6 @@
 //! A service as a child process: [`ServiceProcess`] starts it, writes a request line into its
 //! stdin, reads the reply line from its stdout, and stops it. [`ChildProcessor`] and
-//! [`ChildTransformer`] are the adapters: they implement the pipeline's traits by calling a service.
+//! [`ChildTransformer`] are the adapters: they implement the pipeline's traits by calling one.
 
 use std::env::consts::EXE_SUFFIX;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -43,8 +43,6 @@ impl ServiceProcess {
                 let mut line = Vec::new();
                 let mut limited = stdout.by_ref().take(MAX_LINE_BYTES);
                 let read = limited.read_until(b'\n', &mut line);
-                // 0 bytes (the child closed its stdout), a read error, or a failed `send` (the
-                // app dropped this `ServiceProcess`, and its `Receiver` with it): the thread ends.
                 if !matches!(read, Ok(1..)) || sender.send(line).is_err() {
                     return;
                 }
@@ -80,8 +78,7 @@ impl ServiceProcess {
     }
 }
 
-/// However the app leaves `main` (a `?`, a panic), no child is left running: kill it, then wait
-/// for it ("reap" it), or the OS keeps the dead child's entry, a zombie, until the app exits.
+/// However the app leaves `main` (a `?`, a panic), no child is left running: kill it, reap it.
 impl Drop for ServiceProcess {
     fn drop(&mut self) {
         let _ = self.child.kill(); // `let _ =`: a `drop` has no one to report an error to
@@ -120,8 +117,8 @@ impl Transformer for ChildTransformer {
     }
 }
 
-/// service1's reply as the pipeline's result: the fields of `common`'s (serde's) `ProcessResult`,
-/// copied into `pipeline.rs`'s, which knows no serde. Only processors call it: hence "service1".
+/// service1's reply as the pipeline's result: `common`'s `ProcessResult` copied into the contract's
+/// (its own type: the contract must not depend on how a component is reached; 07 and 08 reuse it).
 pub fn processed(reply: Reply) -> Result<ProcessResult, CallError> {
     match reply {
         Reply::Processed(result) => Ok(ProcessResult {

@@ -1,6 +1,5 @@
 //! Step 06: the app starts each component's service as a child process and runs step 05's
-//! pipeline through them, one line of JSON each way. Run it with `cargo run` from
-//! `step06_multi_process/`; `cargo run -- --input 2147483647` shows a component's error.
+//! pipeline through them, one line of JSON each way. `cargo run` from `step06_multi_process/`.
 
 use std::error::Error;
 use std::process::ExitCode;
@@ -23,6 +22,7 @@ fn main() -> ExitCode {
     }
 }
 
+/// `Box<dyn Error>`: any error type, boxed; `?` converts a `CallError` or a `String` into it.
 fn run() -> Result<(), Box<dyn Error>> {
     let input = input_from_args()?;
 
@@ -38,7 +38,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     let transformer = ChildTransformer(service2);
     run_pipeline(&processor, &transformer, input)?;
     Ok(())
-    // Both adapters are dropped here, with their `ServiceProcess`: its `Drop` stops the child.
+    // Here, or at any earlier `?`, both adapters are dropped: each `Drop` stops its child.
 }
 
 /// `--input N` sets the pipeline's input; without it, the input is 42.

@@ -1,7 +1,7 @@
 //! What crosses the pipes: one JSON object per line, a [`Request`] into a service's stdin, a
 //! [`Reply`] from its stdout; [`serve`] is the loop both services run. serde writes the JSON code
-//! (`derive`); `tag = "type"` puts the variant's name in a `"type"` field beside its fields:
-//! `Request::Process { value: 42 }` is `{"type":"process","value":42}`.
+//! (`derive`); `tag = "type"` puts the variant's name (`rename_all`: in snake_case) in a `"type"`
+//! field beside its fields: `Request::Process { value: 42 }` is `{"type":"process","value":42}`.
 
 use std::io::{self, BufRead, Write};
 
@@ -52,8 +52,8 @@ pub enum Reply {
 }
 
 /// A service's whole life: read a request line from stdin, answer a line on stdout, until stdin
-/// closes (the app died) or the app kills it (the app is done). `handle` is any closure that
-/// takes a `Request` and returns a `Reply`. Stdout is the wire: a service logs on stderr only.
+/// closes (the app died) or the app kills it (the app is done). Stdout is the wire: a service logs
+/// on stderr only. `lock()`: this thread takes stdin and stdout once, not at every line.
 pub fn serve(mut handle: impl FnMut(Request) -> Reply) -> io::Result<()> {
     let mut stdout = io::stdout().lock();
     // `split`, not `lines`: a line that is not UTF-8 gets an error reply, not the end of serving.
