@@ -36,20 +36,20 @@ impl Plugin {
             return Err(unavailable(format!("no plugin file {shown}; {build}")));
         }
 
-        // 2. SAFETY: loading runs any code the file marks to run at load; we built these files.
+        // 2. SAFETY: a library may contain start-up code that runs the moment it is opened;
+        //    nothing checks it. We built these files.
         let library = unsafe { Library::new(&path) }
             .map_err(|error| unavailable(format!("cannot load {shown}: {error}")))?;
 
-        // 3. Look up `PLUGIN`. A symbol is an address: for a `static`, where its value sits.
-        //    `get::<T>` (`::<T>` names the type it returns) hands back a raw pointer to the
-        //    declaration inside libloading's `Symbol`. `*found` unwraps the `Symbol` (safe);
-        //    step 4's `*` on a raw pointer reads memory (unsafe). A null (0) address is refused.
+        // 3. Look up `PLUGIN`: the symbol IS the `static`'s address, so ask for it as a pointer.
         //    SAFETY: `get` cannot check that type; nothing is read through it before step 4.
-        let not_ours = format!("{shown} is not a plugin: it exports no {SYMBOL}");
-        let address = match unsafe { library.get::<*const PluginDeclaration>(SYMBOL) } {
-            Ok(found) if !found.is_null() => *found,
-            _ => return Err(unavailable(not_ours)),
-        };
+        let not_ours = || unavailable(format!("{shown} is not a plugin: it exports no {SYMBOL}"));
+        let found = unsafe { library.get::<*const PluginDeclaration>(SYMBOL) };
+        let found = found.map_err(|_| not_ours())?;
+        let address: *const PluginDeclaration = *found; // the pointer, out of libloading's wrapper
+        if address.is_null() {
+            return Err(not_ours());
+        }
 
         // 4. The handshake: read `abi_version` alone (`as`: the same address, read as a `u32`).
         //    SAFETY: every version's `#[repr(C)]` declaration starts with `abi_version: u32`.
@@ -75,7 +75,8 @@ impl Plugin {
 
     /// The error for a plugin asked to play a role it does not fill.
     fn not_a(&self, role: &str) -> CallError {
-        let (component, reason) = (self.slot.clone(), format!("it is not a {role}"));
+        let component = self.slot.clone();
+        let reason = format!("it is not a {role}");
         CallError::Unavailable { component, reason }
     }
 

@@ -7,7 +7,8 @@
 use plugin_interface::{ABI_VERSION, PluginDeclaration, ProcessOutput, Status, Text};
 
 /// What the app calls, through the declaration below. `extern "C"`: called the way C calls a
-/// function, the one way the app and this separately built file agree on.
+/// function, the one way the app and this separately built file agree on. A panic cannot leave
+/// an `extern "C"` function (the whole process would abort), so an overflow goes back as a status.
 extern "C" fn process(value: i32) -> ProcessOutput {
     match value.checked_mul(2) {
         Some(doubled) => ProcessOutput {
@@ -16,8 +17,6 @@ extern "C" fn process(value: i32) -> ProcessOutput {
             processed: true,
             message: Text::new(""),
         },
-        // A panic cannot leave an `extern "C"` function (the whole process would abort), so the
-        // overflow goes back as a status and a message.
         None => ProcessOutput {
             status: Status::REJECTED,
             value,
@@ -29,8 +28,9 @@ extern "C" fn process(value: i32) -> ProcessOutput {
 
 /// The one symbol the app looks up in this file. Rust normally stores a name as a longer, unique
 /// one (crate, module, a hash: "mangling"); `#[unsafe(no_mangle)]` keeps exactly
-/// `PLUGIN`. It is marked unsafe because two equal names linked into one program would clash.
-/// Every plugin uses this name; the app looks it up only in the file it opened.
+/// `PLUGIN`. It is marked unsafe because two equal names built into one program would clash.
+/// That is fine here: nothing links the plugins; the app opens each file separately and asks
+/// that file for its `PLUGIN`.
 #[unsafe(no_mangle)]
 pub static PLUGIN: PluginDeclaration = PluginDeclaration {
     abi_version: ABI_VERSION,

@@ -16,8 +16,7 @@ pub const SYMBOL: &str = "PLUGIN";
 /// `transform`; the other stays `None`, laid out as a null (0) function pointer.
 #[repr(C)]
 pub struct PluginDeclaration {
-    /// First in every version of the contract, so the app can always read it, and read it first.
-    pub abi_version: u32,
+    pub abi_version: u32, // first in every version of the contract: the app reads it first
     pub name: Text,
     pub version: Text,
     pub process: Option<extern "C" fn(value: i32) -> ProcessOutput>,
@@ -41,7 +40,7 @@ pub struct TransformOutput {
     pub text: Text,
 }
 
-/// How a call went: a `u32`, laid out as one (`repr(transparent)`: as its one field). Not an
+/// How a call went. `repr(transparent)`: laid out exactly like its one field, a `u32`. Not an
 /// `enum`: a newer plugin may send a number this app does not know, and an `enum` holding a value
 /// it does not list is undefined behaviour.
 #[repr(transparent)]
