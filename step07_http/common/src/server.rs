@@ -1,6 +1,7 @@
 //! What both services do alike: a JSON [`ErrorBody`] for every bad request (axum's own answers
-//! are plain text), one log line per request, and listening where `PORT` says.
+//! are plain text), one log line per request, and serving on a socket.
 
+use std::io;
 use std::process::ExitCode;
 
 use axum::extract::rejection::JsonRejection;
@@ -37,12 +38,10 @@ pub async fn not_found(request: Request) -> ApiError {
     ApiError(StatusCode::NOT_FOUND, message)
 }
 
-/// A service's `main`: serves `router`, each request logged, until the process is stopped.
+/// A service's `main`: serves `router` where `PORT` says until the process is stopped.
 pub async fn run(service: &'static str, router: Router) -> ExitCode {
-    let router = router.layer(from_fn_with_state(service, log)); // `log` gets `service` as `State`
     let served = match bind(service).await {
-        // This `.await` ends only if serving fails: a server runs until it is stopped.
-        Ok(listener) => axum::serve(listener, router)
+        Ok(listener) => serve(service, listener, router)
             .await
             .map_err(|e| e.to_string()),
         Err(error) => Err(error),
@@ -52,6 +51,13 @@ pub async fn run(service: &'static str, router: Router) -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// Serves `router` on `listener`, each request logged. The `.await` ends only if serving fails:
+/// a server runs until its process ends (the app's, when the app serves it).
+pub async fn serve(service: &'static str, listener: TcpListener, router: Router) -> io::Result<()> {
+    let router = router.layer(from_fn_with_state(service, log)); // `log` gets `service` as `State`
+    axum::serve(listener, router).await
 }
 
 /// Runs around every request (a *middleware*: `next.run` runs the route): one line on stderr,
@@ -72,7 +78,7 @@ async fn log(State(service): State<&'static str>, request: Request, next: Next) 
 }
 
 /// Listens on 127.0.0.1 at `PORT` (unset: `0`, any free port the OS picks), and says where on
-/// stdout, `service1 listening on http://127.0.0.1:40123`: the app that started it reads this.
+/// stdout, `service1 listening on http://127.0.0.1:40123`, for whoever started it to read.
 pub async fn bind(service: &str) -> Result<TcpListener, String> {
     let port = std::env::var("PORT").unwrap_or_else(|_| "0".to_string());
     let address = format!("127.0.0.1:{}", port.trim());
