@@ -1,10 +1,12 @@
 //! Step 07: the components behind HTTP (axum), the app their client (reqwest). Run it with
 //! `cargo run` from `step07_http/`.
 
+use std::io;
 use std::process::ExitCode;
 
 use app::http::{HttpProcessor, HttpService, HttpTransformer};
 use app::pipeline::run_pipeline;
+use axum::Router;
 use tokio::net::TcpListener;
 
 #[tokio::main]
@@ -31,20 +33,15 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Where a service is: the URL in `variable` if it is set (a service running elsewhere);
-/// otherwise `router`, served here, in this process, on a port the OS picks (`:0`). It still
-/// answers over a real socket: the app calls it over HTTP either way.
-async fn url_or_serve(
-    variable: &str,
-    service: &'static str,
-    router: axum::Router,
-) -> std::io::Result<String> {
+/// Where a service is: the URL in `variable` if it is set (a service running elsewhere); if not,
+/// `app` (the service's router) served by this process, on a port the OS picks (`:0`), in a task
+/// of its own that ends with the process. Either way the app calls it over HTTP.
+async fn url_or_serve(variable: &str, name: &'static str, app: Router) -> io::Result<String> {
     if let Ok(url) = std::env::var(variable) {
         return Ok(url);
     }
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
-    // A task of its own serves it while `run` goes on; it ends when the process does.
-    tokio::spawn(common::server::serve(service, listener, router));
+    tokio::spawn(common::server::serve(name, listener, app));
     Ok(url)
 }

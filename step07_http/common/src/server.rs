@@ -1,7 +1,6 @@
 //! What both services do alike: a JSON [`ErrorBody`] for every bad request (axum's own answers
 //! are plain text), one log line per request, and serving on a socket.
 
-use std::io;
 use std::process::ExitCode;
 
 use axum::extract::rejection::JsonRejection;
@@ -41,9 +40,7 @@ pub async fn not_found(request: Request) -> ApiError {
 /// A service's `main`: serves `router` where `PORT` says until the process is stopped.
 pub async fn run(service: &'static str, router: Router) -> ExitCode {
     let served = match bind(service).await {
-        Ok(listener) => serve(service, listener, router)
-            .await
-            .map_err(|e| e.to_string()),
+        Ok(listener) => serve(service, listener, router).await,
         Err(error) => Err(error),
     };
     if let Err(error) = served {
@@ -53,11 +50,11 @@ pub async fn run(service: &'static str, router: Router) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Serves `router` on `listener`, each request logged. The `.await` ends only if serving fails:
+/// Serves `app` on `listener`, each request logged. The `.await` ends only if serving fails:
 /// a server runs until its process ends (the app's, when the app serves it).
-pub async fn serve(service: &'static str, listener: TcpListener, router: Router) -> io::Result<()> {
-    let router = router.layer(from_fn_with_state(service, log)); // `log` gets `service` as `State`
-    axum::serve(listener, router).await
+pub async fn serve(name: &'static str, listener: TcpListener, app: Router) -> Result<(), String> {
+    let app = app.layer(from_fn_with_state(name, log)); // `log` gets `name` as `State`
+    axum::serve(listener, app).await.map_err(|e| e.to_string())
 }
 
 /// Runs around every request (a *middleware*: `next.run` runs the route): one line on stderr,
