@@ -4,9 +4,9 @@
 //! `CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER`, so no step needs a `.cargo/config.toml`), and its
 //! `app.exe` runs under Wine exactly as a Windows reader starts a built program: step 05 loads
 //! `component1.dll` and `component2.dll`, step 06 starts `service1.exe` and `service2.exe` over
-//! pipes, step 07 its services over loopback HTTP. Each run must print the step's
-//! `expected_output.txt` (normalised as the golden tests do), exit with status 0, and leave no
-//! process behind in Wine.
+//! pipes, step 07 serves its two services in its own process and calls them over loopback HTTP.
+//! Each run must print the step's `expected_output.txt` (normalised as the golden tests do), exit
+//! with status 0, and leave no process behind in Wine.
 //!
 //! Needs `wine`, `wineserver` and `x86_64-w64-mingw32-gcc` (Debian/Ubuntu: `apt-get install wine
 //! gcc-mingw-w64-x86-64`); rustup adds the target's standard library. Wine gets its own prefix
@@ -233,7 +233,7 @@ fn run_step(step: &Step, tools: &Tools, work: &Path, stand_in: Option<&Path>) ->
     }
     eprintln!("\n==> {} for {TARGET}, under Wine", step.dir);
 
-    // Every package: step 05's plugins and step 06/07's services sit next to app.exe.
+    // Every package: step 05's plugins and step 06's services sit next to app.exe.
     let mut build = cargo::in_workspace(&dir);
     build
         .args(["build", "--workspace", "--target", TARGET])

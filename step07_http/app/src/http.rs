@@ -70,11 +70,8 @@ impl HttpService {
 
     fn failed(&self, error: reqwest::Error) -> CallError {
         if error.is_timeout() {
-            let component = self.component.clone();
-            return CallError::TimedOut {
-                component,
-                waited: TIMEOUT,
-            };
+            let (component, waited) = (self.component.clone(), TIMEOUT);
+            return CallError::TimedOut { component, waited };
         }
         // reqwest says "error sending request"; the last error in its chain of `source()`s, the
         // first cause, says why: "Connection refused".

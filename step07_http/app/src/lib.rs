@@ -1,6 +1,5 @@
-//! [`pipeline`]: the contract, now `async`; [`http`]: the contract over HTTP (reqwest);
-//! [`services`]: where each service runs. `src/main.rs` ties them together.
+//! [`pipeline`]: the contract, now `async`; [`http`]: the contract over HTTP (reqwest).
+//! `src/main.rs` ties them together, and serves the two services.
 
 pub mod http;
 pub mod pipeline;
-pub mod services;

@@ -1,5 +1,5 @@
 //! What both services do alike: a JSON [`ErrorBody`] for every bad request (axum's own answers
-//! are plain text), one log line per request, and listening where `PORT` says.
+//! are plain text), one log line per request, and serving on a socket.
 
 use std::process::ExitCode;
 
@@ -37,14 +37,10 @@ pub async fn not_found(request: Request) -> ApiError {
     ApiError(StatusCode::NOT_FOUND, message)
 }
 
-/// A service's `main`: serves `router`, each request logged, until the process is stopped.
+/// A service's `main`: serves `router` where `PORT` says until the process is stopped.
 pub async fn run(service: &'static str, router: Router) -> ExitCode {
-    let router = router.layer(from_fn_with_state(service, log)); // `log` gets `service` as `State`
     let served = match bind(service).await {
-        // This `.await` ends only if serving fails: a server runs until it is stopped.
-        Ok(listener) => axum::serve(listener, router)
-            .await
-            .map_err(|e| e.to_string()),
+        Ok(listener) => serve(service, listener, router).await,
         Err(error) => Err(error),
     };
     if let Err(error) = served {
@@ -52,6 +48,13 @@ pub async fn run(service: &'static str, router: Router) -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// Serves `app` on `listener`, each request logged. The `.await` ends only if serving fails:
+/// a server runs until its process ends (the app's, when the app serves it).
+pub async fn serve(name: &'static str, listener: TcpListener, app: Router) -> Result<(), String> {
+    let app = app.layer(from_fn_with_state(name, log)); // `log` gets `name` as `State`
+    axum::serve(listener, app).await.map_err(|e| e.to_string())
 }
 
 /// Runs around every request (a *middleware*: `next.run` runs the route): one line on stderr,
@@ -72,7 +75,7 @@ async fn log(State(service): State<&'static str>, request: Request, next: Next) 
 }
 
 /// Listens on 127.0.0.1 at `PORT` (unset: `0`, any free port the OS picks), and says where on
-/// stdout, `service1 listening on http://127.0.0.1:40123`: the app that started it reads this.
+/// stdout, `service1 listening on http://127.0.0.1:40123`, for whoever started it to read.
 pub async fn bind(service: &str) -> Result<TcpListener, String> {
     let port = std::env::var("PORT").unwrap_or_else(|_| "0".to_string());
     let address = format!("127.0.0.1:{}", port.trim());

@@ -10,12 +10,14 @@
 //! - [`server`]: the layers both hardened services add to the lesson's router (request id, log
 //!   line per request, JSON 405 and 503, `/health`), and serving until Ctrl-C or SIGTERM with the
 //!   requests in flight finished.
+//! - [`launch`]: the hardened services as child processes, built first when Cargo runs the app.
 //! - [`logs`] and [`shutdown`]: `tracing` to stderr, and waiting for a stop signal.
 //!
 //! Binaries: `hardened` (the app, `src/main.rs`), `hardened-service1`, `hardened-service2`.
 
 pub mod deadline;
 pub mod health;
+pub mod launch;
 pub mod logs;
 pub mod retry;
 pub mod server;

@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 
 use app::http::{HttpProcessor, HttpService, HttpTransformer};
 use app::pipeline::{CallError, Processor, Transformer, analyze, run_pipeline, validate};
-use app::services::{Service, build_if_run_by_cargo};
 use clap::Parser;
 use hardened::deadline::Deadline;
 use hardened::health::wait_until_healthy;
+use hardened::launch::{Service, build_if_run_by_cargo};
 use hardened::retry::Retrying;
 use hardened::shutdown::stop_requested;
 
@@ -143,9 +143,9 @@ async fn run(cli: Cli) -> Result<(), String> {
 /// How long a service started here has to say where it listens.
 const START_WAIT: Duration = Duration::from_secs(10);
 
-/// The service at `url` if given, or `binary` started here. The lesson's `Service::start` waits for
-/// the service's first line as long as it takes; here a service that hangs before it is given up
-/// on after [`START_WAIT`] (the unfinished `start` is dropped, and with it the child: killed).
+/// The service at `url` if given, or `binary` started here. `Service::start` waits for the
+/// service's first line as long as it takes; here a service that hangs before it is given up on
+/// after [`START_WAIT`] (the unfinished `start` is dropped, and with it the child: killed).
 async fn find_or_start(
     url: Option<String>,
     binary: &str,

@@ -1,9 +1,8 @@
 //! What can go wrong between the app and its services: each ends with exit status 1, one line
-//! `error: ...` naming the service and its URL, and no service left running.
+//! `error: ...` naming the service and its URL, and nothing left running (`run_app` checks that no
+//! process holds the app's output after it exits).
 
-use crate::support::{
-    RunningService, closed_url, error_line, nothing_listens_at, printed_urls, run_app,
-};
+use crate::support::{closed_url, error_line, nothing_listens_at, printed_urls, run_app, serve};
 
 #[test]
 fn an_unreachable_service_is_named_with_its_url_and_the_other_is_stopped() {
@@ -17,7 +16,7 @@ fn an_unreachable_service_is_named_with_its_url_and_the_other_is_stopped() {
         "{error}"
     );
     assert!(!run.stdout.contains("Execution complete"));
-    // service2 was started by the app: it must be gone with it.
+    // service2 was served by the app, in its process: it must be gone with it.
     let service2 = &printed_urls(&run.stdout)[1];
     assert!(
         nothing_listens_at(service2),
@@ -40,15 +39,15 @@ fn a_service_that_never_answers_times_out() {
 #[test]
 fn an_error_status_is_a_rejection_with_the_status_and_the_services_words() {
     // service2 at service1's URL: it has no `/process`, and says so with a JSON 404.
-    let service2 = RunningService::start("service2");
-    let run = run_app(&[("SERVICE1_URL", &service2.url)]);
+    let service2 = serve("service2", service2::app());
+    let run = run_app(&[("SERVICE1_URL", &service2)]);
 
     assert_eq!(run.code, Some(1));
     let error = error_line(&run.stderr);
     let expected = format!(
         "error: service1 at {} rejected the input: POST /process answered 404 Not Found: no \
          route for POST /process",
-        service2.url
+        service2
     );
     assert_eq!(error, expected);
 }

@@ -13,7 +13,7 @@ fn cargo_run_prints_the_expected_output() {
 }
 
 #[test]
-fn the_services_it_started_are_stopped_when_it_exits() {
+fn the_services_it_served_are_gone_when_it_exits() {
     let run = run_app(&[]);
     assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
     let urls = printed_urls(&run.stdout);

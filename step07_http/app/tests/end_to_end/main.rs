@@ -1,7 +1,8 @@
-//! The app end to end: the real `app` binary, talking to the real service binaries over real
-//! sockets on 127.0.0.1. No mocks: what fails here would fail for a reader.
+//! The app end to end: the real `app` binary, talking to the real services (the routers it serves
+//! itself, or that a test serves) over real sockets on 127.0.0.1. No mocks: what fails here would
+//! fail for a reader.
 //!
-//! - `golden`: `cargo run`'s whole output, and the services it started are gone afterwards.
+//! - `golden`: `cargo run`'s whole output, and the services it served are gone afterwards.
 //! - `pipeline`: the app with `SERVICE1_URL`/`SERVICE2_URL` set (the three-terminal way).
 //! - `failures`: a service unreachable, too slow, answering an error status.
 //!

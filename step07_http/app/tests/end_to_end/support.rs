@@ -1,55 +1,31 @@
 //! Starting the app and the services for a test, with every wait bounded.
 
-use std::io::{BufRead, BufReader, Read};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
+use std::io::Read;
+use std::process::{Command, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 /// Long enough for a loaded 2-core CI machine, short enough that a hang fails the test.
 pub const LIMIT: Duration = Duration::from_secs(60);
 
-/// A service binary, next to the app's. `cargo test -p app` does not build it, so it is built
-/// once per test binary, as the app itself does under Cargo.
-fn service_binary(name: &str) -> PathBuf {
-    static BUILT: OnceLock<()> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        app::services::build_if_run_by_cargo(&["service1", "service2"]).unwrap();
-    });
-    let app = PathBuf::from(env!("CARGO_BIN_EXE_app"));
-    app.with_file_name(format!("{name}{}", std::env::consts::EXE_SUFFIX))
-}
-
-/// A service started by a test (the three-terminal way), killed when dropped.
-pub struct RunningService {
-    child: Child,
-    pub url: String,
-}
-
-impl RunningService {
-    pub fn start(name: &str) -> Self {
-        let mut child = Command::new(service_binary(name))
-            .env("PORT", "0")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null()) // its log line per request
-            .spawn()
+/// Serves `router` as `service` (the lesson's own `common::server::serve`, log line included) on
+/// a free loopback port, on a thread of its own, for the rest of the test binary: a service
+/// running outside the app, as `cargo run --bin service1` in another terminal. Returns its URL.
+pub fn serve(service: &'static str, router: axum::Router) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
             .unwrap();
-        let mut line = String::new();
-        let stdout = child.stdout.take().unwrap();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        let (_, url) = line.split_once(" listening on ").unwrap();
-        let url = url.trim().to_string();
-        Self { child, url }
-    }
-}
-
-impl Drop for RunningService {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+        runtime.block_on(async {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            common::server::serve(service, listener, router).await
+        })
+    });
+    url
 }
 
 /// What a finished app run printed.
@@ -62,8 +38,8 @@ pub struct AppRun {
 
 /// Runs the app binary to its end with the extra environment `env`. `SERVICE1_URL` and
 /// `SERVICE2_URL` are removed from the inherited environment first, so each test says exactly
-/// which URLs the app sees. The wait ends when stdout and stderr close, which needs the app and
-/// every service it started (they inherit its stderr) gone: no child may outlive the app.
+/// which URLs the app sees. The wait ends when stdout and stderr close, which needs every process
+/// holding them gone: the app starts no child, and none may outlive it.
 pub fn run_app(env: &[(&str, &str)]) -> AppRun {
     let mut child = Command::new(env!("CARGO_BIN_EXE_app"))
         .env_remove("SERVICE1_URL")

@@ -1,5 +1,7 @@
-//! Where each service runs: at the URL in `SERVICE1_URL`/`SERVICE2_URL` if it is set, or in a
-//! child process started here, as in step 06, on a free port that the service prints.
+//! The hardened services as child processes of the hardened app, as in step 06: started on a free
+//! port that the service prints, killed when dropped. (The lesson's `cargo run` serves its
+//! services inside the app's process instead; the hardened app, `cargo xtask bench` and `faults`
+//! run each service as a program of its own, which can crash, be restarted or upgraded alone.)
 
 use std::process::Stdio;
 
@@ -13,14 +15,6 @@ pub struct Service {
 }
 
 impl Service {
-    /// The service at the URL in `variable` if it is set; otherwise `binary`, started here.
-    pub async fn from_env_or_start(variable: &str, binary: &str) -> Result<Service, String> {
-        match std::env::var(variable) {
-            Ok(url) => Ok(Service { url, child: None }),
-            Err(_) => Service::start(binary, &[]).await,
-        }
-    }
-
     /// Starts `binary`, from the app's own folder, with `PORT=0` and `env`; its first line says
     /// where it listens: `service1 listening on http://127.0.0.1:40123`.
     pub async fn start(binary: &str, env: &[(&str, &str)]) -> Result<Service, String> {
@@ -49,8 +43,9 @@ impl Service {
     }
 }
 
-/// `cargo run` builds the app only (the app calls the services, it does not link them). When Cargo
-/// started the app (it sets `CARGO`), ask it to build them too: an edit of component1 shows now.
+/// `cargo run -p hardened` builds the hardened app only (it calls the services, it does not link
+/// them). When Cargo started it (Cargo sets `CARGO`), ask Cargo to build them too: an edit of
+/// component1 shows in the next run instead of a stale service.
 pub fn build_if_run_by_cargo(binaries: &[&str]) -> Result<(), String> {
     let cargo = match std::env::var_os("CARGO") {
         Some(cargo) => cargo,
