@@ -100,7 +100,7 @@ pub fn start_program(dir: &Path, name: &str) -> Result<Child, CallError> {
     })
 }
 
-/// The pipeline's `Processor`, answered by service1.
+/// The pipeline's `Processor`, answered by service1 (a tuple struct: `self.0` is its one field).
 pub struct ChildProcessor(pub ServiceProcess);
 /// The pipeline's `Transformer`, answered by service2.
 pub struct ChildTransformer(pub ServiceProcess);

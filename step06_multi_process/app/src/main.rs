@@ -22,7 +22,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// `Box<dyn Error>`: any error type, boxed; `?` converts a `CallError` or a `String` into it.
+/// `Box<dyn Error>`: any error, boxed; `?` converts a `CallError`, `io::Error` or `String` into it.
 fn run() -> Result<(), Box<dyn Error>> {
     let input = input_from_args()?;
 
@@ -41,7 +41,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     // Here, or at any earlier `?`, both adapters are dropped: each `Drop` stops its child.
 }
 
-/// `--input N` sets the pipeline's input; without it, the input is 42.
+/// `--input N` sets the input, else 42. `[a, b] if cond`: exactly two arguments, when `cond` holds.
 fn input_from_args() -> Result<i32, String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.as_slice() {

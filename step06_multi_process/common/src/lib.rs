@@ -1,7 +1,7 @@
 //! What crosses the pipes: one JSON object per line, a [`Request`] into a service's stdin, a
 //! [`Reply`] from its stdout; [`serve`] is the loop both services run. serde writes the JSON code
-//! (`derive`); `tag = "type"` puts the variant's name (`rename_all`: in snake_case) in a `"type"`
-//! field beside its fields: `Request::Process { value: 42 }` is `{"type":"process","value":42}`.
+//! (`derive`); `tag = "type"`: the variant's name, in snake_case, goes in a `"type"` field beside
+//! its fields (for `Processed(result)`, the result's fields): `{"type":"process","value":42}`.
 
 use std::io::{self, BufRead, Write};
 
