@@ -1,15 +1,14 @@
-//! The pipeline's two stages as RPCs (a request and its reply) through RabbitMQ. A call
-//! publishes `{"value":42}` to a worker's queue, with `reply_to` (where to send the reply) and
-//! `correlation_id` (the app's request id), then waits for the reply.
+//! The pipeline's two stages as RPCs (a request and its reply) through RabbitMQ: a call publishes
+//! `{"value":42}` to a worker's queue, with `reply_to` and `correlation_id`, and waits.
 
 use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
-use common::broker::{connect, declare_queue};
-use common::{PROCESS_QUEUE, Reply, TRANSFORM_QUEUE, ValueRequest, queue_name};
+use common::broker::{self, declare_queue};
+use common::{PROCESS_QUEUE, Reply, TRANSFORM_QUEUE, ValueRequest, queue_prefix::queue_name};
 use lapin::options::BasicConsumeOptions;
 use lapin::{BasicProperties, Connection, types::FieldTable};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
-use tokio_stream::StreamExt;
+use tokio_stream::StreamExt; // the trait that gives streams `.next()`
 
 /// RabbitMQ's direct reply-to: a reply sent here goes straight back to the channel that asked.
 const DIRECT_REPLY_TO: &str = "amq.rabbitmq.reply-to";
@@ -23,7 +22,7 @@ pub struct RpcClient {
 impl RpcClient {
     /// Connects and declares both queues. Each call waits at most `reply_timeout` for its reply.
     pub async fn connect(reply_timeout: Duration) -> Result<RpcClient, String> {
-        let connection = connect(&format!("app-{}", std::process::id())).await?;
+        let connection = broker::connect(&format!("app-{}", std::process::id())).await?;
         let failed = |error: lapin::Error| format!("cannot set up the app on RabbitMQ: {error}");
         let channel = connection.create_channel().await.map_err(failed)?;
         for queue in [PROCESS_QUEUE, TRANSFORM_QUEUE] {
@@ -94,7 +93,6 @@ impl RpcClient {
         let options = Default::default();
         let publish = channel.basic_publish(exchange, routing_key, options, body, properties);
         publish.await.map_err(failed)?;
-        // `replies` is a stream: an iterator whose `next()` is awaited.
         let reply = tokio::time::timeout(self.reply_timeout, replies.next()).await;
         // A reply that comes after this (a late one, a second answer) finds no channel: dropped.
         let _ = channel.close(200, "done".into()).await;
@@ -112,13 +110,15 @@ impl RpcClient {
     }
 }
 
-// The contract's types (`pipeline.rs`, which knows no transport) from the wire's (`common`,
-// which the workers share): the same fields in two crates.
+// Convert the wire types (`common`, shared with the workers) into the contract's types
+// (`pipeline.rs`, which knows no transport): same fields, two crates.
 impl Processor for RpcClient {
     async fn process(&self, value: i32, id: &str) -> Result<ProcessResult, CallError> {
-        let common::ProcessResult { value, processed } =
-            self.call(PROCESS_QUEUE, value, id).await?;
-        Ok(ProcessResult { value, processed })
+        let result: common::ProcessResult = self.call(PROCESS_QUEUE, value, id).await?;
+        Ok(ProcessResult {
+            value: result.value,
+            processed: result.processed,
+        })
     }
 }
 

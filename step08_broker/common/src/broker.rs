@@ -1,6 +1,5 @@
-//! RabbitMQ for the app and the workers: connect, declare a queue, and the workers' loop: take a
-//! request, compute, publish the reply to `reply_to`, and only then ack it. A worker that dies
-//! before the ack leaves the request to another: nothing is lost, but it may run twice.
+//! RabbitMQ for the app and the workers: connect, declare a queue, and the workers' loop, which
+//! replies, then acks: a worker that dies in between leaves the request to another (run twice).
 
 use crate::{Reply, ValueRequest};
 use lapin::options::{BasicAckOptions, BasicConsumeOptions};
@@ -9,16 +8,13 @@ use lapin::types::{FieldTable, ShortString};
 use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, message::Delivery};
 use serde::Serialize;
 use std::{fmt::Display, time::Duration};
-use tokio_stream::StreamExt;
+use tokio_stream::StreamExt; // the trait that gives streams `.next()`
 
-/// Connects to RabbitMQ at `AMQP_ADDR`. The default is this machine's broker and its virtual
-/// host `/` (written `%2f` in the address), where every queue of this step lives.
+/// Connects to RabbitMQ at `AMQP_ADDR`. The default address: this machine's broker, and its
+/// default virtual host (a broker's namespace) `/`, written `%2f`.
 pub async fn connect(name: &str) -> Result<Connection, String> {
     let addr = std::env::var("AMQP_ADDR").unwrap_or("amqp://127.0.0.1:5672/%2f".into());
-    // Every program connects, so checked here: 200 bytes leave room for the queue names (AMQP: 255).
-    if crate::queue_name("").len() > 200 {
-        return Err("QUEUE_PREFIX is too long: at most 200 bytes".into());
-    }
+    crate::queue_prefix::check()?; // tests and benchmarks only
     let properties = ConnectionProperties::default().with_connection_name(name.into());
     let attempt = Connection::connect(&addr, properties);
     let cause = match tokio::time::timeout(Duration::from_secs(5), attempt).await {
@@ -28,7 +24,8 @@ pub async fn connect(name: &str) -> Result<Connection, String> {
     };
     let start = "docker run -d --name rabbitmq -p 5672:5672 -p 15672:15672 rabbitmq:4-management";
     let reason = format!("cannot reach RabbitMQ at {addr} ({cause})");
-    Err(format!("{reason}; start one with `{start}`"))
+    let again = "or, if you made it before, `docker start rabbitmq`";
+    Err(format!("{reason}; start one with `{start}`, {again}"))
 }
 
 /// Creates `queue` unless it exists (the app and the workers each do: whoever comes first).
@@ -54,11 +51,14 @@ pub async fn run_worker<T: Serialize, E: Display>(
     let failed = |error: lapin::Error| format!("{id} on queue \"{queue}\": {error}");
     let channel = connection.create_channel().await.map_err(failed)?;
     declare_queue(&channel, queue).await.map_err(failed)?;
-    // Prefetch 1: a worker holds one request at a time; the others wait for a free worker.
+    // qos = the prefetch limit, 1: a worker holds one request at a time; others wait for a worker.
     let prefetch = channel.basic_qos(1, BasicQosOptions::default());
     prefetch.await.map_err(failed)?;
     let tag = id.as_str().into(); // the consumer's name
-    let options = BasicConsumeOptions::default();
+    let options = BasicConsumeOptions {
+        no_ack: false, // manual ack, this step's heart: the broker keeps a request until acked
+        ..Default::default()
+    };
     let consume = channel.basic_consume(queue.into(), tag, options, FieldTable::default());
     let mut requests = consume.await.map_err(failed)?;
     eprintln!("{id}: waiting for requests on queue \"{queue}\"");
@@ -99,14 +99,13 @@ pub async fn answer<T: Serialize, E: Display>(
     };
     let body = serde_json::to_vec(&reply).expect("a reply of plain structs always serializes");
     let request = String::from_utf8_lossy(&delivery.data);
-    // One write of the whole line: workers sharing a terminal never mix their lines.
-    // `correlation_id` is the app's request id: it joins this log to the app's.
+    // One write per line (workers sharing a terminal never mix lines); `correlation_id`: app's id.
     let reply_text = String::from_utf8_lossy(&body);
     let line = format!("{id}: {correlation_id}: {request} -> {reply_text}\n");
     eprint!("{line}");
     let properties = BasicProperties::default().with_correlation_id(correlation_id);
-    let options = Default::default();
-    let publish = channel.basic_publish("".into(), reply_to, options, &body, properties);
+    // Through the exchange "", with `reply_to` as the routing key: straight to the asking channel.
+    let publish = channel.basic_publish("".into(), reply_to, Default::default(), &body, properties);
     publish.await?;
     delivery.ack(BasicAckOptions::default()).await?; // now the broker may forget it
     Ok(())

@@ -6,16 +6,11 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "broker")]
 pub mod broker;
+pub mod queue_prefix; // tests and benchmarks only: ignore it on a first read
 
 /// The queues of `service1` (component1) and `service2` (component2).
 pub const PROCESS_QUEUE: &str = "process";
 pub const TRANSFORM_QUEUE: &str = "transform";
-
-/// `QUEUE_PREFIX` (empty unless set) + `queue`: runs sharing a broker (tests, bench) keep apart.
-pub fn queue_name(queue: &str) -> String {
-    let prefix = std::env::var("QUEUE_PREFIX").unwrap_or_default();
-    format!("{prefix}{queue}")
-}
 
 /// component1's result. On the wire: `{"value":84,"processed":true}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -70,7 +70,15 @@ pub async fn main<T: Serialize, E: std::fmt::Display>(
     let host = std::env::var("HOSTNAME").map_or(String::new(), |host| format!("@{host}"));
     let id = format!("{name}-{}{host}", std::process::id());
     let work = Duration::from_millis(if slow { args.work_ms } else { 0 });
-    match run(&args, &id, &common::queue_name(queue), &compute, work).await {
+    match run(
+        &args,
+        &id,
+        &common::queue_prefix::queue_name(queue),
+        &compute,
+        work,
+    )
+    .await
+    {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {id}: {error}");
@@ -148,7 +156,7 @@ async fn serve<T: Serialize, E: std::fmt::Display>(
     let channel = connection.create_channel().await?;
     channel.basic_qos(1, BasicQosOptions::default()).await?;
     declare_queue(&channel, queue).await?;
-    let dead_letters = common::queue_name(DEAD_LETTERS);
+    let dead_letters = common::queue_prefix::queue_name(DEAD_LETTERS);
     declare_queue(&channel, &dead_letters).await?;
     let (tag, options) = (id.into(), BasicConsumeOptions::default());
     let consume = channel.basic_consume(queue.into(), tag, options, FieldTable::default());
