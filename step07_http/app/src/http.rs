@@ -32,7 +32,7 @@ impl HttpService {
     }
 
     /// `POST path` with `{"value": value}` and the request id; the JSON answer read as a `T`
-    /// (`T: DeserializeOwned`: any type that serde can build from JSON).
+    /// (`T: DeserializeOwned`, a trait bound: any type that serde can build from JSON).
     pub async fn post<T: DeserializeOwned>(
         &self,
         path: &str,
@@ -55,6 +55,7 @@ impl HttpService {
             });
         }
         // Our services say why in `{"error": "..."}`; another server: its first 200 characters.
+        // (`from_slice::<ErrorBody>` names the type to read, as `let body: T` does above.)
         let message = match serde_json::from_slice::<ErrorBody>(&body) {
             Ok(ErrorBody { error }) => error,
             Err(_) => String::from_utf8_lossy(&body).chars().take(200).collect(),

@@ -20,8 +20,8 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("\n\nPhase 07: HTTP Microservices (1 app + 2 services)\n");
-    let url1 = url_or_serve("SERVICE1_URL", "service1", service1::app()).await?;
-    let url2 = url_or_serve("SERVICE2_URL", "service2", service2::app()).await?;
+    let url1 = url_or_serve("SERVICE1_URL", "service1", service1::router()).await?;
+    let url2 = url_or_serve("SERVICE2_URL", "service2", service2::router()).await?;
     println!("service1 at {url1}\nservice2 at {url2}");
 
     let processor = HttpProcessor(HttpService::new("service1", &url1)?);
@@ -34,14 +34,15 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Where a service is: the URL in `variable` if it is set (a service running elsewhere); if not,
-/// `app` (the service's router) served by this process, on a port the OS picks (`:0`), in a task
-/// of its own that ends with the process. Either way the app calls it over HTTP.
-async fn url_or_serve(variable: &str, name: &'static str, app: Router) -> io::Result<String> {
+/// `router` (the service's routes) served by this process, on a port the OS picks (`:0`), in a
+/// task of its own that ends with the process. Either way the app calls it over HTTP.
+async fn url_or_serve(variable: &str, name: &'static str, router: Router) -> io::Result<String> {
     if let Ok(url) = std::env::var(variable) {
         return Ok(url);
     }
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(common::server::serve(name, listener, app));
+    // The task's `Result` is dropped: if serving fails, the next call to it fails `Unavailable`.
+    tokio::spawn(common::server::serve(name, listener, router));
     Ok(url)
 }

@@ -23,7 +23,7 @@ fn processor(url: &str) -> HttpProcessor {
 
 #[tokio::test]
 async fn service1_doubles_and_service2_formats() {
-    let processor = processor(&serve(service1::app()).await);
+    let processor = processor(&serve(service1::router()).await);
     let result = processor.process(42, "test-1").await.unwrap();
     assert_eq!(
         result,
@@ -32,7 +32,7 @@ async fn service1_doubles_and_service2_formats() {
             processed: true
         }
     );
-    let url = serve(service2::app()).await;
+    let url = serve(service2::router()).await;
     let transformer = HttpTransformer(HttpService::new("service2", &url).unwrap());
     let result = transformer.transform(84, "test-1").await.unwrap();
     let transformed = "Value-0084".to_string();
@@ -47,7 +47,7 @@ async fn service1_doubles_and_service2_formats() {
 
 #[tokio::test]
 async fn an_overflow_is_rejected_with_the_status_and_the_services_words() {
-    let url = serve(service1::app()).await;
+    let url = serve(service1::router()).await;
     let error = processor(&url)
         .process(i32::MAX, "test-2")
         .await
@@ -164,8 +164,8 @@ async fn every_bad_request_gets_its_status_and_a_json_error_over_a_socket() {
     ];
     let client = reqwest::Client::builder().no_proxy().build().unwrap();
     for (service, router) in [
-        ("/process", service1::app()),
-        ("/transform", service2::app()),
+        ("/process", service1::router()),
+        ("/transform", service2::router()),
     ] {
         let url = serve(router).await;
         for (path, content_type, body, status) in &probes {

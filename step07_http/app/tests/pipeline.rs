@@ -1,5 +1,5 @@
-//! `validate` and `analyze` stay local (no call crosses the network for them) and keep their
-//! step 03 rules.
+//! `validate` and `analyze` stay local (no call crosses the network for them) and keep the
+//! rules component1 and component2 had in step 04.
 
 use app::pipeline::{ProcessResult, TransformResult, analyze, validate};
 

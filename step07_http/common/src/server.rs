@@ -1,7 +1,9 @@
 //! What both services do alike: a JSON [`ErrorBody`] for every bad request (axum's own answers
-//! are plain text), one log line per request, and serving on a socket.
+//! are plain text), one log line per request, and serving on a socket. A service run alone
+//! (its `main.rs`) also uses [`run`] and [`bind`], in `server/alone.rs`.
 
-use std::process::ExitCode;
+mod alone;
+pub use alone::{bind, run};
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Request, State};
@@ -37,24 +39,18 @@ pub async fn not_found(request: Request) -> ApiError {
     ApiError(StatusCode::NOT_FOUND, message)
 }
 
-/// A service's `main`: serves `router` where `PORT` says until the process is stopped.
-pub async fn run(service: &'static str, router: Router) -> ExitCode {
-    let served = match bind(service).await {
-        Ok(listener) => serve(service, listener, router).await,
-        Err(error) => Err(error),
-    };
-    if let Err(error) = served {
-        eprintln!("{service}: error: {error}");
-        return ExitCode::FAILURE;
-    }
-    ExitCode::SUCCESS
-}
-
-/// Serves `app` on `listener`, each request logged. The `.await` ends only if serving fails:
+/// Serves `router` on `listener`, each request logged. The `.await` ends only if serving fails:
 /// a server runs until its process ends (the app's, when the app serves it).
-pub async fn serve(name: &'static str, listener: TcpListener, app: Router) -> Result<(), String> {
-    let app = app.layer(from_fn_with_state(name, log)); // `log` gets `name` as `State`
-    axum::serve(listener, app).await.map_err(|e| e.to_string())
+pub async fn serve(
+    name: &'static str,
+    listener: TcpListener,
+    router: Router,
+) -> Result<(), String> {
+    // `.layer(...)` wraps every route in `log`, which gets `name` as its `State`.
+    let router = router.layer(from_fn_with_state(name, log));
+    axum::serve(listener, router)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// Runs around every request (a *middleware*: `next.run` runs the route): one line on stderr,
@@ -72,17 +68,4 @@ async fn log(State(service): State<&'static str>, request: Request, next: Next) 
         response.status()
     );
     response
-}
-
-/// Listens on 127.0.0.1 at `PORT` (unset: `0`, any free port the OS picks), and says where on
-/// stdout, `service1 listening on http://127.0.0.1:40123`, for whoever started it to read.
-pub async fn bind(service: &str) -> Result<TcpListener, String> {
-    let port = std::env::var("PORT").unwrap_or_else(|_| "0".to_string());
-    let address = format!("127.0.0.1:{}", port.trim());
-    let listener = TcpListener::bind(&address)
-        .await
-        .map_err(|error| format!("cannot listen on {address} (from PORT): {error}"))?;
-    let address = listener.local_addr().map_err(|error| error.to_string())?;
-    println!("{service} listening on http://{address}");
-    Ok(listener)
 }

@@ -31,7 +31,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Service1 hardened: `work` of simulated work per request (`WORK_MS`, for the bench's scaling
 /// runs), then the lesson's router, wrapped by [`harden`].
 pub fn service1(work: Duration, request_timeout: Duration) -> Router {
-    let routes = service1::app().layer(from_fn_with_state(work, simulate_work));
+    let routes = service1::router().layer(from_fn_with_state(work, simulate_work));
     harden(
         routes,
         "service1",
@@ -43,7 +43,7 @@ pub fn service1(work: Duration, request_timeout: Duration) -> Router {
 /// Service2 hardened: the lesson's router, wrapped by [`harden`].
 pub fn service2(request_timeout: Duration) -> Router {
     harden(
-        service2::app(),
+        service2::router(),
         "service2",
         component2::get_version(),
         request_timeout,

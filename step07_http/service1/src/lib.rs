@@ -1,4 +1,4 @@
-//! Service1: component1 behind HTTP. [`app`] builds the router, so `tests/routes.rs` drives it
+//! Service1: component1 behind HTTP. [`router`] builds the router, so `tests/routes.rs` drives it
 //! without a socket; `main.rs` serves it.
 
 use axum::extract::rejection::JsonRejection;
@@ -10,7 +10,7 @@ use common::{ProcessResult, ValueRequest};
 use component1::Component1;
 
 /// The whole HTTP surface of service1: one route, and a JSON 404 for every other path.
-pub fn app() -> Router {
+pub fn router() -> Router {
     Router::new()
         .route("/process", post(process))
         .fallback(not_found)

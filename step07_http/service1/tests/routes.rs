@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 fn router() -> Router {
-    service1::app()
+    service1::router()
 }
 
 /// Sends `request` through `router`; returns the status and the body as JSON (every answer of

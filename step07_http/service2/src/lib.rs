@@ -1,4 +1,4 @@
-//! Service2: component2 behind HTTP. [`app`] builds the router; `main.rs` serves it.
+//! Service2: component2 behind HTTP. [`router`] builds the router; `main.rs` serves it.
 
 use axum::extract::rejection::JsonRejection;
 use axum::routing::post;
@@ -8,7 +8,7 @@ use common::{TransformResult, ValueRequest};
 use component2::Component2;
 
 /// The whole HTTP surface of service2: one route, and a JSON 404 for every other path.
-pub fn app() -> Router {
+pub fn router() -> Router {
     Router::new()
         .route("/transform", post(transform))
         .fallback(not_found)

@@ -9,7 +9,7 @@ use tower::ServiceExt;
 
 /// Sends `request` through service2's real router; returns the status and the JSON body.
 async fn send(request: Request<Body>) -> (StatusCode, Value) {
-    let router = service2::app();
+    let router = service2::router();
     let response = router.oneshot(request).await.unwrap();
     let status = response.status();
     let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();

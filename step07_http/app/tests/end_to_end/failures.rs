@@ -39,7 +39,7 @@ fn a_service_that_never_answers_times_out() {
 #[test]
 fn an_error_status_is_a_rejection_with_the_status_and_the_services_words() {
     // service2 at service1's URL: it has no `/process`, and says so with a JSON 404.
-    let service2 = serve("service2", service2::app());
+    let service2 = serve("service2", service2::router());
     let run = run_app(&[("SERVICE1_URL", &service2)]);
 
     assert_eq!(run.code, Some(1));

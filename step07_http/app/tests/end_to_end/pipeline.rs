@@ -4,8 +4,8 @@ use crate::support::{run_app, serve};
 
 #[test]
 fn with_urls_set_it_uses_those_services() {
-    let service1 = serve("service1", service1::app());
-    let service2 = serve("service2", service2::app());
+    let service1 = serve("service1", service1::router());
+    let service2 = serve("service2", service2::router());
     let env = [("SERVICE1_URL", &*service1), ("SERVICE2_URL", &*service2)];
     let run = run_app(&env);
 
