@@ -38,7 +38,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     let transformer = ChildTransformer(service2);
     run_pipeline(&processor, &transformer, input)?;
     Ok(())
-    // Here, or at any earlier `?`, both adapters are dropped: each `Drop` stops its child.
+    // Here, or at an earlier `?`, each `ServiceProcess` made so far is dropped and stops its child.
 }
 
 /// `--input N` sets the input, else 42. `[a, b] if cond`: exactly two arguments, when `cond` holds.
