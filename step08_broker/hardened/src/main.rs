@@ -5,9 +5,9 @@
 //! Run it with `cargo run -p hardened -- --repeat 100 --concurrency 8` in `step08_broker/`.
 
 use app::pipeline::{CallError, Processor, Transformer, analyze, run_pipeline, validate};
-use app::rpc::RpcClient;
 use clap::Parser;
 use hardened::cli::{Cli, Workers};
+use hardened::fast_rpc::SharedRpcClient;
 use hardened::local_workers::LocalWorkers;
 use hardened::worker::hide_password;
 use measure::RunArgs;
@@ -39,7 +39,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn Error>> {
     println!(
         "\n\nPhase 08: Distributed Application with a Message Broker (app + RabbitMQ + workers)"
     );
-    let connect = RpcClient::connect(Duration::from_millis(cli.timeout_ms));
+    let connect = SharedRpcClient::connect(Duration::from_millis(cli.timeout_ms));
     let client = connect.await.map_err(|error| hide_password(&error))?;
     let service1_count = cli.service1_workers.map_or(1, usize::from);
     let run_args = cli.measure.run_args();
@@ -63,7 +63,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn Error>> {
 
 /// `--repeat`: the pipeline's calls without its output, measured; prints the `summary:` line.
 async fn repeat(
-    client: &RpcClient,
+    client: &SharedRpcClient,
     run: RunArgs,
     concurrency: usize,
     input: i32,
@@ -83,7 +83,7 @@ async fn repeat(
 }
 
 /// `run_pipeline`'s calls and checks, printing nothing: what `--repeat` measures.
-async fn quiet_pipeline(client: &RpcClient, input: i32, id: &str) -> Result<(), CallError> {
+async fn quiet_pipeline(client: &SharedRpcClient, input: i32, id: &str) -> Result<(), CallError> {
     let data1 = client.process(input, id).await?;
     let _ = validate(&data1);
     let data2 = client.transform(data1.value, id).await?;
