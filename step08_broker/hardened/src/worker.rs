@@ -181,7 +181,10 @@ async fn serve<T: Serialize, E: std::fmt::Display>(
                     // Another worker took it and died (or lost its connection) before its ack.
                     eprintln!("{id}: the next request was given to a worker before (redelivered)");
                 }
-                sleep(work).await;
+                if !work.is_zero() {
+                    // Not `sleep(ZERO)`: that still waits for the timer's next tick (~1 ms).
+                    sleep(work).await;
+                }
                 answer(&channel, delivery, compute, id).await
             }
         };

@@ -1,6 +1,7 @@
 //! `SharedRpcClient` against the real RabbitMQ: many calls share its one channel and its one reply
 //! consumer, so each reply must reach the call it answers (by its `correlation_id`), and a call
-//! that times out must leave nothing behind.
+//! that times out must leave nothing behind. Its errors are the lesson's `RpcClient`'s, word
+//! for word.
 //!
 //! The client reads `QUEUE_PREFIX` from this process's environment, so these tests take turns
 //! (`take_turn`), each with its own prefix.
@@ -9,6 +10,7 @@
 mod support;
 
 use app::pipeline::{CallError, Processor};
+use app::rpc::RpcClient;
 use hardened::fast_rpc::SharedRpcClient;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -95,4 +97,42 @@ fn a_call_nobody_answers_times_out_naming_its_queue_and_leaves_no_entry() {
     }
     assert_eq!(waiting, 0, "the timed-out call removed its entry");
     assert_eq!(second.map(|result| result.value).ok(), Some(84));
+}
+
+#[test]
+#[cfg_attr(skip_broker_tests, ignore = "STEP08_SKIP_BROKER_TESTS=1")]
+fn both_clients_give_the_same_errors_for_an_overflow_and_for_no_worker() {
+    require_broker();
+    let topology = Topology::new("shared_rpc_same_errors");
+    let _turn = take_turn(&topology);
+    let timeout = Duration::from_millis(800);
+    let (lesson_timeout, shared_timeout, lesson_overflow, shared_overflow) =
+        runtime().block_on(async {
+            let lesson = RpcClient::connect(timeout).await.unwrap();
+            let shared = SharedRpcClient::connect(timeout).await.unwrap();
+            let lesson_timeout = lesson.process(1, "lesson").await.unwrap_err();
+            let shared_timeout = shared.process(1, "shared").await.unwrap_err();
+            let service1 = Worker::start("hardened-service1", &topology, &[], &[]);
+            let lesson_overflow = lesson.process(i32::MAX, "lesson").await.unwrap_err();
+            let shared_overflow = shared.process(i32::MAX, "shared").await.unwrap_err();
+            drop(service1);
+            lesson.close().await;
+            shared.close().await;
+            (
+                lesson_timeout,
+                shared_timeout,
+                lesson_overflow,
+                shared_overflow,
+            )
+        });
+    assert!(
+        matches!(lesson_timeout, CallError::TimedOut { .. }),
+        "{lesson_timeout:?}"
+    );
+    assert_eq!(shared_timeout.to_string(), lesson_timeout.to_string());
+    assert!(
+        matches!(lesson_overflow, CallError::Rejected { .. }),
+        "{lesson_overflow:?}"
+    );
+    assert_eq!(shared_overflow.to_string(), lesson_overflow.to_string());
 }

@@ -1,7 +1,8 @@
 //! The hardened app and workers end to end, against the real RabbitMQ. The hardened app calls
-//! the workers through the lesson's `RpcClient`, so these tests also hold the lesson's calls:
-//! an overflow comes back as the stage's error, a request nobody answers times out naming its
-//! queue, a request waits in its queue until a worker comes, and expires once its caller gave up.
+//! the workers through `SharedRpcClient`, which publishes the lesson's requests with the lesson's
+//! properties (`tests/shared_rpc.rs` holds it to the lesson's `RpcClient`'s errors): an overflow
+//! comes back as the stage's error, a request nobody answers times out naming its queue, a
+//! request waits in its queue until a worker comes, and expires once its caller gave up.
 //!
 //! - `app`: the hardened app's runs, its flags and `--repeat`.
 //! - `delivery`: dead letters, a worker killed mid-run, workers sharing a queue, a reconnect.
