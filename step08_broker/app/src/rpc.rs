@@ -58,7 +58,14 @@ impl RpcClient {
             Ok(None) => return Err(CallError::TimedOut { component, waited }),
             Err(reason) => return Err(CallError::Unavailable { component, reason }),
         };
-        decode_reply(&reply, component)
+        match serde_json::from_slice(&reply) {
+            Ok(Reply::Ok(result)) => Ok(result),
+            Ok(Reply::Err { error: reason }) => Err(CallError::Rejected { component, reason }),
+            Err(error) => Err(CallError::Unavailable {
+                component,
+                reason: format!("its reply is not valid: {error}"),
+            }),
+        }
     }
 
     /// Publishes the request and waits for its reply: `Ok(None)` if none came in time.
@@ -103,48 +110,24 @@ impl RpcClient {
     }
 }
 
-/// A worker's reply: its result, or its error as `Rejected`. `component` names the worker.
-pub fn decode_reply<T: DeserializeOwned>(reply: &[u8], component: String) -> Result<T, CallError> {
-    match serde_json::from_slice(reply) {
-        Ok(Reply::Ok(result)) => Ok(result),
-        Ok(Reply::Err { error: reason }) => Err(CallError::Rejected { component, reason }),
-        Err(error) => Err(CallError::Unavailable {
-            component,
-            reason: format!("its reply is not valid: {error}"),
-        }),
-    }
-}
-
 // Convert the wire types (`common`, shared with the workers) into the contract's types
 // (`pipeline.rs`, which knows no transport): same fields, two crates.
 impl Processor for RpcClient {
     async fn process(&self, value: i32, id: &str) -> Result<ProcessResult, CallError> {
         let result: common::ProcessResult = self.call(PROCESS_QUEUE, value, id).await?;
-        Ok(result.into())
+        Ok(ProcessResult {
+            value: result.value,
+            processed: result.processed,
+        })
     }
 }
 
 impl Transformer for RpcClient {
     async fn transform(&self, value: i32, id: &str) -> Result<TransformResult, CallError> {
         let result: common::TransformResult = self.call(TRANSFORM_QUEUE, value, id).await?;
-        Ok(result.into())
-    }
-}
-
-impl From<common::ProcessResult> for ProcessResult {
-    fn from(result: common::ProcessResult) -> Self {
-        ProcessResult {
-            value: result.value,
-            processed: result.processed,
-        }
-    }
-}
-
-impl From<common::TransformResult> for TransformResult {
-    fn from(result: common::TransformResult) -> Self {
-        TransformResult {
+        Ok(TransformResult {
             original: result.original,
             transformed: result.transformed,
-        }
+        })
     }
 }
