@@ -2,7 +2,7 @@
 //! at connect. The lesson opens a channel per call (create it, consume the direct reply-to
 //! address, publish, close it): three more round trips to the broker than the call itself. Here
 //! a background task reads every reply and hands it, by its `correlation_id`, to the call that
-//! waits for it. See DESIGN.md, "One channel for every call".
+//! waits for it. See DESIGN.md, "Direct reply-to".
 
 use app::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
 use common::broker::{self, declare_queue};
