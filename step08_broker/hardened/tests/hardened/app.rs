@@ -76,28 +76,13 @@ fn a_request_whose_caller_timed_out_expires_from_its_queue() {
     let (status, _, stderr) = run(&hardened(), &topology, &args, &[]);
     assert_eq!(status.code(), Some(1), "{stderr}");
     let process = topology.queue("process");
-    runtime().block_on(async {
-        let (connection, channel) = topology.open().await;
-        let passive = QueueDeclareOptions {
-            passive: true,
-            durable: true,
-            ..Default::default()
-        };
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let queue =
-                channel.queue_declare(process.as_str().into(), passive, FieldTable::default());
-            if queue.await.unwrap().message_count() == 0 {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the timed-out request is still in its queue"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let _ = connection.close(200, "done".into()).await;
-    });
+    let empty = |count| count == 0;
+    wait_for_queue(
+        &topology,
+        &process,
+        empty,
+        "the timed-out request is still in its queue",
+    );
 }
 
 #[test]
@@ -108,28 +93,13 @@ fn the_app_waits_for_a_worker_and_completes_once_one_starts() {
     let mut app = Program::start(&hardened(), &topology, &["--workers", "external"], &[]);
     // The request is published and waits in the queue; nobody has taken it.
     let process = topology.queue("process");
-    runtime().block_on(async {
-        let (connection, channel) = topology.open().await;
-        let passive = QueueDeclareOptions {
-            passive: true,
-            durable: true,
-            ..Default::default()
-        };
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let queue =
-                channel.queue_declare(process.as_str().into(), passive, FieldTable::default());
-            if queue.await.unwrap().message_count() > 0 {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the request never reached the queue"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        let _ = connection.close(200, "done".into()).await;
-    });
+    let queued = |count| count > 0;
+    wait_for_queue(
+        &topology,
+        &process,
+        queued,
+        "the request never reached the queue",
+    );
     std::thread::sleep(Duration::from_millis(300));
     assert!(app.is_running(), "the app must wait, not fail");
 
@@ -268,4 +238,27 @@ fn no_broker_is_one_line_without_the_password_after_the_retries() {
         );
         assert!(!stderr.contains("s3cret"), "{name}: {stderr}");
     }
+}
+
+/// Waits, `WAIT` at most, until the number of messages in `queue` is one that `holds` accepts;
+/// `otherwise` is the test's failure when it never is.
+fn wait_for_queue(topology: &Topology, queue: &str, holds: impl Fn(u32) -> bool, otherwise: &str) {
+    runtime().block_on(async {
+        let (connection, channel) = topology.open().await;
+        let passive = QueueDeclareOptions {
+            passive: true,
+            durable: true,
+            ..Default::default()
+        };
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let declared = channel.queue_declare(queue.into(), passive, FieldTable::default());
+            if holds(declared.await.unwrap().message_count()) {
+                break;
+            }
+            assert!(Instant::now() < deadline, "{otherwise}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let _ = connection.close(200, "done".into()).await;
+    });
 }
