@@ -109,18 +109,36 @@ fn a_few_pipelines_end_stdout_with_a_summary_that_counts_them() {
     if skip_without_broker("a_few_pipelines_end_stdout_with_a_summary_that_counts_them") {
         return;
     }
-    let output = run_floor(&["--repeat", "20", "--warmup", "3"], &[]);
+    let summary = summary_of(&["--repeat", "20", "--warmup", "3"]);
+    assert_eq!((summary.requests, summary.ok, summary.failed), (20, 20, 0));
+    assert!(summary.p50 > Duration::ZERO && summary.p50 <= summary.p99);
+    assert!(summary.elapsed >= summary.p50);
+    // Without `--reply`, step 08's way: direct reply-to.
+    assert_eq!(summary.extra("reply"), Some("direct"));
+}
+
+#[test]
+fn replies_through_a_private_queue_give_a_summary_that_says_so() {
+    if skip_without_broker("replies_through_a_private_queue_give_a_summary_that_says_so") {
+        return;
+    }
+    let summary = summary_of(&["--repeat", "20", "--warmup", "3", "--reply", "queue"]);
+    assert_eq!((summary.requests, summary.ok, summary.failed), (20, 20, 0));
+    assert_eq!(summary.extra("reply"), Some("queue"));
+    let direct = summary_of(&["--reply", "direct", "--repeat", "5"]);
+    assert_eq!((direct.ok, direct.extra("reply")), (5, Some("direct")));
+}
+
+/// Runs the floor with `args`, which must succeed, and parses its last line.
+fn summary_of(args: &[&str]) -> Summary {
+    let output = run_floor(args, &[]);
     let (stdout, stderr) = (
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr),
     );
-
-    assert!(output.status.success(), "stderr:\n{stderr}");
+    assert!(output.status.success(), "{args:?}, stderr:\n{stderr}");
     let last = stdout.lines().last().unwrap_or_default();
-    let summary = Summary::parse(last).unwrap_or_else(|e| panic!("{e}: {last:?}"));
-    assert_eq!((summary.requests, summary.ok, summary.failed), (20, 20, 0));
-    assert!(summary.p50 > Duration::ZERO && summary.p50 <= summary.p99);
-    assert!(summary.elapsed >= summary.p50);
+    Summary::parse(last).unwrap_or_else(|e| panic!("{e}: {last:?}"))
 }
 
 #[test]
@@ -131,7 +149,8 @@ fn the_floor_deletes_its_queues_when_it_ends() {
     let output = run_floor(&["--repeat", "2"], &[]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "stderr:\n{stderr}");
-    // The floor names its queues on stderr: `... on queues floor-<pid>-process and floor-<pid>-transform`.
+    // The floor names its queues on stderr: `... on queues floor-<pid>-process and
+    // floor-<pid>-transform`.
     let queues: Vec<&str> = stderr
         .split_whitespace()
         .filter(|word| word.starts_with("floor-"))
@@ -161,7 +180,13 @@ fn the_floor_deletes_its_queues_when_it_ends() {
 
 #[test]
 fn bad_arguments_exit_1_with_a_one_line_error() {
-    for args in [&[][..], &["--repeat", "0"], &["--repeat", "5", "--fast"]] {
+    for args in [
+        &[][..],
+        &["--repeat", "0"],
+        &["--repeat", "5", "--fast"],
+        &["--repeat", "5", "--reply", "sideways"],
+        &["--repeat", "5", "--reply"],
+    ] {
         let output = run_floor(args, &[]);
         let stderr = String::from_utf8_lossy(&output.stderr);
 

@@ -3,21 +3,33 @@
 //! One pipeline is what step 08's pipeline does on the wire, minus the components: one RPC
 //! through a durable work queue to an echo worker, then one RPC through a second queue to a
 //! second echo worker. The echo workers are child processes of this program (started from its
-//! own executable with `--echo <queue>`) that send back the body they receive. Everything that
-//! costs time at this boundary is kept exactly as step 08 does it, with the same crates
-//! (lapin 4.12 on tokio):
+//! own executable with `--echo <queue>`) that send back the body they receive. What costs time at
+//! this boundary is done as in the step 08 programs that `cargo xtask bench` measures (the
+//! `hardened` app with its `SharedRpcClient`, and the hardened workers, which answer through the
+//! lesson's `common::broker::answer`), with the same crates (lapin 4.12 on tokio):
 //!
-//! - the client: one connection, one channel with publisher confirms, a private reply queue
-//!   (exclusive, auto-delete) consumed with `no_ack`, persistent publishes carrying `reply_to`
-//!   and `correlation_id`, each publish's confirm awaited before waiting for the reply, the
-//!   reply handed to its call through a map of oneshot senders by a routing task, and a 30 s
-//!   timeout around each wait, on a multi-threaded runtime;
-//! - the echo workers: a single-threaded runtime, prefetch 10, manual acks, the reply published
-//!   with a publisher confirm and only then the request acked (step 08's at-least-once order).
+//! - the client: one connection and one channel for every call, with no publisher confirms; one
+//!   reply consumer on that channel, with `no_ack`, made before the first call; requests that
+//!   are not persistent, carrying `reply_to`, a `correlation_id` and the call's timeout as their
+//!   `expiration`; the reply handed to its call through a map of oneshot senders by a routing
+//!   task, and a 30 s timeout around each wait; the pipelines run one at a time in the runtime's
+//!   main future (`block_on`, as `#[tokio::main]` runs step 08's `--repeat`) on a multi-threaded
+//!   runtime;
+//! - the echo workers: a multi-threaded runtime (`#[tokio::main]`), prefetch 1, manual acks, the
+//!   reply published (no confirm) and then the request acked (step 08's at-least-once order).
+//!
+//! `--reply` picks where the replies come back, the one thing the two designs change:
+//!
+//! - `direct` (the default, what step 08 does): RabbitMQ's direct reply-to. The consumer reads
+//!   the pseudo-queue `amq.rabbitmq.reply-to`, and RabbitMQ routes each reply straight to the
+//!   asking channel, through no queue.
+//! - `queue` (the older design): a private reply queue, server-named, exclusive and auto-delete,
+//!   declared at start and consumed with `no_ack`; each reply goes through it.
 //!
 //! What is left out is what step 08 adds: JSON decoding and encoding, the components, the
-//! dead-letter exchange, reconnecting, the pipeline's own bookkeeping. So the difference between
-//! step 08's `summary:` line and this one is what the step adds on top of its transport.
+//! workers' log line per message, the dead-letter queue, reconnecting, the pipeline's own
+//! bookkeeping. So the difference between step 08's `summary:` line and this one is what the
+//! step adds on top of its transport.
 //!
 //! RabbitMQ must run at `AMQP_ADDR` (default `amqp://127.0.0.1:5672/%2f`). The queues are
 //! `floor-<pid>-process` and `floor-<pid>-transform`, unique to the run and deleted at its end.
@@ -26,14 +38,16 @@
 //!
 //! ```sh
 //! cargo run --release --bin amqp_floor -- --repeat 2000 --warmup 200
+//! cargo run --release --bin amqp_floor -- --repeat 2000 --warmup 200 --reply queue
 //! ```
 //!
-//! The last line of stdout is the `summary:` line that `cargo xtask bench` reads.
+//! The last line of stdout is the `summary:` line that `cargo xtask bench` reads; it ends with
+//! `reply=direct` or `reply=queue`.
 
 use lapin::message::Delivery;
 use lapin::options::{
-    BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicPublishOptions, BasicQosOptions,
-    BasicRejectOptions, ConfirmSelectOptions, QueueDeclareOptions, QueueDeleteOptions,
+    BasicAckOptions, BasicConsumeOptions, BasicPublishOptions, BasicQosOptions, BasicRejectOptions,
+    QueueDeclareOptions, QueueDeleteOptions,
 };
 use lapin::types::{FieldTable, ShortString};
 use lapin::{BasicProperties, Channel, Connection, ConnectionProperties};
@@ -50,11 +64,12 @@ use tokio_stream::StreamExt;
 /// Hidden mode: run as an echo worker on the queue named next.
 const ECHO: &str = "--echo";
 const DEFAULT_AMQP_ADDR: &str = "amqp://127.0.0.1:5672/%2f";
-/// Step 08's defaults, so that the floor pays for the same settings.
-const PREFETCH: u16 = 10;
+/// Step 08's settings, so that the floor pays for the same ones: its workers' `basic_qos(1)`,
+/// and its `--timeout-ms` default, which each request also carries as its `expiration`.
+const PREFETCH: u16 = 1;
 const CALL_TIMEOUT: Duration = Duration::from_secs(30);
-/// AMQP `delivery_mode` 2: the broker writes the message to disk, as step 08's requests.
-const PERSISTENT: u8 = 2;
+/// RabbitMQ's direct reply-to: a reply sent here goes straight back to the channel that asked.
+const DIRECT_REPLY_TO: &str = "amq.rabbitmq.reply-to";
 /// A connection attempt that gets no answer (a firewall dropping packets) must not hang.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long the echo workers may take to start consuming, or to stop.
@@ -63,20 +78,76 @@ const STOP_TIMEOUT: Duration = Duration::from_secs(5);
 /// Closing, deleting: bounded, because the broker may be the thing that failed.
 const CLEANUP_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Where the replies come back: `--reply direct|queue`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReplyPath {
+    /// `amq.rabbitmq.reply-to`, as step 08.
+    Direct,
+    /// A private reply queue: exclusive, auto-delete, consumed with `no_ack`.
+    Queue,
+}
+
+impl ReplyPath {
+    fn name(self) -> &'static str {
+        match self {
+            ReplyPath::Direct => "direct",
+            ReplyPath::Queue => "queue",
+        }
+    }
+}
+
+/// The command line: `[--reply direct|queue]` (default `direct`), then `measure`'s flags.
+#[derive(Debug, PartialEq)]
+struct FloorArgs {
+    reply: ReplyPath,
+    run: RunArgs,
+}
+
+impl FloorArgs {
+    const USAGE: &str = "[--reply direct|queue (where replies come back; default direct)]";
+
+    /// Takes `--reply` out wherever it stands and hands the rest to [`RunArgs::parse`].
+    fn parse(args: Vec<String>) -> Result<FloorArgs, String> {
+        let mut reply = ReplyPath::Direct;
+        let mut rest = Vec::new();
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            if arg != "--reply" {
+                rest.push(arg);
+                continue;
+            }
+            reply = match args.next().as_deref() {
+                Some("direct") => ReplyPath::Direct,
+                Some("queue") => ReplyPath::Queue,
+                Some(other) => return Err(format!("--reply {other:?} is not direct or queue")),
+                None => return Err("--reply needs direct or queue".into()),
+            };
+        }
+        Ok(FloorArgs {
+            reply,
+            run: RunArgs::parse(rest)?,
+        })
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some(ECHO) {
         return echo_main(&args[1..]);
     }
-    let run_args = match RunArgs::parse(args) {
-        Ok(run_args) => run_args,
+    let args = match FloorArgs::parse(args) {
+        Ok(args) => args,
         Err(error) => {
-            eprintln!("amqp_floor: {error}; usage: amqp_floor {}", RunArgs::USAGE);
+            eprintln!(
+                "amqp_floor: {error}; usage: amqp_floor {} {}",
+                FloorArgs::USAGE,
+                RunArgs::USAGE
+            );
             return ExitCode::FAILURE;
         }
     };
-    // Multi-threaded, as step 08's app: the reply routing task and the pipeline run on the
-    // runtime's worker threads and hand replies over between them.
+    // Multi-threaded, as step 08's app: the reply routing task runs on the runtime's worker
+    // threads and hands each reply over to the pipeline, which runs in `block_on`'s thread.
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -84,7 +155,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(run_args)) {
+    match runtime.block_on(run(args)) {
         Ok(summary) => {
             println!("{summary}");
             ExitCode::SUCCESS
@@ -96,7 +167,7 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(args: RunArgs) -> Result<Summary, String> {
+async fn run(args: FloorArgs) -> Result<Summary, String> {
     let addr = broker_addr();
     let pid = std::process::id();
     let connection = connect(&addr, &format!("amqp_floor-{pid}")).await?;
@@ -104,9 +175,12 @@ async fn run(args: RunArgs) -> Result<Summary, String> {
         format!("floor-{pid}-process"),
         format!("floor-{pid}-transform"),
     ];
+    // The queue names last and bare: the tests read them back from this line.
     eprintln!(
-        "amqp_floor: echo workers on queues {} and {}",
-        queues[0], queues[1]
+        "amqp_floor: replies by {}, echo workers on queues {} and {}",
+        args.reply.name(),
+        queues[0],
+        queues[1]
     );
     let result = measure_with_echoes(&connection, &queues, args).await;
     // Deleted whatever happened; a fresh channel, because an error may have closed the first.
@@ -129,18 +203,14 @@ async fn run(args: RunArgs) -> Result<Summary, String> {
 async fn measure_with_echoes(
     connection: &Connection,
     queues: &[String; 2],
-    args: RunArgs,
+    args: FloorArgs,
 ) -> Result<Summary, String> {
     let channel = connection
         .create_channel()
         .await
         .map_err(|e| format!("cannot open a channel: {e}"))?;
-    channel
-        .confirm_select(ConfirmSelectOptions::default())
-        .await
-        .map_err(|e| format!("cannot enable publisher confirms: {e}"))?;
     for queue in queues {
-        // Durable, as step 08's work queues: persistent messages in them are written to disk.
+        // Durable, as step 08's work queues.
         channel
             .queue_declare(
                 queue.as_str().into(),
@@ -154,16 +224,12 @@ async fn measure_with_echoes(
     let mut echoes = Echoes::start(queues)?;
     wait_until_consumed(&channel, queues, &mut echoes).await?;
 
-    let client = Arc::new(Client::new(channel).await?);
-    // The loop runs in a spawned task, as step 08's `--repeat` lanes do.
-    let lanes = client.clone();
-    let queues_for_task = queues.clone();
-    let summary = tokio::spawn(async move { lanes.measure(&queues_for_task, args).await })
-        .await
-        .map_err(|e| format!("the measuring task failed: {e}"))?;
+    let client = Client::new(channel, args.reply).await?;
+    // In this future, not a spawned task: step 08's `--repeat` runs in its `main` too.
+    let summary = client.measure(queues, args.run).await;
     client.close().await;
     echoes.stop();
-    summary
+    Ok(summary?.with("reply", args.reply.name()))
 }
 
 impl Client {
@@ -192,10 +258,11 @@ impl Client {
 /// Replies awaited, by correlation id.
 type Pending = Arc<Mutex<HashMap<String, oneshot::Sender<Vec<u8>>>>>;
 
-/// The RPC client: step 08's `RpcClient` without its error types and its JSON.
+/// The RPC client: step 08's `SharedRpcClient` without its error types and its JSON.
 struct Client {
     channel: Channel,
-    reply_queue: ShortString,
+    /// What each request carries as `reply_to`: the direct reply-to address or the queue's name.
+    reply_to: ShortString,
     pending: Pending,
     /// `floor-<pid>`: starts every correlation id, as the request id does in step 08.
     id_prefix: String,
@@ -203,22 +270,29 @@ struct Client {
 }
 
 impl Client {
-    /// Declares the private reply queue and starts the task that routes replies to calls.
-    async fn new(channel: Channel) -> Result<Self, String> {
-        let reply_queue = channel
-            .queue_declare(
-                "".into(),
-                QueueDeclareOptions::exclusive().auto_delete(),
-                FieldTable::default(),
-            )
-            .await
-            .map_err(|e| format!("cannot declare the reply queue: {e}"))?
-            .name()
-            .clone();
+    /// Starts consuming replies on `channel`, from where `reply` says, and the task that routes
+    /// them to calls.
+    async fn new(channel: Channel, reply: ReplyPath) -> Result<Self, String> {
+        let reply_to: ShortString = match reply {
+            // Direct reply-to's rules: consume it on the publishing channel, with `no_ack`,
+            // before publishing. Nothing to declare.
+            ReplyPath::Direct => DIRECT_REPLY_TO.into(),
+            // Named by the broker, gone with this connection.
+            ReplyPath::Queue => channel
+                .queue_declare(
+                    "".into(),
+                    QueueDeclareOptions::exclusive().auto_delete(),
+                    FieldTable::default(),
+                )
+                .await
+                .map_err(|e| format!("cannot declare the reply queue: {e}"))?
+                .name()
+                .clone(),
+        };
         let mut replies = channel
             .basic_consume(
-                reply_queue.clone(),
-                "".into(),
+                reply_to.clone(),
+                "replies".into(),
                 BasicConsumeOptions {
                     no_ack: true,
                     ..BasicConsumeOptions::default()
@@ -226,7 +300,7 @@ impl Client {
                 FieldTable::default(),
             )
             .await
-            .map_err(|e| format!("cannot consume the reply queue: {e}"))?;
+            .map_err(|e| format!("cannot consume the replies from \"{reply_to}\": {e}"))?;
         let pending: Pending = Arc::default();
         let routing = pending.clone();
         tokio::spawn(async move {
@@ -242,14 +316,14 @@ impl Client {
         });
         Ok(Self {
             channel,
-            reply_queue,
+            reply_to,
             pending,
             id_prefix: format!("floor-{}", std::process::id()),
             next_id: AtomicU64::new(1),
         })
     }
 
-    /// One request/reply: publish, await the confirm, await the reply (bounded).
+    /// One request/reply: publish, await the reply (bounded).
     async fn call(&self, queue: &str, body: &[u8]) -> Result<(), String> {
         let number = self.next_id.fetch_add(1, Ordering::Relaxed);
         let id = format!("{}/{number}", self.id_prefix);
@@ -276,14 +350,13 @@ impl Client {
         id: &str,
         receiver: oneshot::Receiver<Vec<u8>>,
     ) -> Result<Vec<u8>, String> {
+        // Step 08's properties: not persistent, no content type, the timeout as `expiration`.
         let properties = BasicProperties::default()
-            .with_delivery_mode(PERSISTENT)
-            .with_content_type("application/json".into())
-            .with_reply_to(self.reply_queue.clone())
-            .with_correlation_id(id.into());
-        let broker = |e: lapin::Error| format!("cannot publish to queue \"{queue}\": {e}");
-        let confirmation = self
-            .channel
+            .with_reply_to(self.reply_to.clone())
+            .with_correlation_id(id.into())
+            .with_expiration(CALL_TIMEOUT.as_millis().to_string().into());
+        // Awaited once: the frames are handed to lapin. No confirm to wait for, as in step 08.
+        self.channel
             .basic_publish(
                 "".into(),
                 queue.into(),
@@ -292,12 +365,7 @@ impl Client {
                 properties,
             )
             .await
-            .map_err(broker)?
-            .await
-            .map_err(broker)?;
-        if confirmation.is_nack() {
-            return Err(format!("RabbitMQ refused the request on queue \"{queue}\""));
-        }
+            .map_err(|e| format!("cannot publish to queue \"{queue}\": {e}"))?;
         match tokio::time::timeout(CALL_TIMEOUT, receiver).await {
             Ok(Ok(reply)) => Ok(reply),
             Ok(Err(_)) => Err(format!(
@@ -315,7 +383,6 @@ impl Client {
         let _ = tokio::time::timeout(CLEANUP_TIMEOUT, self.channel.close(200, "done".into())).await;
     }
 }
-
 /// A poisoned lock only means a task panicked holding it; the map is still whole.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
@@ -461,11 +528,9 @@ fn echo_main(args: &[String]) -> ExitCode {
         eprintln!("amqp_floor: {ECHO} needs exactly one queue name");
         return ExitCode::FAILURE;
     };
-    // Single-threaded, as step 08's workers: they handle one message at a time.
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    // Multi-threaded, as step 08's workers (`#[tokio::main]`), though they answer one message at
+    // a time.
+    let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("amqp_floor echo on \"{queue}\": cannot start the async runtime: {error}");
@@ -500,10 +565,6 @@ async fn echo_until_stopped(
         .basic_qos(PREFETCH, BasicQosOptions::default())
         .await
         .map_err(broker)?;
-    channel
-        .confirm_select(ConfirmSelectOptions::default())
-        .await
-        .map_err(broker)?;
     let mut consumer = channel
         .basic_consume(
             queue.into(),
@@ -528,7 +589,7 @@ async fn echo_until_stopped(
     }
 }
 
-/// Sends the body back to `reply_to`, waits for the broker's confirm, then acks: step 08's order.
+/// Sends the body back to `reply_to`, then acks: step 08's order (`common::broker::answer`).
 async fn echo_one(channel: &Channel, delivery: Delivery) -> lapin::Result<()> {
     let properties = &delivery.properties;
     let (Some(reply_to), Some(correlation_id)) = (
@@ -540,27 +601,17 @@ async fn echo_one(channel: &Channel, delivery: Delivery) -> lapin::Result<()> {
             .await?;
         return Ok(());
     };
-    let confirmation = channel
+    // The exchange "" with `reply_to` as the routing key: to the reply queue, or, for a direct
+    // reply-to address, straight to the asking channel.
+    channel
         .basic_publish(
             "".into(),
             reply_to,
             BasicPublishOptions::default(),
             &delivery.data,
-            BasicProperties::default()
-                .with_correlation_id(correlation_id)
-                .with_content_type("application/json".into()),
+            BasicProperties::default().with_correlation_id(correlation_id),
         )
-        .await?
         .await?;
-    if confirmation.is_nack() {
-        delivery
-            .nack(BasicNackOptions {
-                requeue: true,
-                ..BasicNackOptions::default()
-            })
-            .await?;
-        return Ok(());
-    }
     delivery.ack(BasicAckOptions::default()).await?;
     Ok(())
 }
@@ -568,7 +619,7 @@ async fn echo_one(channel: &Channel, delivery: Delivery) -> lapin::Result<()> {
 /// Resolves when stdin reaches end of file: the parent closed it, or died.
 fn stdin_closed() -> oneshot::Receiver<()> {
     let (sender, receiver) = oneshot::channel();
-    // A plain thread: reading stdin blocks, and this worker's runtime has one thread.
+    // A plain thread: reading stdin blocks, and a blocking read would hold a runtime thread.
     std::thread::spawn(move || {
         let mut sink = [0u8; 64];
         let mut stdin = std::io::stdin();
@@ -576,4 +627,56 @@ fn stdin_closed() -> oneshot::Receiver<()> {
         let _ = sender.send(());
     });
     receiver
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<FloorArgs, String> {
+        FloorArgs::parse(args.iter().map(|arg| arg.to_string()).collect())
+    }
+
+    #[test]
+    fn replies_come_by_direct_reply_to_unless_reply_queue_is_asked_for() {
+        let run = RunArgs {
+            repeat: 5,
+            warmup: 1,
+        };
+        let direct = parse(&["--repeat", "5", "--warmup", "1"]).unwrap();
+        assert_eq!(
+            direct,
+            FloorArgs {
+                reply: ReplyPath::Direct,
+                run
+            }
+        );
+        // `--reply` may stand anywhere among measure's flags.
+        let queue = parse(&["--repeat", "5", "--reply", "queue", "--warmup", "1"]).unwrap();
+        assert_eq!(
+            queue,
+            FloorArgs {
+                reply: ReplyPath::Queue,
+                run
+            }
+        );
+        let explicit = parse(&["--reply", "direct", "--repeat", "5", "--warmup", "1"]).unwrap();
+        assert_eq!(explicit.reply, ReplyPath::Direct);
+    }
+
+    #[test]
+    fn an_unknown_or_missing_reply_path_is_an_error_that_names_it() {
+        assert_eq!(
+            parse(&["--repeat", "5", "--reply", "sideways"]),
+            Err("--reply \"sideways\" is not direct or queue".into())
+        );
+        assert_eq!(
+            parse(&["--repeat", "5", "--reply"]),
+            Err("--reply needs direct or queue".into())
+        );
+        assert!(
+            parse(&["--reply", "queue"]).is_err(),
+            "--repeat is required"
+        );
+    }
 }
