@@ -93,13 +93,16 @@ impl Program {
 /// Queue names of the bench's step 08 runs: apart from `docker compose` and the tests.
 const BENCH_QUEUES: (&str, &str) = ("QUEUE_PREFIX", "bench.");
 
-/// One row of the boundary table, and the floor under it when it has a transport.
+/// One row of the boundary table, and the floors under it when it has a transport.
 struct Boundary {
     name: &'static str,
     step: &'static str,
     program: Program,
     pace: Pace,
-    floor: Option<Floor>,
+    /// Empty for calls inside one process. The first floor is the transport the step runs on,
+    /// the one its `× its floor` divides by; any other is the same transport with one design
+    /// choice changed, measured beside it (step 08's reply path).
+    floors: &'static [Floor],
     needs_broker: bool,
 }
 
@@ -107,7 +110,19 @@ struct Boundary {
 struct Floor {
     name: &'static str,
     program: Program,
+    /// Flags before `--repeat` and `--warmup`, such as the AMQP floor's `--reply direct`.
+    args: &'static [&'static str],
+    /// For a step with several floors: the design choice this one makes, as it reads after
+    /// "with" in the sentence under the table ("replies through direct reply-to").
+    variant: Option<&'static str>,
 }
+
+/// The AMQP floor, which runs with either reply path (`--reply`).
+const AMQP_FLOOR: Program = Program {
+    workspace: "bench/floors",
+    binary: "amqp_floor",
+    env: &[],
+};
 
 const BOUNDARIES: [Boundary; 6] = [
     Boundary {
@@ -119,7 +134,7 @@ const BOUNDARIES: [Boundary; 6] = [
             env: &[],
         },
         pace: Pace::InProcess,
-        floor: None,
+        floors: &[],
         needs_broker: false,
     },
     Boundary {
@@ -131,7 +146,7 @@ const BOUNDARIES: [Boundary; 6] = [
             env: &[],
         },
         pace: Pace::InProcess,
-        floor: None,
+        floors: &[],
         needs_broker: false,
     },
     Boundary {
@@ -143,7 +158,7 @@ const BOUNDARIES: [Boundary; 6] = [
             env: &[],
         },
         pace: Pace::InProcess,
-        floor: None,
+        floors: &[],
         needs_broker: false,
     },
     Boundary {
@@ -156,14 +171,16 @@ const BOUNDARIES: [Boundary; 6] = [
             env: &[],
         },
         pace: Pace::Local,
-        floor: Some(Floor {
+        floors: &[Floor {
             name: "echo children over pipes",
             program: Program {
                 workspace: "bench/floors",
                 binary: "pipe_floor",
                 env: &[],
             },
-        }),
+            args: &[],
+            variant: None,
+        }],
         needs_broker: false,
     },
     Boundary {
@@ -175,14 +192,16 @@ const BOUNDARIES: [Boundary; 6] = [
             env: &[],
         },
         pace: Pace::Local,
-        floor: Some(Floor {
+        floors: &[Floor {
             name: "echo HTTP handlers",
             program: Program {
                 workspace: "bench/floors",
                 binary: "http_floor",
                 env: &[],
             },
-        }),
+            args: &[],
+            variant: None,
+        }],
         needs_broker: false,
     },
     Boundary {
@@ -195,14 +214,22 @@ const BOUNDARIES: [Boundary; 6] = [
             env: &[BENCH_QUEUES],
         },
         pace: Pace::Broker,
-        floor: Some(Floor {
-            name: "AMQP echo workers",
-            program: Program {
-                workspace: "bench/floors",
-                binary: "amqp_floor",
-                env: &[],
+        // Step 08's reply path, RabbitMQ's direct reply-to, against the older design with a
+        // private reply queue (exclusive, auto-delete), everything else the same.
+        floors: &[
+            Floor {
+                name: "AMQP echo workers, direct reply-to",
+                program: AMQP_FLOOR,
+                args: &["--reply", "direct"],
+                variant: Some("replies through direct reply-to"),
             },
-        }),
+            Floor {
+                name: "AMQP echo workers, private reply queue",
+                program: AMQP_FLOOR,
+                args: &["--reply", "queue"],
+                variant: Some("replies through a private reply queue"),
+            },
+        ],
         needs_broker: true,
     },
 ];
@@ -323,7 +350,8 @@ pub struct BoundaryResult {
     repeat: usize,
     warmup: usize,
     step: Outcome,
-    floor: Option<Outcome>,
+    /// One per floor of the boundary, in the same order.
+    floors: Vec<Outcome>,
 }
 
 /// One scaling run's result.
@@ -354,7 +382,7 @@ impl Results {
         let failed = |outcome: &Outcome| matches!(outcome, Outcome::Failed(_));
         self.boundaries
             .iter()
-            .any(|row| failed(&row.step) || row.floor.as_ref().is_some_and(failed))
+            .any(|row| failed(&row.step) || row.floors.iter().any(failed))
             || self.scaling.iter().any(|row| failed(&row.outcome))
     }
 }
@@ -400,34 +428,39 @@ pub fn run(mode: Mode) -> Result<(), String> {
 
     let mut boundaries = Vec::new();
     let rounds = mode.rounds();
-    let total =
-        rounds * (BOUNDARIES.len() + BOUNDARIES.iter().filter(|b| b.floor.is_some()).count());
+    let total = rounds * BOUNDARIES.iter().map(|b| 1 + b.floors.len()).sum::<usize>();
     let mut done = 0;
     for boundary in &BOUNDARIES {
         let (repeat, warmup) = boundary.pace.pipelines(mode);
-        let mut measure_one = |label: String, program: &Program| {
+        let mut measure_one = |label: String, program: &Program, flags: &[&str]| {
             done += 1;
             eprint!("[{done}/{total}] {label}: {repeat} pipelines after {warmup} warm-up ... ");
             let outcome = match (&broker, boundary.needs_broker) {
                 (Err(why), true) => Outcome::Skipped(why.clone()),
-                _ => run_program(&root, mode, program, &repeat_args(repeat, warmup), &[]),
+                _ => {
+                    let mut args: Vec<String> = flags.iter().map(|flag| flag.to_string()).collect();
+                    args.extend(repeat_args(repeat, warmup));
+                    run_program(&root, mode, program, &args, &[])
+                }
             };
             eprintln!("{outcome}");
             outcome
         };
-        // Step and floor take turns, round after round: a burst of load from elsewhere on the
-        // machine then hits both alike, and the median round leaves it out.
+        // Step and floors take turns, round after round: a burst of load from elsewhere on the
+        // machine then hits them alike, and the median round leaves it out.
         let mut step_rounds = Vec::new();
-        let mut floor_rounds = Vec::new();
+        let mut floor_rounds = vec![Vec::new(); boundary.floors.len()];
         for _ in 0..rounds {
             step_rounds.push(measure_one(
                 format!("step {} {}", boundary.step, boundary.name),
                 &boundary.program,
+                &[],
             ));
-            if let Some(floor) = &boundary.floor {
-                floor_rounds.push(measure_one(
+            for (floor, outcomes) in boundary.floors.iter().zip(&mut floor_rounds) {
+                outcomes.push(measure_one(
                     format!("floor: {}", floor.name),
                     &floor.program,
+                    floor.args,
                 ));
             }
         }
@@ -436,7 +469,7 @@ pub fn run(mode: Mode) -> Result<(), String> {
             repeat,
             warmup,
             step: median_round(step_rounds),
-            floor: boundary.floor.as_ref().map(|_| median_round(floor_rounds)),
+            floors: floor_rounds.into_iter().map(median_round).collect(),
         });
     }
 
@@ -545,8 +578,7 @@ fn build_all(root: &Path, mode: Mode) -> Result<(), String> {
     let mut workspaces: Vec<&str> = BOUNDARIES
         .iter()
         .flat_map(|b| {
-            std::iter::once(b.program.workspace)
-                .chain(b.floor.as_ref().map(|f| f.program.workspace))
+            std::iter::once(b.program.workspace).chain(b.floors.iter().map(|f| f.program.workspace))
         })
         .collect();
     workspaces.sort_unstable();
@@ -696,12 +728,35 @@ mod tests {
     fn every_transport_row_has_its_floor_and_in_process_rows_have_none() {
         for boundary in &BOUNDARIES {
             assert_eq!(
-                boundary.floor.is_some(),
+                !boundary.floors.is_empty(),
                 boundary.pace != Pace::InProcess,
                 "{}",
                 boundary.name
             );
+            // The sentence under the table needs each floor of a pair to say what it does.
+            let several = boundary.floors.len() > 1;
+            for floor in boundary.floors {
+                assert_eq!(floor.variant.is_some(), several, "{}", floor.name);
+            }
         }
+    }
+
+    #[test]
+    fn step_08_runs_on_the_direct_reply_to_floor_and_is_set_beside_a_private_reply_queue() {
+        let step_08 = BOUNDARIES.iter().find(|b| b.step == "08").unwrap();
+        let floors: Vec<(&str, &[&str])> = step_08
+            .floors
+            .iter()
+            .map(|floor| (floor.program.binary, floor.args))
+            .collect();
+        // The first floor is the one `× its floor` divides by: the reply path step 08 uses.
+        assert_eq!(
+            floors,
+            [
+                ("amqp_floor", &["--reply", "direct"][..]),
+                ("amqp_floor", &["--reply", "queue"][..]),
+            ]
+        );
     }
 
     #[test]
@@ -709,7 +764,7 @@ mod tests {
         let root = steps::repo_root();
         let programs = BOUNDARIES
             .iter()
-            .flat_map(|b| std::iter::once(&b.program).chain(b.floor.as_ref().map(|f| &f.program)))
+            .flat_map(|b| std::iter::once(&b.program).chain(b.floors.iter().map(|f| &f.program)))
             .chain(SCALING.iter().map(|s| &s.program));
         for program in programs {
             let workspace = root.join(program.workspace);

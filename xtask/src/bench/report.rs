@@ -87,7 +87,8 @@ pub fn markdown(results: &Results) -> String {
     out.push_str("|---|:-:|--:|--:|--:|--:|--:|\n");
     let mut notes = Vec::new();
     for row in &results.boundaries {
-        let floor_p50 = row.floor.as_ref().and_then(measured).map(|s| s.p50);
+        // The first floor is the transport the step runs on; the others are set beside it.
+        let floor_p50 = row.floors.first().and_then(measured).map(|s| s.p50);
         let over_floor = match (measured(&row.step), floor_p50) {
             (Some(step), Some(floor)) => ratio(step.p50, floor),
             _ => String::new(),
@@ -101,13 +102,18 @@ pub fn markdown(results: &Results) -> String {
             &over_floor,
             &mut notes,
         ));
-        if let (Some(floor), Some(outcome)) = (&row.boundary.floor, &row.floor) {
+        for (floor, outcome) in row.boundary.floors.iter().zip(&row.floors) {
             let label = format!("↳ floor: {}", floor.name);
             out.push_str(&table_row(&label, "", outcome, direct, "", &mut notes));
         }
     }
     out.push('\n');
     out.push_str(&pipeline_counts(&results.boundaries, results.mode.rounds()));
+    for row in &results.boundaries {
+        if let Some(sentence) = floors_compared(row) {
+            let _ = writeln!(out, "\n{sentence}");
+        }
+    }
     for note in notes {
         let _ = writeln!(out, "\n{note}");
     }
@@ -203,6 +209,45 @@ fn short_status(outcome: &Outcome) -> &'static str {
         Outcome::Skipped(_) => "skipped",
         Outcome::Failed(_) => "FAILED",
     }
+}
+
+/// For a step with several floors, what each measured: "Step 08's floors differ in one thing
+/// only: with replies through direct reply-to, as in step 08, a pipeline took P at p50; with
+/// replies through a private reply queue, Q (Q - P more)." `None` with one floor, or when one of
+/// them was not measured (the notes say why).
+fn floors_compared(row: &BoundaryResult) -> Option<String> {
+    let [first, others @ ..] = row.boundary.floors else {
+        return None;
+    };
+    if others.is_empty() {
+        return None;
+    }
+    let base = measured(row.floors.first()?)?.p50;
+    let step = row.boundary.step;
+    let mut text = format!(
+        "Step {step}'s floors differ in one thing only: with {}, as in step {step}, a pipeline \
+         took {} at p50",
+        first.variant?,
+        latency(base)
+    );
+    for (floor, outcome) in others.iter().zip(&row.floors[1..]) {
+        let p50 = measured(outcome)?.p50;
+        let against = if latency(p50) == latency(base) {
+            "the same".to_string()
+        } else if p50 > base {
+            format!("{} more", latency(p50 - base))
+        } else {
+            format!("{} less", latency(base - p50))
+        };
+        let _ = write!(
+            text,
+            "; with {}, {} ({against})",
+            floor.variant?,
+            latency(p50)
+        );
+    }
+    text.push('.');
+    Some(text)
 }
 
 /// "Pipelines per row: ..." from the counts the rows used.
@@ -316,7 +361,7 @@ pub fn svg(results: &Results) -> String {
             floor: false,
             summary: measured(&row.step).cloned(),
         });
-        if let (Some(floor), Some(outcome)) = (&row.boundary.floor, &row.floor) {
+        for (floor, outcome) in row.boundary.floors.iter().zip(&row.floors) {
             bars.push(Bar {
                 label: format!("floor: {}", floor.name),
                 floor: true,
@@ -502,10 +547,11 @@ mod tests {
                     repeat: 1000,
                     warmup: 10,
                     step,
-                    floor: boundary
-                        .floor
-                        .as_ref()
-                        .map(|_| Outcome::Measured(summary(p50 / 4, p50 / 2, 1000, 500))),
+                    floors: boundary
+                        .floors
+                        .iter()
+                        .map(|_| Outcome::Measured(summary(p50 / 4, p50 / 2, 1000, 500)))
+                        .collect(),
                 }
             })
             .collect();
@@ -610,8 +656,9 @@ mod tests {
         let chart = svg(&results());
         assert!(chart.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert!(chart.trim_end().ends_with("</svg>"));
-        // 5 measured steps + 3 floors; the skipped step 08 has no bar.
-        assert_eq!(chart.matches("<rect x=").count(), 8, "{chart}");
+        // 5 measured steps + 4 floors (step 08 has two); the skipped step 08 has no bar.
+        assert_eq!(chart.matches("<rect x=").count(), 9, "{chart}");
+        assert!(chart.contains(">floor: AMQP echo workers, private reply queue</text>"));
         assert!(chart.contains("not measured (see the table)"));
         assert!(chart.contains("Test CPU &lt;fast&gt; &amp; cheap"));
         assert!(chart.contains("&amp;dyn call (step 03/04)"));
@@ -635,6 +682,76 @@ mod tests {
         let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
         assert!(
             readme.contains("| 06 | child processes, JSON lines over pipes | 1.00 ms | 1000× |"),
+            "{readme}"
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// [`results`] with step 08 measured: 1.00 ms, on floors of 500 µs with direct reply-to and
+    /// 600 µs with a private reply queue.
+    fn results_with_step_08() -> Results {
+        let mut results = results();
+        let row = results
+            .boundaries
+            .iter_mut()
+            .find(|row| row.boundary.step == "08")
+            .unwrap();
+        row.step = Outcome::Measured(summary(1_000, 1_500, 1000, 1000));
+        row.floors = vec![
+            Outcome::Measured(summary(500, 750, 1000, 500)),
+            Outcome::Measured(summary(600, 900, 1000, 600)),
+        ];
+        results
+    }
+
+    #[test]
+    fn step_08_has_a_floor_row_per_reply_path_and_its_ratio_is_to_direct_reply_to() {
+        let text = markdown(&results_with_step_08());
+        assert!(
+            text.contains(
+                "| RabbitMQ RPC | 08 | 1.00 ms | 1.50 ms | 1,000 | 1000× | 2.0× |\n\
+                 | ↳ floor: AMQP echo workers, direct reply-to |  | 500 µs | 750 µs | 2,000 | 500× |  |\n\
+                 | ↳ floor: AMQP echo workers, private reply queue |  | 600 µs | 900 µs | 1,667 | 600× |  |\n"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_sentence_under_the_table_says_what_the_two_reply_paths_measured() {
+        let text = markdown(&results_with_step_08());
+        assert!(
+            text.contains(
+                "\nStep 08's floors differ in one thing only: with replies through direct \
+                 reply-to, as in step 08, a pipeline took 500 µs at p50; with replies through a \
+                 private reply queue, 600 µs (100 µs more).\n"
+            ),
+            "{text}"
+        );
+        // Steps with one floor get no such sentence.
+        assert_eq!(text.matches("floors differ").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn without_both_reply_paths_measured_there_is_no_sentence_to_write() {
+        let mut results = results_with_step_08();
+        let row = results.boundaries.last_mut().unwrap();
+        row.floors[1] = Outcome::Failed("exit 1".into());
+        let text = markdown(&results);
+        assert!(!text.contains("floors differ"), "{text}");
+        assert!(
+            text.contains("\nfloor: AMQP echo workers, private reply queue: exit 1\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_root_readme_shows_step_08s_own_p50_not_a_floors() {
+        let root = crate::results::tests::scratch_root("bench-write-08");
+        write(&results_with_step_08(), &root.join("bench/results"), &root).unwrap();
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+        assert!(
+            readme.contains("| 08 | RabbitMQ RPC | 1.00 ms | 1000× |"),
             "{readme}"
         );
         std::fs::remove_dir_all(&root).unwrap();
