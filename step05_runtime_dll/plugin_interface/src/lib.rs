@@ -1,8 +1,9 @@
 //! The C contract: all that crosses between the app and its plugins, compiled into both. Only
 //! `#[repr(C)]` structs (of numbers, `bool`s, bytes, function pointers) and `extern "C"`
-//! functions cross: C's rules are fixed, Rust's may differ between two builds. A string crosses
-//! as a `Text` (`text.rs`: a length and up to 120 bytes, copied like a number).
+//! functions cross: C's rules are fixed, Rust's may differ between two builds.
 
+// `Text` is how a string crosses: a length and up to 120 bytes inside the struct, copied like a
+// number. `Text::new("...")` makes one; `.to_string_lossy()` reads it back as a `String`.
 mod text;
 pub use text::{TEXT_CAPACITY, Text};
 
@@ -40,10 +41,9 @@ pub struct TransformOutput {
     pub text: Text,
 }
 
-/// How a call went. `repr(transparent)`: laid out exactly like its one field, a `u32`. Not an
-/// `enum`: a newer plugin may send a number this app does not know, and an `enum` holding a value
-/// it does not list is undefined behaviour.
-#[repr(transparent)]
+/// How a call went: a `u32`, not an `enum`, since a newer plugin may send a number this app does
+/// not know, and an `enum` holding a value it does not list is undefined behaviour.
+#[repr(transparent)] // laid out exactly like its one field
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Status(pub u32);
 
