@@ -1,4 +1,4 @@
-//! The app's side: `Plugin::open` checks a plugin file in five steps; then a `Plugin` is a
+//! The app's side: `Plugin::open` checks a plugin file in four steps; then a `Plugin` is a
 //! `Processor` or a `Transformer`, as step 04's components were.
 
 use std::env::consts::{DLL_PREFIX, DLL_SUFFIX};
@@ -6,25 +6,27 @@ use std::path::Path;
 
 use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
 use libloading::Library;
-use plugin_interface::{ABI_VERSION, PluginDeclaration, SYMBOL, Status, Text};
-use plugin_interface::{ProcessOutput, TransformOutput};
+use plugin_interface::{ABI_VERSION, ABI_VERSION_SYMBOL, AbiVersionFn, DECLARATION_SYMBOL};
+use plugin_interface::{DeclarationFn, ProcessOutput, Status, Text, TransformOutput};
 
-/// A plugin file, opened and checked, with the functions its declaration filled in.
+/// A plugin file, opened and checked, with the functions its declaration filled in. One type for
+/// both roles: asked for a role it does not fill, it answers with an error.
 pub struct Plugin {
     pub name: String, // what the plugin calls itself, in its declaration
     pub version: String,
     slot: String, // the name it was opened as (`component1`): errors name it, to point at the file
     process: Option<extern "C" fn(i32) -> ProcessOutput>,
     transform: Option<extern "C" fn(i32) -> TransformOutput>,
-    _library: Library, // never read, but kept: closing the file would unload those functions
+    _library: Library, // never read, but kept; last, so dropped last: closing it unloads the above
 }
 
 impl Plugin {
-    /// Opens plugin `name` (say `component1`) from `dir`, in five checked steps.
+    /// Opens plugin `name` (say `component1`) from `dir`, in four checked steps.
     pub fn open(dir: &Path, name: &str) -> Result<Plugin, CallError> {
         // `libNAME.so` on Linux, `libNAME.dylib` on macOS, `NAME.dll` on Windows.
         let path = dir.join(format!("{DLL_PREFIX}{name}{DLL_SUFFIX}"));
         let shown = path.display();
+        let not_a_plugin = |symbol| format!("{shown} is not a plugin: it exports no {symbol}");
 
         // 1. Checked first, so that this error can say how to build the file.
         if !path.is_file() {
@@ -32,32 +34,32 @@ impl Plugin {
             return Err(unavailable(name, reason));
         }
 
-        // 2. SAFETY: opening a library runs its start-up code, which nothing checks. We built it.
+        // 2. SAFETY: opening a library runs its start-up code (code a library runs the moment it
+        //    is opened), which nothing checks. We built it.
         let library = unsafe { Library::new(&path) }
             .map_err(|error| unavailable(name, format!("cannot load {shown}: {error}")))?;
 
-        // 3. Find `PLUGIN`. A symbol is an address, and `get::<T>` hands it back as a `T`, in a
-        //    `Symbol` wrapper: here `*const PluginDeclaration`, as the address of a `static` is a
-        //    pointer to it. SAFETY: `get` cannot check `T`; nothing is read through it before 4.
-        let not_a_plugin = format!("{shown} is not a plugin: it exports no {SYMBOL}");
-        let address = match unsafe { library.get::<*const PluginDeclaration>(SYMBOL) } {
-            Ok(symbol) if !symbol.is_null() => *symbol, // `*`: the pointer, out of the wrapper
-            _ => return Err(unavailable(name, not_a_plugin)),
+        // 3. The handshake. `get::<T>` finds a symbol, trusting us that it is a `T`, and hands it
+        //    back in libloading's `Symbol` wrapper; `*symbol` copies the function pointer out.
+        //    SAFETY: `plugin_abi_version` is an `AbiVersionFn` in every version of the contract.
+        let plugin_abi_version = match unsafe { library.get::<AbiVersionFn>(ABI_VERSION_SYMBOL) } {
+            Ok(symbol) => *symbol,
+            Err(_) => return Err(unavailable(name, not_a_plugin(ABI_VERSION_SYMBOL))),
         };
-
-        // 4. The handshake: read `abi_version` alone, since another version may lay out the rest
-        //    differently (`as` changes only the pointer's type, to a `u32`).
-        //    SAFETY: every version's declaration starts with `abi_version: u32`.
-        let abi_version = unsafe { *(address as *const u32) };
-        if abi_version != ABI_VERSION {
+        let version = plugin_abi_version();
+        if version != ABI_VERSION {
             let ours = format!("this app speaks version {ABI_VERSION}; rebuild the plugin");
-            let why = format!("{shown} speaks plugin ABI version {abi_version}, {ours}");
+            let why = format!("{shown} speaks plugin ABI version {version}, {ours}");
             return Err(unavailable(name, why));
         }
 
-        // 5. Same version, same layout: `&*` turns the pointer into a reference to the declaration.
-        //    SAFETY: the `static` lives as long as `library` is open, and `Plugin` keeps it open.
-        let declaration = unsafe { &*address };
+        // 4. Only then `plugin_declaration`. SAFETY: in our version it is a `DeclarationFn`. The
+        //    declaration it returns lives as long as `library`: we copy out of it right away.
+        let plugin_declaration = match unsafe { library.get::<DeclarationFn>(DECLARATION_SYMBOL) } {
+            Ok(symbol) => *symbol,
+            Err(_) => return Err(unavailable(name, not_a_plugin(DECLARATION_SYMBOL))),
+        };
+        let declaration = plugin_declaration();
         Ok(Plugin {
             name: declaration.name.to_string_lossy(),
             version: declaration.version.to_string_lossy(),

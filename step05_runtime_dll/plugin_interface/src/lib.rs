@@ -7,17 +7,22 @@
 mod text;
 pub use text::{TEXT_CAPACITY, Text};
 
-/// Bump it when anything below changes shape: the app then refuses old plugins, not misreads them.
+/// Bump it when anything else here changes: the app then refuses old plugins, not misreads them.
 pub const ABI_VERSION: u32 = 1;
 
-/// The name every plugin exports its declaration under: the one name the app looks up.
-pub const SYMBOL: &str = "PLUGIN";
+/// Every plugin exports two `extern "C"` functions by these names. The first returns the
+/// plugin's `ABI_VERSION`; its signature never changes, so the app may call it in any plugin.
+pub const ABI_VERSION_SYMBOL: &str = "plugin_abi_version";
+pub type AbiVersionFn = extern "C" fn() -> u32;
 
-/// What every plugin exports, as `PLUGIN`. A processor fills `process`, a transformer
-/// `transform`; the other stays `None`, laid out as a null (0) function pointer.
+/// The second, called only once the versions match, returns the plugin's declaration.
+pub const DECLARATION_SYMBOL: &str = "plugin_declaration";
+pub type DeclarationFn = extern "C" fn() -> &'static PluginDeclaration;
+
+/// What a plugin is. A processor fills `process`, a transformer `transform`; the other stays
+/// `None`, laid out as a null (0) function pointer.
 #[repr(C)]
 pub struct PluginDeclaration {
-    pub abi_version: u32, // first in every version of the contract: the app reads it first
     pub name: Text,
     pub version: Text,
     pub process: Option<extern "C" fn(value: i32) -> ProcessOutput>,
@@ -41,8 +46,8 @@ pub struct TransformOutput {
     pub text: Text,
 }
 
-/// How a call went: a `u32`, not an `enum`, since a newer plugin may send a number this app does
-/// not know, and an `enum` holding a value it does not list is undefined behaviour.
+/// How a call went: a `u32`, not an `enum`. A newer plugin may send a number this app does not
+/// know, and reading that into a Rust `enum` is undefined behaviour.
 #[repr(transparent)] // laid out exactly like its one field
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Status(pub u32);

@@ -58,8 +58,8 @@ fn a_file_that_is_not_a_library_is_refused() {
 }
 
 #[test]
-fn a_library_without_the_declaration_is_never_called() {
-    let dir = scratch_dir("a_library_without_the_declaration");
+fn a_library_without_the_plugin_functions_is_never_called() {
+    let dir = scratch_dir("a_library_without_the_plugin_functions");
     let app_there = binary_in(&dir, app());
     plugin_as(&dir, app(), "component1", "component1");
     plugin_as(&dir, app(), "plain_library", "component2");
@@ -68,7 +68,7 @@ fn a_library_without_the_declaration_is_never_called() {
         &run,
         &[
             "cannot call component2",
-            "is not a plugin: it exports no PLUGIN",
+            "is not a plugin: it exports no plugin_abi_version",
         ],
     );
 }

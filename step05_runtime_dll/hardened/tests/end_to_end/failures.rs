@@ -40,7 +40,13 @@ fn a_plugin_of_another_abi_version_is_refused() {
 #[test]
 fn a_library_that_is_no_plugin_is_refused_before_anything_runs() {
     let run = run(&mut with(&["--processor", "plain_library"]));
-    assert_one_error_line(&run, &["cannot call plain_library", "it exports no PLUGIN"]);
+    assert_one_error_line(
+        &run,
+        &[
+            "cannot call plain_library",
+            "it exports no plugin_abi_version",
+        ],
+    );
     assert_eq!(
         run.stdout, "",
         "nothing runs before both plugins are loaded"
