@@ -38,7 +38,7 @@ static DECLARATION: PluginDeclaration = PluginDeclaration {
 // names in one program would clash: not here, where the app opens each plugin file on its own.
 #[unsafe(no_mangle)]
 pub extern "C" fn plugin_abi_version() -> u32 {
-    ABI_VERSION // called first; the app calls the next one only if this is its own version
+    ABI_VERSION // called first; the app goes on only if this is its own version
 }
 
 #[unsafe(no_mangle)]
