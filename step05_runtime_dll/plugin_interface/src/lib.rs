@@ -10,8 +10,9 @@ pub use text::{TEXT_CAPACITY, Text};
 /// Bump it when anything else here changes: the app then refuses old plugins, not misreads them.
 pub const ABI_VERSION: u32 = 1;
 
-/// Every plugin exports two `extern "C"` functions by these names. The first returns the
-/// plugin's `ABI_VERSION`; its signature never changes, so the app may call it in any plugin.
+/// Every plugin exports two `extern "C"` functions, by these names and of these types (`type`
+/// names a type). The first returns the plugin's `ABI_VERSION`. Its type never changes, in any
+/// version of the contract: so the app may call it in any plugin.
 pub const ABI_VERSION_SYMBOL: &str = "plugin_abi_version";
 pub type AbiVersionFn = extern "C" fn() -> u32;
 
