@@ -17,7 +17,8 @@ pub struct Plugin {
     slot: String, // the name it was opened as (`component1`): errors name it, to point at the file
     process: Option<extern "C" fn(i32) -> ProcessOutput>,
     transform: Option<extern "C" fn(i32) -> TransformOutput>,
-    _library: Library, // never read, but kept; last, so dropped last: closing it unloads the above
+    // Never read, but kept, and last (so dropped last): closing it unloads the functions above.
+    _library: Library,
 }
 
 impl Plugin {
