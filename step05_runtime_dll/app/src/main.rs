@@ -16,13 +16,13 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-// `Box<dyn Error>` holds an error of any type (a `CallError`, an I/O error, a `String`), so `?`
-// can return each of them from `run`.
+// `Box<dyn Error>` holds an error of any type, so `?` can return each kind from `run`.
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let input = input_from_args()?;
-    // Cargo puts the plugin files beside the app. `pop` drops the file name, leaving its folder.
-    let mut dir = std::env::current_exe()?;
-    dir.pop();
+    // The input: `app 7` runs on 7 (argument 0 is the app's own path); `app` alone, on 42.
+    let arg = std::env::args().nth(1).unwrap_or("42".into());
+    let input: i32 = arg.parse().map_err(|_| format!("{arg} is not an i32"))?;
+    // Cargo puts the plugin files in the app's own folder: its path without the file name.
+    let dir = std::env::current_exe()?.with_file_name("");
     let processor = Plugin::open(&dir, "component1")?;
     let transformer = Plugin::open(&dir, "component2")?;
     println!("Loaded plugin {} {}", processor.name, processor.version);
@@ -30,17 +30,4 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     run_pipeline(&processor, &transformer, input)?;
     Ok(())
-}
-
-/// `--input N` sets the pipeline's input; without it, the input is 42.
-fn input_from_args() -> Result<i32, String> {
-    let args: Vec<String> = std::env::args().skip(1).collect(); // skip the program's own path
-    // `[flag, value] if ...`: exactly two arguments, and the `if` adds a test.
-    match args.as_slice() {
-        [] => Ok(42),
-        [flag, value] if flag == "--input" => value
-            .parse()
-            .map_err(|_| format!("--input needs a whole number that fits in an i32, not {value}")),
-        _ => Err("usage: app [--input N]".to_string()),
-    }
 }

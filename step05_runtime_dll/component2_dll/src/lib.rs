@@ -11,7 +11,8 @@ extern "C" fn transform(value: i32) -> TransformOutput {
     TransformOutput {
         status: Status::OK,
         original: value,
-        text: Text::new(&format!("Value-{:04}", value)),
+        transformed: Text::new(&format!("Value-{:04}", value)),
+        message: Text::new(""),
     }
 }
 
@@ -46,18 +47,18 @@ mod tests {
         let output = transform(84);
         assert_eq!(output.status, Status::OK);
         assert_eq!(output.original, 84);
-        assert_eq!(output.text.to_string_lossy(), "Value-0084");
+        assert_eq!(output.transformed.to_string_lossy(), "Value-0084");
     }
 
     #[test]
     fn negative_values_keep_their_sign_in_four_digits() {
-        assert_eq!(transform(-7).text.to_string_lossy(), "Value--007");
+        assert_eq!(transform(-7).transformed.to_string_lossy(), "Value--007");
     }
 
     #[test]
     fn every_i32_fits_in_a_text() {
         assert_eq!(
-            transform(i32::MIN).text.to_string_lossy(),
+            transform(i32::MIN).transformed.to_string_lossy(),
             "Value--2147483648"
         );
     }

@@ -1,28 +1,20 @@
-//! The C contract: all that crosses between the app and its plugins, compiled into both. Only
-//! `#[repr(C)]` structs (of numbers, `bool`s, bytes, function pointers) and `extern "C"`
-//! functions cross: C's rules are fixed, Rust's may differ between two builds.
+//! The C contract: all that crosses between the app and its plugins, built into both. Two Rust
+//! builds may lay out a type differently; C's rules are fixed, so only C's rules are used here.
 
-// `Text` is how a string crosses: a length and up to 120 bytes inside the struct, copied like a
-// number. `Text::new("...")` makes one; `.to_string_lossy()` reads it back as a `String`.
-mod text;
+mod text; // `Text`: a string that can cross (the README shows it)
 pub use text::{TEXT_CAPACITY, Text};
 
 /// Bump it when anything else here changes: the app then refuses old plugins, not misreads them.
 pub const ABI_VERSION: u32 = 1;
 
-/// Every plugin exports two `extern "C"` functions, by these names and of these types (`type`
-/// names a type). The first returns the plugin's `ABI_VERSION`. Its type never changes, in any
-/// version of the contract: so the app may call it in any plugin.
-pub const ABI_VERSION_SYMBOL: &str = "plugin_abi_version";
+/// Every plugin exports `plugin_abi_version` and `plugin_declaration`, of these types (`type` names
+/// a type). The app calls the first in any plugin, as its type never changes; the second only if
+/// the plugin's `ABI_VERSION` is the app's.
 pub type AbiVersionFn = extern "C" fn() -> u32;
-
-/// The second, called only once the versions match, returns the plugin's declaration.
-pub const DECLARATION_SYMBOL: &str = "plugin_declaration";
 pub type DeclarationFn = extern "C" fn() -> &'static PluginDeclaration;
 
-/// What a plugin is. A processor fills `process`, a transformer `transform`; the other stays
-/// `None`, laid out as a null (0) function pointer.
-#[repr(C)]
+/// What a plugin is. A processor fills `process`, a transformer `transform`; the other is `None`.
+#[repr(C)] // laid out by C's rules: the fields in the order written
 pub struct PluginDeclaration {
     pub name: Text,
     pub version: Text,
@@ -30,7 +22,7 @@ pub struct PluginDeclaration {
     pub transform: Option<extern "C" fn(value: i32) -> TransformOutput>,
 }
 
-/// On `Status::REJECTED`, `message` says why.
+/// Step 04's `ProcessResult`, plus a status; if it is `Status::REJECTED`, `message` says why.
 #[repr(C)]
 pub struct ProcessOutput {
     pub status: Status,
@@ -39,17 +31,18 @@ pub struct ProcessOutput {
     pub message: Text,
 }
 
-/// On `Status::OK`, `text` is the result; on `Status::REJECTED`, it says why.
+/// Step 04's `TransformResult`, likewise.
 #[repr(C)]
 pub struct TransformOutput {
     pub status: Status,
     pub original: i32,
-    pub text: Text,
+    pub transformed: Text,
+    pub message: Text,
 }
 
-/// How a call went: a `u32`, not an `enum`. A newer plugin may send a number this app does not
-/// know, and reading that into a Rust `enum` is undefined behaviour.
-#[repr(transparent)] // laid out exactly like its one field
+/// How a call went. A `u32`, not an `enum`: an `enum` holding a number that none of its variants
+/// has is undefined behaviour.
+#[repr(transparent)] // laid out as its one field
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Status(pub u32);
 

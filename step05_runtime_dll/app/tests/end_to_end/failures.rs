@@ -10,7 +10,7 @@ use crate::support::{
 
 #[test]
 fn an_input_whose_doubling_overflows_is_rejected_by_component1() {
-    let run = run(command(app()).args(["--input", "2147483647"]));
+    let run = run(command(app()).arg("2147483647"));
     assert_one_error_line(
         &run,
         &["component1 rejected the input: 2147483647 * 2 does not fit in an i32"],
@@ -19,14 +19,20 @@ fn an_input_whose_doubling_overflows_is_rejected_by_component1() {
 }
 
 #[test]
-fn an_input_that_is_not_a_number_is_one_error_line() {
-    let not_a_number = run(command(app()).args(["--input", "forty-two"]));
-    assert_one_error_line(
-        &not_a_number,
-        &["--input needs a whole number", "forty-two"],
-    );
-    let unknown_flag = run(command(app()).arg("--verbose"));
-    assert_one_error_line(&unknown_flag, &["usage: app [--input N]"]);
+fn an_input_that_is_not_an_i32_is_one_error_line() {
+    for input in ["forty-two", "2147483648", "--verbose"] {
+        let run = run(command(app()).arg(input));
+        assert_one_error_line(&run, &[&format!("{input} is not an i32")]);
+        assert!(!run.stdout.contains("Loaded plugin"), "{}", run.stdout);
+    }
+}
+
+#[test]
+fn a_negative_input_is_a_value() {
+    let run = run(command(app()).arg("-7"));
+    assert!(run.status.success(), "{}", run.stderr);
+    let analysis = "\nAnalysis: -14 maps to Value--014\n";
+    assert!(run.stdout.contains(analysis), "{}", run.stdout);
 }
 
 #[test]
@@ -39,9 +45,9 @@ fn a_missing_plugin_file_is_named_with_the_command_that_builds_it() {
     assert_one_error_line(
         &run,
         &[
-            "cannot call component1: no plugin file",
-            &missing.display().to_string(),
-            "cargo build -p component1",
+            "cannot call component1: ",
+            &format!("{} cannot be loaded", missing.display()),
+            "try `cargo build -p component1`",
         ],
     );
 }
@@ -53,7 +59,7 @@ fn a_file_that_is_not_a_library_is_refused() {
     let garbage = dir.join(plugin_file("component1"));
     fs::write(&garbage, "this is text, not machine code\n").expect("write the fake plugin");
     let run = run(&mut command(&app_there));
-    let cannot_load = format!("cannot load {}", garbage.display());
+    let cannot_load = format!("{} cannot be loaded", garbage.display());
     assert_one_error_line(&run, &["cannot call component1", &cannot_load]);
 }
 
@@ -74,15 +80,31 @@ fn a_library_without_the_plugin_functions_is_never_called() {
 }
 
 #[test]
+fn a_library_that_passes_the_version_check_without_a_declaration_is_refused() {
+    let dir = scratch_dir("a_library_without_a_declaration");
+    let app_there = binary_in(&dir, app());
+    plugin_as(&dir, app(), "version_only_library", "component1");
+    plugin_as(&dir, app(), "component2", "component2");
+    let run = run(&mut command(&app_there));
+    assert_one_error_line(
+        &run,
+        &[
+            "cannot call component1",
+            "is not a plugin: it exports no plugin_declaration",
+        ],
+    );
+}
+
+#[test]
 fn a_plugin_of_the_other_kind_is_refused() {
     // A real plugin, but a processor, where the transformer should be: the first call it
-    // cannot answer stops the pipeline.
+    // cannot answer stops the pipeline, and the error names the plugin by its own name.
     let dir = scratch_dir("a_plugin_of_the_other_kind");
     let app_there = binary_in(&dir, app());
     plugin_as(&dir, app(), "component1", "component1");
     plugin_as(&dir, app(), "component1", "component2");
     let run = run(&mut command(&app_there));
-    assert_one_error_line(&run, &["cannot call component2: it is not a transformer"]);
+    assert_one_error_line(&run, &["cannot call component1: it is not a transformer"]);
     assert!(!run.stdout.contains("Component2 result"), "{}", run.stdout);
 }
 
