@@ -16,7 +16,7 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-// `Box<dyn Error>` holds an error of any type, so `?` can return each kind from `run`.
+// `Box<dyn Error>` holds an error of any type: `?` converts each error into one, a `String` too.
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     // The input: `app 7` runs on 7 (argument 0 is the app's own path); `app` alone, on 42.
     let arg = std::env::args().nth(1).unwrap_or("42".into());

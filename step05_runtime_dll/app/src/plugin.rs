@@ -4,49 +4,45 @@
 use std::path::Path;
 
 use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
-use libloading::Library;
-use plugin_interface::{ABI_VERSION, AbiVersionFn, DeclarationFn};
-use plugin_interface::{ProcessOutput, Status, Text, TransformOutput};
+use libloading::{Library, Symbol};
+use plugin_interface::{ABI_VERSION, AbiVersionFn, DeclarationFn, ProcessOutput};
+use plugin_interface::{Status, Text, TransformOutput};
 
 /// A loaded plugin, one type for both roles: component1's `transform` is `None`.
 pub struct Plugin {
-    pub name: String, // as its declaration says; errors show it
+    pub name: String,
     pub version: String,
     process: Option<extern "C" fn(i32) -> ProcessOutput>,
     transform: Option<extern "C" fn(i32) -> TransformOutput>,
-    // Last, so dropped last: dropping it unloads the file, and the functions above with it.
-    _library: Library,
+    _library: Library, // never read; kept loaded while the `Plugin` lives: the functions are in it
 }
 
 impl Plugin {
-    /// Opens plugin `name` in the folder `dir`, checking it at each step.
-    pub fn open(dir: &Path, name: &str) -> Result<Plugin, CallError> {
-        // `libcomponent1.so` on Linux, `libcomponent1.dylib` on macOS, `component1.dll` on Windows.
+    /// Opens plugin `name` in the folder `dir`, in three steps. Every error names the file.
+    pub fn open(dir: &Path, name: &str) -> Result<Plugin, String> {
+        // `component1.dll` on Windows, `libcomponent1.so` on Linux, `libcomponent1.dylib` on macOS.
         let path = dir.join(libloading::library_filename(name));
-        // Each error below names the file: "cannot call component1: /.../libcomponent1.so ...".
-        let error = |reason: String| unavailable(name, format!("{} {reason}", path.display()));
-
-        let build = format!("try `cargo build -p {name}`");
-        // SAFETY: loading a library runs its start-up code, which nothing checks. We built it.
+        let file = path.display();
+        // 1. Load the file. SAFETY: that runs its start-up code, which nothing checks. We built it.
         let library = unsafe { Library::new(&path) }
-            .map_err(|e| error(format!("cannot be loaded: {e}; {build}")))?;
+            .map_err(|e| format!("{file} cannot be loaded: {e}; try `cargo build -p {name}`"))?;
 
-        // SAFETY: `get::<T>` trusts us that the function is a `T`, and `plugin_abi_version` is an
-        // `AbiVersionFn` in every version of the contract.
-        let abi_version = unsafe { library.get::<AbiVersionFn>("plugin_abi_version") }
-            .map_err(|_| error("is not a plugin: it exports no plugin_abi_version".into()))?;
+        // 2. Ask its version. `get` finds a function by name and returns a `Symbol`, called like
+        // the function. SAFETY: `get` cannot check the type; this one is the same in all versions.
+        let abi_version: Symbol<AbiVersionFn> = unsafe { library.get("plugin_abi_version") }
+            .map_err(|_| format!("{file} is not a plugin: it exports no plugin_abi_version"))?;
         let version = abi_version();
         if version != ABI_VERSION {
+            let theirs = format!("{file} speaks plugin ABI version {version}");
             let ours = format!("this app speaks version {ABI_VERSION}; rebuild the plugin");
-            let reason = format!("speaks plugin ABI version {version}, {ours}");
-            return Err(error(reason));
+            return Err(format!("{theirs}, {ours}"));
         }
 
-        // SAFETY: with the versions equal, `plugin_declaration` is a `DeclarationFn`. What it
-        // returns lives only as long as `library`, so we copy out of it at once.
-        let declaration = unsafe { library.get::<DeclarationFn>("plugin_declaration") }
-            .map_err(|_| error("is not a plugin: it exports no plugin_declaration".into()))?;
-        let declaration = declaration();
+        // 3. Ask what it is. SAFETY: with the versions equal, this is a `DeclarationFn`.
+        let declaration_fn: Symbol<DeclarationFn> = unsafe { library.get("plugin_declaration") }
+            .map_err(|_| format!("{file} is not a plugin: it exports no plugin_declaration"))?;
+        // Its `'static` holds only while `library` stays loaded, so we copy out of it now.
+        let declaration = declaration_fn();
         Ok(Plugin {
             name: declaration.name.to_string_lossy(),
             version: declaration.version.to_string_lossy(),
@@ -56,49 +52,41 @@ impl Plugin {
         })
     }
 
-    /// `Ok` if the plugin answered `Status::OK`; if not, the error to return.
+    /// `Ok` if the plugin answered `Status::OK`; if not, it refused, and `message` says why.
     fn check(&self, status: Status, message: &Text) -> Result<(), CallError> {
-        match status {
-            Status::OK => Ok(()),
-            Status::REJECTED => Err(CallError::Rejected {
-                component: self.name.clone(),
-                reason: message.to_string_lossy(),
-            }),
-            Status(other) => Err(unavailable(&self.name, format!("unknown status {other}"))),
+        if status == Status::OK {
+            return Ok(());
         }
+        let (component, reason) = (self.name.clone(), message.to_string_lossy());
+        Err(CallError::Rejected { component, reason })
+    }
+
+    fn missing(&self, role: &str) -> CallError {
+        let (component, reason) = (self.name.clone(), format!("it is not a {role}"));
+        CallError::Unavailable { component, reason }
     }
 }
 
-fn unavailable(component: &str, reason: String) -> CallError {
-    let component = component.to_string();
-    CallError::Unavailable { component, reason }
-}
-
-// Calling a plugin's function needs no `unsafe`: `open` took all the trust, once.
+// No `unsafe` to call a function pointer: `open` made the one promise Rust cannot check, its type.
 impl Processor for Plugin {
     fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
-        let output = match self.process {
-            Some(process) => process(value),
-            None => return Err(unavailable(&self.name, "it is not a processor".into())),
-        };
+        let process = self.process.ok_or_else(|| self.missing("processor"))?;
+        let output = process(value);
         self.check(output.status, &output.message)?;
-        Ok(ProcessResult {
-            value: output.value,
-            processed: output.processed,
-        })
+        let (value, processed) = (output.value, output.processed);
+        Ok(ProcessResult { value, processed })
     }
 }
 
 impl Transformer for Plugin {
     fn transform(&self, value: i32) -> Result<TransformResult, CallError> {
-        let output = match self.transform {
-            Some(transform) => transform(value),
-            None => return Err(unavailable(&self.name, "it is not a transformer".into())),
-        };
+        let transform = self.transform.ok_or_else(|| self.missing("transformer"))?;
+        let output = transform(value);
         self.check(output.status, &output.message)?;
+        let (original, transformed) = (output.original, output.transformed.to_string_lossy());
         Ok(TransformResult {
-            original: output.original,
-            transformed: output.transformed.to_string_lossy(),
+            original,
+            transformed,
         })
     }
 }

@@ -40,13 +40,11 @@ fn a_plugin_of_another_abi_version_is_refused() {
 #[test]
 fn a_library_that_is_no_plugin_is_refused_before_anything_runs() {
     let run = run(&mut with(&["--processor", "plain_library"]));
-    assert_one_error_line(
-        &run,
-        &[
-            "cannot call plain_library",
-            "it exports no plugin_abi_version",
-        ],
+    let not_a_plugin = format!(
+        "{} is not a plugin: it exports no plugin_abi_version",
+        plugin_file("plain_library")
     );
+    assert_one_error_line(&run, &[&not_a_plugin]);
     assert_eq!(
         run.stdout, "",
         "nothing runs before both plugins are loaded"
