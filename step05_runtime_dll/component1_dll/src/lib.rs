@@ -24,26 +24,24 @@ extern "C" fn process(value: i32) -> ProcessOutput {
     }
 }
 
-/// A processor: `process` filled in, `transform` not. A `static` is one value at one address for
-/// as long as the file is loaded, so the app may be handed a reference to it.
+/// What the app copies out: a processor fills `process`, not `transform`.
 static DECLARATION: PluginDeclaration = PluginDeclaration {
-    name: Text::new(env!("CARGO_PKG_NAME")),
+    name: Text::new(env!("CARGO_PKG_NAME")), // "component1", from Cargo.toml
     version: Text::new(env!("CARGO_PKG_VERSION")),
-    process: Some(process),
+    process: Some(process), // step 04's doubling, an `extern "C" fn`
     transform: None,
 };
 
-// The app looks these two up by name. Rust normally exports a longer, unique name (crate, module,
-// a hash: "mangling"); `#[unsafe(no_mangle)]` keeps the name as written. Unsafe, as two equal
-// names in one program would clash: not here, where the app opens each plugin file on its own.
+// `no_mangle`: exported under exactly this name. Unsafe, as equal names could clash: component2
+// exports the same two, but the app looks each one up in its own file.
 #[unsafe(no_mangle)]
 pub extern "C" fn plugin_abi_version() -> u32 {
-    ABI_VERSION // called first; the app goes on only if this is its own version
+    ABI_VERSION // the version this file was built with
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn plugin_declaration() -> &'static PluginDeclaration {
-    &DECLARATION // `&'static`: a reference to a `static`
+    &DECLARATION // `'static`: a `static` lives as long as this file stays loaded
 }
 
 #[cfg(test)]

@@ -1,15 +1,14 @@
 //! The C contract: all that crosses between the app and its plugins, built into both. Two Rust
 //! builds may lay out a type differently; C's rules are fixed, so only C's rules are used here.
 
-mod text; // `Text`: a string that can cross (the README shows it)
+mod text; // `Text`: a string that can cross (the README says how)
 pub use text::{TEXT_CAPACITY, Text};
 
 /// Bump it when anything else here changes: the app then refuses old plugins, not misreads them.
 pub const ABI_VERSION: u32 = 1;
 
-/// Every plugin exports `plugin_abi_version` and `plugin_declaration`, of these types (`type` names
-/// a type). The app calls the first in any plugin, as its type never changes; the second only if
-/// the plugin's `ABI_VERSION` is the app's.
+/// The types of the two functions every plugin exports (the README shows component1's); `type`
+/// names them. The second returns a reference to a `static` inside the plugin.
 pub type AbiVersionFn = extern "C" fn() -> u32;
 pub type DeclarationFn = extern "C" fn() -> &'static PluginDeclaration;
 
@@ -22,7 +21,7 @@ pub struct PluginDeclaration {
     pub transform: Option<extern "C" fn(value: i32) -> TransformOutput>,
 }
 
-/// Step 04's `ProcessResult`, plus a status; if it is `Status::REJECTED`, `message` says why.
+/// Step 04's `ProcessResult`, plus a status; if it is not `Status::OK`, `message` says why.
 #[repr(C)]
 pub struct ProcessOutput {
     pub status: Status,
@@ -40,9 +39,10 @@ pub struct TransformOutput {
     pub message: Text,
 }
 
-/// How a call went. A `u32`, not an `enum`: an `enum` holding a number that none of its variants
-/// has is undefined behaviour.
-#[repr(transparent)] // laid out as its one field
+/// How a call went: `Status::OK`, or the plugin refused (`Status::REJECTED`, or any other number).
+/// A number, not an `enum`: a plugin may send any number, and an `enum` must never hold one it
+/// does not list.
+#[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Status(pub u32);
 
