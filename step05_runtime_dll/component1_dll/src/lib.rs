@@ -28,20 +28,23 @@ extern "C" fn process(value: i32) -> ProcessOutput {
 static DECLARATION: PluginDeclaration = PluginDeclaration {
     name: Text::new(env!("CARGO_PKG_NAME")), // "component1", from Cargo.toml
     version: Text::new(env!("CARGO_PKG_VERSION")),
-    process: Some(process), // step 04's doubling, an `extern "C" fn`
+    process: Some(process), // step 04's doubling, as a C function
     transform: None,
 };
 
-// `no_mangle`: exported under exactly this name. Unsafe, as equal names could clash: component2
-// exports the same two, but the app looks each one up in its own file.
+// `no_mangle`: exported as exactly this name. Unsafe: were a name exported twice in one process,
+// calls meant for one could reach the other (component2's equal names never meet: the app asks
+// each file for its own).
 #[unsafe(no_mangle)]
 pub extern "C" fn plugin_abi_version() -> u32 {
-    ABI_VERSION // the version this file was built with
+    ABI_VERSION
 }
 
+// `'static`: valid until the program ends. Not quite here: the app could unload this file sooner,
+// so it keeps the file loaded while it uses the declaration.
 #[unsafe(no_mangle)]
 pub extern "C" fn plugin_declaration() -> &'static PluginDeclaration {
-    &DECLARATION // `'static`: a `static` lives as long as this file stays loaded
+    &DECLARATION
 }
 
 #[cfg(test)]

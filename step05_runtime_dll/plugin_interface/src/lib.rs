@@ -1,7 +1,7 @@
 //! The C contract: all that crosses between the app and its plugins, built into both. Two Rust
 //! builds may lay out a type differently; C's rules are fixed, so only C's rules are used here.
 
-mod text; // `Text`: a string that can cross (the README says how)
+mod text; // `Text`: a string that can cross (the README says what it is)
 pub use text::{TEXT_CAPACITY, Text};
 
 /// Bump it when anything else here changes: the app then refuses old plugins, not misreads them.
@@ -17,6 +17,8 @@ pub type DeclarationFn = extern "C" fn() -> &'static PluginDeclaration;
 pub struct PluginDeclaration {
     pub name: Text,
     pub version: Text,
+    // A function pointer (a function's address) is never 0, so Rust stores `None` as 0, which is
+    // C's "no function": an `Option` of one is laid out as C expects, and may cross.
     pub process: Option<extern "C" fn(value: i32) -> ProcessOutput>,
     pub transform: Option<extern "C" fn(value: i32) -> TransformOutput>,
 }
@@ -40,8 +42,8 @@ pub struct TransformOutput {
 }
 
 /// How a call went: `Status::OK`, or the plugin refused (`Status::REJECTED`, or any other number).
-/// A number, not an `enum`: a plugin may send any number, and an `enum` must never hold one it
-/// does not list.
+/// A number, not an `enum`: a plugin may send any number, and the app's code for an `enum` trusts
+/// it to hold one it lists: an unlisted one could make a `match` on it do anything, with no error.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Status(pub u32);
