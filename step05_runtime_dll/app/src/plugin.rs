@@ -14,7 +14,7 @@ pub struct Plugin {
     pub version: String,
     process: Option<extern "C" fn(i32) -> ProcessOutput>,
     transform: Option<extern "C" fn(i32) -> TransformOutput>,
-    _library: Library, // never read; kept loaded while the `Plugin` lives: the functions are in it
+    _library: Library, // never read: keeps the file loaded; `process`, `transform` point into it
 }
 
 impl Plugin {
@@ -23,12 +23,14 @@ impl Plugin {
         // `component1.dll` on Windows, `libcomponent1.so` on Linux, `libcomponent1.dylib` on macOS.
         let path = dir.join(libloading::library_filename(name));
         let file = path.display();
-        // 1. Load the file. SAFETY: that runs its start-up code, which nothing checks. We built it.
+        // 1. Load the file. SAFETY: loading runs the library's start-up code (code it runs when
+        // loaded, before the app calls anything), which nothing checks. We trust it: we built it.
         let library = unsafe { Library::new(&path) }
             .map_err(|e| format!("{file} cannot be loaded: {e}; try `cargo build -p {name}`"))?;
 
-        // 2. Ask its version. `get` finds a function by name and returns a `Symbol`, called like
-        // the function. SAFETY: `get` cannot check the type; this one is the same in all versions.
+        // 2. Ask its ABI version. `get` finds a function by name and returns a `Symbol`, called
+        // like the function. SAFETY: `get` cannot check the type we state (`AbiVersionFn`). This
+        // function's type never changes in any ABI version, so it is safe to call on any plugin.
         let abi_version: Symbol<AbiVersionFn> = unsafe { library.get("plugin_abi_version") }
             .map_err(|_| format!("{file} is not a plugin: it exports no plugin_abi_version"))?;
         let version = abi_version();
@@ -38,10 +40,12 @@ impl Plugin {
             return Err(format!("{theirs}, {ours}"));
         }
 
-        // 3. Ask what it is. SAFETY: with the versions equal, this is a `DeclarationFn`.
+        // 3. Ask what it is. SAFETY: the versions match, so the plugin was built with this same
+        // contract: its `plugin_declaration` has the type we state (`DeclarationFn`).
         let declaration_fn: Symbol<DeclarationFn> = unsafe { library.get("plugin_declaration") }
             .map_err(|_| format!("{file} is not a plugin: it exports no plugin_declaration"))?;
-        // Its `'static` holds only while `library` stays loaded, so we copy out of it now.
+        // `declaration` is inside the file. We copy the names out as `String`s, but the two
+        // function pointers we copy still point into the file: so the `Plugin` keeps `library`.
         let declaration = declaration_fn();
         Ok(Plugin {
             name: declaration.name.to_string_lossy(),
@@ -61,6 +65,8 @@ impl Plugin {
         Err(CallError::Rejected { component, reason })
     }
 
+    /// The error when the plugin lacks the function asked for: a transformer's file put where
+    /// the processor belongs, say. No call is made.
     fn missing(&self, role: &str) -> CallError {
         let (component, reason) = (self.name.clone(), format!("it is not a {role}"));
         CallError::Unavailable { component, reason }
@@ -70,7 +76,10 @@ impl Plugin {
 // No `unsafe` to call a function pointer: `open` made the one promise Rust cannot check, its type.
 impl Processor for Plugin {
     fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
-        let process = self.process.ok_or_else(|| self.missing("processor"))?;
+        let process = match self.process {
+            Some(process) => process,
+            None => return Err(self.missing("processor")),
+        };
         let output = process(value);
         self.check(output.status, &output.message)?;
         let (value, processed) = (output.value, output.processed);
@@ -80,13 +89,15 @@ impl Processor for Plugin {
 
 impl Transformer for Plugin {
     fn transform(&self, value: i32) -> Result<TransformResult, CallError> {
-        let transform = self.transform.ok_or_else(|| self.missing("transformer"))?;
+        let transform = match self.transform {
+            Some(transform) => transform,
+            None => return Err(self.missing("transformer")),
+        };
         let output = transform(value);
         self.check(output.status, &output.message)?;
-        let (original, transformed) = (output.original, output.transformed.to_string_lossy());
         Ok(TransformResult {
-            original,
-            transformed,
+            original: output.original,
+            transformed: output.transformed.to_string_lossy(),
         })
     }
 }
