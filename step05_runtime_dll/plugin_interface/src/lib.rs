@@ -1,5 +1,4 @@
-//! The C contract: all that crosses between the app and its plugins, built into both. Two Rust
-//! builds may lay out a type differently; C's rules are fixed, so only C's rules are used here.
+//! The C contract: what crosses between the app and its plugins, laid out by C's fixed rules.
 
 mod text; // `Text`: a string that can cross (the README says what it is)
 pub use text::{TEXT_CAPACITY, Text};
@@ -7,18 +6,15 @@ pub use text::{TEXT_CAPACITY, Text};
 /// Bump it when anything else here changes: the app then refuses old plugins, not misreads them.
 pub const ABI_VERSION: u32 = 1;
 
-/// The types of the two functions every plugin exports (the README shows component1's); `type`
-/// names them. The second returns a reference to a `static` inside the plugin.
+/// The types of the two functions every plugin exports. The first never changes in any version.
 pub type AbiVersionFn = extern "C" fn() -> u32;
 pub type DeclarationFn = extern "C" fn() -> &'static PluginDeclaration;
 
-/// What a plugin is. A processor fills `process`, a transformer `transform`; the other is `None`.
-#[repr(C)] // laid out by C's rules: the fields in the order written
+/// A plugin: a processor fills `process`, a transformer `transform`; `None` crosses as C's null.
+#[repr(C)]
 pub struct PluginDeclaration {
     pub name: Text,
     pub version: Text,
-    // A function pointer (a function's address) is never 0, so Rust stores `None` as 0, which is
-    // C's "no function": an `Option` of one is laid out as C expects, and may cross.
     pub process: Option<extern "C" fn(value: i32) -> ProcessOutput>,
     pub transform: Option<extern "C" fn(value: i32) -> TransformOutput>,
 }
@@ -41,9 +37,7 @@ pub struct TransformOutput {
     pub message: Text,
 }
 
-/// How a call went: `Status::OK`, or the plugin refused (`Status::REJECTED`, or any other number).
-/// A number, not an `enum`: a plugin may send any number, and the app's code for an `enum` trusts
-/// it to hold one it lists: an unlisted one could make a `match` on it do anything, with no error.
+/// `OK`, or a refusal. Not an `enum`, which must hold a listed value: a plugin may send any number.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Status(pub u32);
