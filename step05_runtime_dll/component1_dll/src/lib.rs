@@ -28,20 +28,17 @@ extern "C" fn process(value: i32) -> ProcessOutput {
 static DECLARATION: PluginDeclaration = PluginDeclaration {
     name: Text::new(env!("CARGO_PKG_NAME")), // "component1", from Cargo.toml
     version: Text::new(env!("CARGO_PKG_VERSION")),
-    process: Some(process), // step 04's doubling, as a C function
+    process: Some(process), // step 04's doubling
     transform: None,
 };
 
-// `no_mangle`: exported as exactly this name. Unsafe: were a name exported twice in one process,
-// calls meant for one could reach the other (component2's equal names never meet: the app asks
-// each file for its own).
+// `no_mangle`: exported as exactly this name.
 #[unsafe(no_mangle)]
 pub extern "C" fn plugin_abi_version() -> u32 {
     ABI_VERSION
 }
 
-// `'static`: valid until the program ends. Not quite here: the app could unload this file sooner,
-// so it keeps the file loaded while it uses the declaration.
+// `&'static`: a reference to the `static` above.
 #[unsafe(no_mangle)]
 pub extern "C" fn plugin_declaration() -> &'static PluginDeclaration {
     &DECLARATION
