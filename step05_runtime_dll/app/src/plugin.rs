@@ -64,7 +64,10 @@ impl Plugin {
 
 impl Processor for Plugin {
     fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
-        let process = self.process.ok_or_else(|| self.missing("processor"))?;
+        let process = match self.process {
+            Some(process) => process,
+            None => return Err(self.missing("processor")),
+        };
         let output = process(value);
         self.check(output.status, &output.message)?;
         Ok(ProcessResult {
@@ -76,7 +79,10 @@ impl Processor for Plugin {
 
 impl Transformer for Plugin {
     fn transform(&self, value: i32) -> Result<TransformResult, CallError> {
-        let transform = self.transform.ok_or_else(|| self.missing("transformer"))?;
+        let transform = match self.transform {
+            Some(transform) => transform,
+            None => return Err(self.missing("transformer")),
+        };
         let output = transform(value);
         self.check(output.status, &output.message)?;
         Ok(TransformResult {

@@ -28,11 +28,11 @@ extern "C" fn process(value: i32) -> ProcessOutput {
 static DECLARATION: PluginDeclaration = PluginDeclaration {
     name: Text::new(env!("CARGO_PKG_NAME")), // "component1", from Cargo.toml
     version: Text::new(env!("CARGO_PKG_VERSION")),
-    process: Some(process), // step 04's doubling
+    process: Some(process), // its `extern "C" fn process`: step 04's doubling
     transform: None,
 };
 
-// `no_mangle`: exported as exactly this name.
+// `no_mangle`: exported as exactly this name. SAFETY: the app asks this file alone for it.
 #[unsafe(no_mangle)]
 pub extern "C" fn plugin_abi_version() -> u32 {
     ABI_VERSION

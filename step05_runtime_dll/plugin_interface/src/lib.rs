@@ -37,7 +37,8 @@ pub struct TransformOutput {
     pub message: Text,
 }
 
-/// `OK`, or a refusal. Not an `enum`, which must hold a listed value: a plugin may send any number.
+/// `OK`, or a refusal. Not an `enum`: one holding a value it does not list is undefined behaviour,
+/// and a plugin may send any number.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Status(pub u32);
