@@ -44,11 +44,20 @@ extern "C" fn process(value: i32) -> ProcessOutput {
     }
 }
 
-#[unsafe(no_mangle)]
-pub static PLUGIN: PluginDeclaration = PluginDeclaration {
-    abi_version: ABI_VERSION,
+static DECLARATION: PluginDeclaration = PluginDeclaration {
     name: Text::new(env!("CARGO_PKG_NAME")),
     version: Text::new(env!("CARGO_PKG_VERSION")),
     process: Some(process),
     transform: None,
 };
+
+// The two functions every plugin exports (see step 05's `component1_dll/src/lib.rs`).
+#[unsafe(no_mangle)]
+pub extern "C" fn plugin_abi_version() -> u32 {
+    ABI_VERSION
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn plugin_declaration() -> &'static PluginDeclaration {
+    &DECLARATION
+}

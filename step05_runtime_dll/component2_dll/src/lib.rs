@@ -11,24 +11,33 @@ extern "C" fn transform(value: i32) -> TransformOutput {
     TransformOutput {
         status: Status::OK,
         original: value,
-        text: Text::new(&format!("Value-{:04}", value)),
+        transformed: Text::new(&format!("Value-{:04}", value)),
+        message: Text::new(""),
     }
 }
 
-/// The one symbol the app looks up in this file, `PLUGIN`: a transformer, so `process` is `None`.
-/// `no_mangle` keeps the name exactly `PLUGIN` (see component1's comment on why it is unsafe).
-#[unsafe(no_mangle)]
-pub static PLUGIN: PluginDeclaration = PluginDeclaration {
-    abi_version: ABI_VERSION,
+/// A transformer: `transform` filled in, `process` not.
+static DECLARATION: PluginDeclaration = PluginDeclaration {
     name: Text::new(env!("CARGO_PKG_NAME")),
     version: Text::new(env!("CARGO_PKG_VERSION")),
     process: None,
     transform: Some(transform),
 };
 
+// The two functions the app looks up, as in component1 (why `no_mangle` is unsafe: DESIGN.md).
+#[unsafe(no_mangle)]
+pub extern "C" fn plugin_abi_version() -> u32 {
+    ABI_VERSION
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn plugin_declaration() -> &'static PluginDeclaration {
+    &DECLARATION
+}
+
 // Until step 04 this test lived in `tests/`, using the crate from the outside. A `cdylib`-only
-// crate has no Rust API left for `tests/` to import: its outside is the declaration above, which
-// the app's tests load from the real file. So the test of the logic moved here.
+// crate has no Rust API left for `tests/` to import: its outside is the two functions above, which
+// the app's tests reach by loading the real file. So the test of the logic moved here.
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,18 +47,18 @@ mod tests {
         let output = transform(84);
         assert_eq!(output.status, Status::OK);
         assert_eq!(output.original, 84);
-        assert_eq!(output.text.to_string_lossy(), "Value-0084");
+        assert_eq!(output.transformed.to_string_lossy(), "Value-0084");
     }
 
     #[test]
     fn negative_values_keep_their_sign_in_four_digits() {
-        assert_eq!(transform(-7).text.to_string_lossy(), "Value--007");
+        assert_eq!(transform(-7).transformed.to_string_lossy(), "Value--007");
     }
 
     #[test]
     fn every_i32_fits_in_a_text() {
         assert_eq!(
-            transform(i32::MIN).text.to_string_lossy(),
+            transform(i32::MIN).transformed.to_string_lossy(),
             "Value--2147483648"
         );
     }

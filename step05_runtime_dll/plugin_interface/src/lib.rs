@@ -1,29 +1,25 @@
-//! The C contract: all that crosses between the app and its plugins, compiled into both. Only
-//! `#[repr(C)]` structs (of numbers, `bool`s, bytes, function pointers) and `extern "C"`
-//! functions cross: C's rules are fixed, Rust's may differ between two builds. A string crosses
-//! as a `Text` (`text.rs`: a length and up to 120 bytes, copied like a number).
+//! The C contract: what crosses between the app and its plugins, laid out by C's fixed rules.
 
-mod text;
+mod text; // `Text`: a string that can cross (the README says what it is)
 pub use text::{TEXT_CAPACITY, Text};
 
-/// Bump it when anything below changes shape: the app then refuses old plugins, not misreads them.
+/// Bump it when anything else here changes: the app then refuses old plugins, not misreads them.
 pub const ABI_VERSION: u32 = 1;
 
-/// The name every plugin exports its declaration under: the one name the app looks up.
-pub const SYMBOL: &str = "PLUGIN";
+/// The types of the two functions every plugin exports. The first never changes in any version.
+pub type AbiVersionFn = extern "C" fn() -> u32;
+pub type DeclarationFn = extern "C" fn() -> &'static PluginDeclaration;
 
-/// What every plugin exports, as `PLUGIN`. A processor fills `process`, a transformer
-/// `transform`; the other stays `None`, laid out as a null (0) function pointer.
+/// A plugin: a processor fills `process`, a transformer `transform`; `None` crosses as C's null.
 #[repr(C)]
 pub struct PluginDeclaration {
-    pub abi_version: u32, // first in every version of the contract: the app reads it first
     pub name: Text,
     pub version: Text,
     pub process: Option<extern "C" fn(value: i32) -> ProcessOutput>,
     pub transform: Option<extern "C" fn(value: i32) -> TransformOutput>,
 }
 
-/// On `Status::REJECTED`, `message` says why.
+/// Step 04's `ProcessResult`, plus a status; if it is not `Status::OK`, `message` says why.
 #[repr(C)]
 pub struct ProcessOutput {
     pub status: Status,
@@ -32,18 +28,18 @@ pub struct ProcessOutput {
     pub message: Text,
 }
 
-/// On `Status::OK`, `text` is the result; on `Status::REJECTED`, it says why.
+/// Step 04's `TransformResult`, likewise.
 #[repr(C)]
 pub struct TransformOutput {
     pub status: Status,
     pub original: i32,
-    pub text: Text,
+    pub transformed: Text,
+    pub message: Text,
 }
 
-/// How a call went. `repr(transparent)`: laid out exactly like its one field, a `u32`. Not an
-/// `enum`: a newer plugin may send a number this app does not know, and an `enum` holding a value
-/// it does not list is undefined behaviour.
-#[repr(transparent)]
+/// `OK`, or a refusal. Not an `enum`: one holding a value it does not list is undefined behaviour,
+/// and a plugin may send any number.
+#[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Status(pub u32);
 

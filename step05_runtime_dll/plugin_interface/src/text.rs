@@ -4,9 +4,8 @@
 /// Room for one text: enough for every name, value and message the plugins make.
 pub const TEXT_CAPACITY: usize = 120;
 
-/// A string in C's shape: a length and the UTF-8 bytes, inside the struct that holds it. A
-/// `String` cannot cross (its memory belongs to the allocator of the side that made it); a `Text`
-/// is copied like a number, so there is nothing to free.
+/// A string that can cross. A `String` cannot: its memory belongs to the allocator of the side
+/// that made it. A `Text` holds its UTF-8 bytes itself, so it is copied like a number.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct Text {

@@ -1,5 +1,5 @@
 //! The parts of the C contract that both sides rely on: a `Text` never reads or writes out of
-//! bounds, and the declaration starts with its ABI version.
+//! bounds, and what `plugin_declaration` returns and the functions it holds cross as C pointers.
 
 use plugin_interface::{PluginDeclaration, TEXT_CAPACITY, Text};
 
@@ -30,8 +30,12 @@ fn text_is_cut_before_a_character_that_does_not_fit_whole() {
 }
 
 #[test]
-fn abi_version_is_the_first_field_of_the_declaration() {
-    assert_eq!(std::mem::offset_of!(PluginDeclaration, abi_version), 0);
+fn a_reference_to_the_declaration_is_a_pointer_that_is_never_null() {
+    // `None` takes the one value a reference never has, null: so a reference is a C pointer.
+    assert_eq!(
+        size_of::<Option<&PluginDeclaration>>(),
+        size_of::<*const u8>()
+    );
 }
 
 #[test]

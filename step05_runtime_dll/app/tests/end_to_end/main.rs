@@ -5,8 +5,8 @@
 //! puts the app in a scratch directory of its own with the files it wants beside it.
 //!
 //! - `golden`: the whole output of a plain run, against `expected_output.txt`.
-//! - `failures`: every way a plugin file can be wrong, and an input that overflows; each must end
-//!   in one clear line on stderr and exit status 1, never a panic or a crash.
+//! - `failures`: every way a plugin file can be wrong; each must end in one clear line on stderr
+//!   and exit status 1, never a panic or a crash.
 
 mod failures;
 mod golden;

@@ -12,13 +12,14 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 /// Every plugin package the tests load: the lesson's two and the hardened app's fixtures.
-const PLUGIN_PACKAGES: [&str; 6] = [
+const PLUGIN_PACKAGES: [&str; 7] = [
     "component1",
     "component2",
     "hex_transformer",
     "panicking_processor",
     "future_abi_plugin",
     "plain_library",
+    "version_only_library",
 ];
 
 /// How long building the plugins may take before the tests give up on it.

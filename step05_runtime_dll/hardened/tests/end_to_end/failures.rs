@@ -1,6 +1,6 @@
-//! Failures the hardened app adds to the lesson's: a panic inside a plugin, bad plugins named on
-//! the command line, a failed `--repeat` run, bad flags. Each must end with exit status 1 and one
-//! `error:` line, never a panic message, an abort or a crash.
+//! Failures the hardened app adds to the lesson's: an input that overflows, a panic inside a
+//! plugin, bad plugins named on the command line, a failed `--repeat` run, bad flags. Each must
+//! end with exit status 1 and one `error:` line, never a panic message, an abort or a crash.
 
 use crate::support::{assert_one_error_line, binary_in, command, plugin_file, run, scratch_dir};
 use crate::{hardened, with};
@@ -15,6 +15,16 @@ fn without_plugin_files_beside_it_the_app_names_the_file_it_looked_for() {
         &run,
         &[&missing.display().to_string(), "cargo build -p component1"],
     );
+}
+
+#[test]
+fn an_input_whose_doubling_overflows_is_rejected_by_component1() {
+    let run = run(&mut with(&["--input", "2147483647"]));
+    assert_one_error_line(
+        &run,
+        &["component1 rejected the input: 2147483647 * 2 does not fit in an i32"],
+    );
+    assert!(!run.stdout.contains("Component1 result"), "{}", run.stdout);
 }
 
 #[test]
@@ -40,7 +50,11 @@ fn a_plugin_of_another_abi_version_is_refused() {
 #[test]
 fn a_library_that_is_no_plugin_is_refused_before_anything_runs() {
     let run = run(&mut with(&["--processor", "plain_library"]));
-    assert_one_error_line(&run, &["cannot call plain_library", "it exports no PLUGIN"]);
+    let not_a_plugin = format!(
+        "{} is not a plugin: it exports no plugin_abi_version",
+        plugin_file("plain_library")
+    );
+    assert_one_error_line(&run, &[&not_a_plugin]);
     assert_eq!(
         run.stdout, "",
         "nothing runs before both plugins are loaded"
@@ -73,6 +87,10 @@ fn bad_flags_are_one_line_usage_errors() {
         (
             &["--input", "forty-two"][..],
             "invalid value 'forty-two' for '--input <INPUT>'",
+        ),
+        (
+            &["--input", "2147483648"][..],
+            "invalid value '2147483648' for '--input <INPUT>'",
         ),
         (&["--repeat", "0"][..], "for '--repeat <N>'"),
         (&["--warmup", "10"][..], "--repeat <N>"),

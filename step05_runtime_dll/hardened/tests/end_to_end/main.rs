@@ -3,8 +3,8 @@
 //!
 //! - `flags`: what each flag changes in a good run (`--transformer`, `--plugin-dir`,
 //!   `PLUGIN_DIR`, `--repeat`, `--warmup`).
-//! - `failures`: a panic caught inside a plugin, a bad plugin named on the command line, a failed
-//!   `--repeat` run, bad flags: each one `error:` line and exit status 1.
+//! - `failures`: an input that overflows, a panic caught inside a plugin, a bad plugin named on the
+//!   command line, a failed `--repeat` run, bad flags: each one `error:` line and exit status 1.
 
 mod failures;
 mod flags;
