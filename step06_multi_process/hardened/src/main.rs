@@ -67,10 +67,7 @@ fn run(cli: &Cli) -> Result<(), Box<dyn std::error::Error>> {
     // Next to this program by default, like the lesson; `--service-dir` points elsewhere.
     let dir = match &cli.service_dir {
         Some(dir) => dir.clone(),
-        None => {
-            locate::build_services_if_run_by_cargo()?;
-            locate::app_dir()?
-        }
+        None => locate::service_dir()?,
     };
     let timeout = Duration::from_millis(cli.timeout_ms);
     let dir2 = dir.clone();
