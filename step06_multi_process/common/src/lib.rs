@@ -1,20 +1,23 @@
 //! What crosses the pipes: one JSON object per line, a [`Request`] into a service's stdin, a
-//! [`Reply`] from its stdout; [`serve`] is the loop both services run. serde writes the JSON code
-//! (`derive`); `tag = "type"`: the variant's name, in snake_case, goes in a `"type"` field beside
-//! its fields (for `Processed(result)`, the result's fields): `{"type":"process","value":42}`.
+//! [`Reply`] out of its stdout ([`to_line`]); and [`serve`], the loop both services run.
+//!
+//! serde writes the JSON code (`derive`). `tag = "type"`: the variant's name, in snake_case, goes
+//! in a `"type"` field beside its fields (for `Processed(result)`, the result's fields), so
+//! `Request::Process { value: 42 }` is `{"type":"process","value":42}`.
 
 use std::io::{self, BufRead, Write};
 
 use serde::{Deserialize, Serialize};
 
-/// What component1 hands back.
+/// What component1 hands back. (The app's contract has a `ProcessResult` of its own, without
+/// serde: `app/src/child.rs` copies this one into it.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcessResult {
     pub value: i32,
     pub processed: bool,
 }
 
-/// What component2 hands back.
+/// What component2 hands back. (The contract has its own, likewise.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TransformResult {
     pub original: i32,
@@ -25,30 +28,24 @@ pub struct TransformResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Request {
-    /// Who are you? The app asks it first, to check it started the program it meant to.
-    Hello,
-    Process {
-        value: i32,
-    },
-    Transform {
-        value: i32,
-    },
+    Hello, // the app's first request: who are you, which version?
+    Process { value: i32 },
+    Transform { value: i32 },
 }
 
 /// One line from a service to the app.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Reply {
-    Hello {
-        service: String,
-        version: String,
-    },
+    Hello { service: String, version: String },
     Processed(ProcessResult),
     Transformed(TransformResult),
-    /// The component said no, or the line was not a request for it. The service keeps serving.
-    Error {
-        error: String,
-    },
+    Error { error: String }, // the component said no, or the line was not a request for it
+}
+
+/// `message` as one line of JSON. (These plain types always serialize.)
+pub fn to_line(message: &impl Serialize) -> String {
+    serde_json::to_string(message).expect("a message always serializes") + "\n"
 }
 
 /// A service's whole life: read a request line from stdin, answer a line on stdout, until stdin
@@ -64,7 +61,7 @@ pub fn serve(mut handle: impl FnMut(Request) -> Reply) -> io::Result<()> {
                 error: format!("not a request: {error}"),
             },
         };
-        stdout.write_all((serde_json::to_string(&reply)? + "\n").as_bytes())?;
+        stdout.write_all(to_line(&reply).as_bytes())?;
         // The app waits for this line: leave it in no buffer. (The app's `ChildStdin` has none.)
         stdout.flush()?;
     }

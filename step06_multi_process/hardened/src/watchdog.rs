@@ -12,8 +12,8 @@
 //!
 //! [`WatchedProcessor`] and [`WatchedTransformer`] are the pipeline's `Processor` and
 //! `Transformer` over it, as the lesson's `ChildProcessor` and `ChildTransformer` are over its
-//! `ServiceProcess`. Spawning, the hello, the lines' format and the conversion of a reply into the
-//! pipeline's result are the lesson's functions (`app::child`).
+//! `ServiceProcess`. Spawning, the hello, reading a reply line and the conversion of a reply into
+//! the pipeline's result are the lesson's functions (`app::child`); a request line is `common`'s.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
@@ -26,7 +26,6 @@ use std::time::{Duration, Instant};
 
 use app::child::{self, MAX_LINE_BYTES};
 use app::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
-use app::wire;
 use common::{Reply, Request};
 
 /// How often the watchdog looks: how late a timeout can be noticed.
@@ -82,7 +81,7 @@ impl WatchedProcess {
                 let mut started = lock(&shared.child);
                 let _ = started.kill();
                 let _ = started.wait();
-                return Err(wire::unavailable(name, format!("no watchdog: {error}")));
+                return Err(child::unavailable(name, format!("no watchdog: {error}")));
             }
         };
         let service = WatchedProcess {
@@ -94,7 +93,7 @@ impl WatchedProcess {
             stop_watchdog,
             watchdog: Some(watchdog),
         };
-        let version = wire::version_from_hello(name, service.call(&Request::Hello)?)?;
+        let version = child::version_from_hello(name, service.call(&Request::Hello)?)?;
         Ok((service, version))
     }
 }
@@ -104,8 +103,8 @@ impl WatchedProcess {
     pub fn call(&self, request: &Request) -> Result<Reply, CallError> {
         let name = &self.name;
         (&self.stdin)
-            .write_all(wire::to_line(request).as_bytes())
-            .map_err(|error| wire::unavailable(name, format!("cannot write to it: {error}")))?;
+            .write_all(common::to_line(request).as_bytes())
+            .map_err(|error| child::unavailable(name, format!("cannot write to it: {error}")))?;
 
         let shared = &self.shared;
         let deadline = micros(shared.epoch.elapsed().saturating_add(self.timeout)).min(EXPIRED - 1);
@@ -124,9 +123,9 @@ impl WatchedProcess {
             });
         }
         match read {
-            Ok(0) => Err(wire::unavailable(name, "it exited (its stdout closed)")),
-            Ok(_) => wire::from_line(name, &reply),
-            Err(error) => Err(wire::unavailable(name, format!("cannot read it: {error}"))),
+            Ok(0) => Err(child::unavailable(name, "it exited (its stdout closed)")),
+            Ok(_) => child::from_line(name, &reply),
+            Err(error) => Err(child::unavailable(name, format!("cannot read it: {error}"))),
         }
     }
 }
