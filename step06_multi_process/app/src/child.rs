@@ -34,8 +34,8 @@ impl ServiceProcess {
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
             unreachable!("`start_program` pipes both");
         };
-        // A read from a pipe has no timeout: it waits until a line comes, for ever if none does.
-        // So this thread reads, and hands each line over a channel (which holds one line: `send`
+        // A read from a pipe has no timeout: it waits until a line comes or the pipe closes. So
+        // this thread reads, and hands each line over a channel (which holds one line: `send`
         // waits while it is full); `call` waits on the channel, which has a timeout.
         let (sender, lines) = mpsc::sync_channel(1);
         thread::spawn(move || {
