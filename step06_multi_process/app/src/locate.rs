@@ -4,9 +4,7 @@ use std::env;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The directory of the app's own executable (not the working directory): `target/debug/`, where
-/// Cargo puts every binary of the workspace, the services too. Under `cargo run`, they are built
-/// first.
+/// `target/debug/`, where Cargo puts the services. Under `cargo run`, this has Cargo build them.
 pub fn service_dir() -> Result<PathBuf, String> {
     build_services_if_run_by_cargo()?;
     let app = env::current_exe().map_err(|error| format!("cannot find the app's path: {error}"))?;

@@ -9,15 +9,15 @@ use std::io::{self, BufRead, Write};
 
 use serde::{Deserialize, Serialize};
 
-/// What component1 hands back. (The app's contract has a `ProcessResult` of its own, without
-/// serde: `app/src/child.rs` copies this one into it.)
+/// What component1 hands back. (The app's pipeline has a `ProcessResult` of its own, without
+/// serde: `app/src/reply.rs` copies this one into it.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcessResult {
     pub value: i32,
     pub processed: bool,
 }
 
-/// What component2 hands back. (The contract has its own, likewise.)
+/// What component2 hands back. (The pipeline has its own, likewise.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TransformResult {
     pub original: i32,
@@ -28,7 +28,7 @@ pub struct TransformResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Request {
-    Hello, // the app's first request: who are you, which version?
+    Hello, // which service and version are you?
     Process { value: i32 },
     Transform { value: i32 },
 }
@@ -40,7 +40,7 @@ pub enum Reply {
     Hello { service: String, version: String },
     Processed(ProcessResult),
     Transformed(TransformResult),
-    Error { error: String }, // the component said no, or the line was not a request for it
+    Error { error: String }, // a refusal, or a line that was not a request
 }
 
 /// `message` as one line of JSON. (These plain types always serialize.)

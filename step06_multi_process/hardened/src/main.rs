@@ -12,7 +12,7 @@ use app::locate;
 use app::pipeline::{self, CallError, Processor, Transformer, run_pipeline};
 use clap::Parser;
 use hardened::Supervised;
-use hardened::watchdog::{WatchedProcess, WatchedProcessor, WatchedTransformer};
+use hardened::watchdog::WatchedProcess;
 
 /// Runs the pipeline through two supervised child processes, service1 and service2.
 #[derive(Parser, Debug)]
@@ -76,20 +76,10 @@ fn run(cli: &Cli) -> Result<(), Box<dyn std::error::Error>> {
 
     let (service1, version1) = start1()?;
     let (service2, version2) = start2()?;
-    let restart1 = move || start1().map(|(service, _)| WatchedProcessor(service));
-    let restart2 = move || start2().map(|(service, _)| WatchedTransformer(service));
-    let processor = Supervised::new(
-        "service1",
-        WatchedProcessor(service1),
-        cli.max_restarts,
-        restart1,
-    );
-    let transformer = Supervised::new(
-        "service2",
-        WatchedTransformer(service2),
-        cli.max_restarts,
-        restart2,
-    );
+    let restart1 = move || start1().map(|(service, _)| service);
+    let restart2 = move || start2().map(|(service, _)| service);
+    let processor = Supervised::new("service1", service1, cli.max_restarts, restart1);
+    let transformer = Supervised::new("service2", service2, cli.max_restarts, restart2);
 
     let Some(args) = cli.measure.run_args() else {
         println!("\n\nPhase 06 hardened: supervised child processes\n");
