@@ -20,6 +20,7 @@ fn main() -> ExitCode {
 
 /// `Box<dyn Error>`: any error; `?` turns a `CallError` or a `String` into one.
 fn run() -> Result<(), Box<dyn Error>> {
+    // The app's folder (`target/debug/`), where service1 and service2 are; `cargo run` builds them.
     let dir = locate::service_dir()?;
     let (service1, version1) = ServiceProcess::start(&dir, "service1")?;
     let (service2, version2) = ServiceProcess::start(&dir, "service2")?;

@@ -5,7 +5,7 @@
 //! in a `"type"` field beside its fields (for `Processed(result)`, the result's fields), so
 //! `Request::Process { value: 42 }` is `{"type":"process","value":42}`.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, BufReader, Write};
 
 use serde::{Deserialize, Serialize};
 
@@ -48,13 +48,12 @@ pub fn to_line(message: &impl Serialize) -> String {
     serde_json::to_string(message).expect("a message always serializes") + "\n"
 }
 
-/// A service's whole life: read a request line from stdin, answer a line on stdout, until stdin
-/// closes (the app died) or the app kills it (the app is done). Stdout is the wire: a service logs
-/// on stderr only. `lock()`: this thread takes stdin and stdout once, not at every line.
-pub fn serve(mut handle: impl FnMut(Request) -> Reply) -> io::Result<()> {
-    let mut stdout = io::stdout().lock();
-    // `split`, not `lines`: a line that is not UTF-8 gets an error reply, not the end of serving.
-    for line in io::stdin().lock().split(b'\n') {
+/// A service's whole life: for each request line on stdin, `handle` makes the reply, written as a
+/// line on stdout; until stdin closes or the app kills the service. Stdout carries only replies:
+/// a service logs on stderr.
+pub fn serve(handle: impl Fn(Request) -> Reply) -> io::Result<()> {
+    let mut stdout = io::stdout();
+    for line in BufReader::new(io::stdin()).split(b'\n') {
         let reply = match serde_json::from_slice(&line?) {
             Ok(request) => handle(request),
             Err(error) => Reply::Error {
@@ -62,8 +61,7 @@ pub fn serve(mut handle: impl FnMut(Request) -> Reply) -> io::Result<()> {
             },
         };
         stdout.write_all(to_line(&reply).as_bytes())?;
-        // The app waits for this line: leave it in no buffer. (The app's `ChildStdin` has none.)
-        stdout.flush()?;
+        stdout.flush()?; // the app waits for this line: leave it in no buffer
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
-//! service1: component1 in a process of its own. It reads requests on stdin and answers on
-//! stdout, one JSON object per line. Try it: `cargo run -q -p service1`, then type
-//! `{"type":"process","value":42}`; Ctrl-D (Ctrl-Z, Enter on Windows) closes its stdin.
+//! service1: component1 in a program of its own, which the app starts as a child process. `serve`
+//! answers each request line with the reply this closure makes. Try it: `cargo run -q -p service1`,
+//! then type `{"type":"process","value":42}` and Enter.
 
 use common::{Reply, Request};
 use component1::Component1;
