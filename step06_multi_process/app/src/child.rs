@@ -1,5 +1,4 @@
-//! [`ServiceProcess`]: a service as a child process, called with a line into its stdin, answering
-//! with a line from its stdout. It implements the pipeline's traits that way.
+//! [`ServiceProcess`]: a service as a child process, which answers the pipeline's calls over pipes.
 
 use std::env::consts::EXE_SUFFIX;
 use std::io::{BufRead, BufReader, Write};
@@ -14,7 +13,7 @@ use common::Request;
 use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
 use crate::reply::{processed, transformed, unavailable, version_from_hello};
 
-/// How long `call` waits for a reply.
+/// How long `call` waits for a reply line.
 pub const TIMEOUT: Duration = Duration::from_secs(5);
 
 pub struct ServiceProcess {
@@ -45,9 +44,8 @@ pub fn start_program(dir: &Path, name: &str) -> Result<Child, CallError> {
     })
 }
 
-/// The reading thread: sends each line of the child's stdout to `call`, which can wait for it with
-/// a timeout (reading the pipe, it could wait forever). It ends when the pipe closes (the child
-/// exited), and drops `sender`: `call` then gets `Disconnected`.
+/// The reading thread: sends each line of the child's stdout to `call`, which waits with a timeout
+/// (a read may wait forever). When the pipe closes, it drops `sender`: `call` gets `Disconnected`.
 fn read_lines(stdout: ChildStdout, sender: Sender<Vec<u8>>) {
     for line in BufReader::new(stdout).split(b'\n') {
         match line {
