@@ -11,79 +11,46 @@ use std::time::Duration;
 use common::Request;
 
 use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
-use crate::reply::{processed, transformed, unavailable, version_from_hello};
+use crate::reply::{processed, transformed, unavailable};
 
-/// How long `call` waits for a reply line.
-pub const TIMEOUT: Duration = Duration::from_secs(5);
+pub const TIMEOUT: Duration = Duration::from_secs(5); // how long `call` waits for a reply line
 
 pub struct ServiceProcess {
     name: String,
     child: Child,
     stdin: ChildStdin,
-    replies: Receiver<Vec<u8>>, // the lines of the child's stdout, sent by `read_lines`
-}
-
-/// Dropping a `ServiceProcess` stops its child: it kills it, then waits for its end.
-impl Drop for ServiceProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill(); // `let _ =`: a `drop` has no one to report an error to
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts program `name` from `dir`, its stdin and stdout piped to the app (its stderr stays the
-/// app's). Public, and apart from `start`: the hardened app starts its children with it too.
-pub fn start_program(dir: &Path, name: &str) -> Result<Child, CallError> {
-    let path = dir.join(format!("{name}{EXE_SUFFIX}")); // `service1.exe` on Windows
-    let mut command = Command::new(&path);
-    command.stdin(Stdio::piped()).stdout(Stdio::piped());
-    command.spawn().map_err(|error| {
-        let path = path.display();
-        let reason = format!("cannot start {path}: {error} (`cargo build` builds it)");
-        unavailable(name, reason)
-    })
-}
-
-/// The reading thread: sends each line of the child's stdout to `call`, which waits with a timeout
-/// (a read may wait forever). When the pipe closes, it drops `sender`: `call` gets `Disconnected`.
-fn read_lines(stdout: ChildStdout, sender: Sender<Vec<u8>>) {
-    for line in BufReader::new(stdout).split(b'\n') {
-        match line {
-            Ok(line) => {
-                let _ = sender.send(line); // fails once `call`'s end, the `ServiceProcess`, is gone
-            }
-            Err(_) => return, // the pipe broke: as if it closed
-        }
-    }
+    replies: Receiver<Vec<u8>>, // the lines of the child's stdout (see `start`)
 }
 
 impl ServiceProcess {
-    /// Starts program `name` from `dir`; returns it and the version its hello reports.
-    pub fn start(dir: &Path, name: &str) -> Result<(Self, String), CallError> {
+    /// Starts service `name` from `dir`.
+    pub fn start(dir: &Path, name: &str) -> Result<Self, CallError> {
         let mut child = start_program(dir, name)?;
-        // `spawn` put each pipe in an `Option` (`None` if not piped): `take` moves it out.
+        // `child.stdin` is an `Option`, `Some` when piped: `take` moves the pipe out of it.
         let stdin = child.stdin.take().expect("piped");
         let stdout = child.stdout.take().expect("piped");
-        let (sender, replies) = mpsc::channel();
+        // A read from a pipe has no timeout: it waits forever for a child that hangs. So a thread
+        // of its own reads the child's stdout, and `call` waits on a channel, with a timeout.
+        let (sender, replies): (Sender<Vec<u8>>, Receiver<Vec<u8>>) = mpsc::channel();
         thread::spawn(|| read_lines(stdout, sender)); // the closure takes `stdout` and `sender`
-        let service = ServiceProcess {
+        Ok(ServiceProcess {
             name: name.to_string(),
             child,
             stdin,
             replies,
-        };
-        // A `?` from here on drops `service`, which stops the child.
-        let version = version_from_hello(name, &service.call(&Request::Hello)?)?;
-        Ok((service, version))
+        })
     }
 
     /// Writes `request` to the child's stdin; returns the reply line, waiting at most [`TIMEOUT`].
     pub fn call(&self, request: &Request) -> Result<Vec<u8>, CallError> {
-        // `to_line` adds the "\n", and a `ChildStdin` has no buffer: the line is in the pipe when
-        // `write_all` returns. `Write` is implemented for `&ChildStdin`: `call` needs only `&self`.
-        (&self.stdin)
-            .write_all(common::to_line(request).as_bytes())
-            .map_err(|error| unavailable(&self.name, format!("cannot write to it: {error}")))?;
+        let line = common::to_line(request); // the request as JSON, then "\n"
+        // `write_all` needs a `&mut` writer, and `call` has only `&self`, as the traits do. But
+        // `Write` is implemented for `&ChildStdin` too, so a shared reference can be the writer.
+        let mut stdin = &self.stdin;
+        if let Err(error) = stdin.write_all(line.as_bytes()) {
+            let reason = format!("cannot write to it: {error}");
+            return Err(unavailable(&self.name, reason));
+        }
         match self.replies.recv_timeout(TIMEOUT) {
             Ok(line) => Ok(line),
             Err(RecvTimeoutError::Timeout) => Err(CallError::TimedOut {
@@ -95,15 +62,50 @@ impl ServiceProcess {
     }
 }
 
+/// Starts program `name` from `dir`, its stdin and stdout piped to the app, its stderr the app's.
+pub fn start_program(dir: &Path, name: &str) -> Result<Child, CallError> {
+    let path = dir.join(format!("{name}{EXE_SUFFIX}")); // `service1.exe` on Windows
+    let mut command = Command::new(&path);
+    command.stdin(Stdio::piped()).stdout(Stdio::piped());
+    command.spawn().map_err(|error| {
+        let path = path.display();
+        let reason = format!("cannot start {path}: {error} (`cargo build` builds it)");
+        unavailable(name, reason)
+    })
+}
+
+/// The reading thread. When the child's stdout closes (the child exited), the loop ends and
+/// `sender` is dropped: `call`'s `recv_timeout` then returns `Disconnected`.
+fn read_lines(stdout: ChildStdout, sender: Sender<Vec<u8>>) {
+    for line in BufReader::new(stdout).split(b'\n') {
+        match line {
+            Ok(line) => {
+                let _ = sender.send(line); // fails only once the `ServiceProcess` is gone
+            }
+            Err(_) => return, // the pipe broke: as if it closed
+        }
+    }
+}
+
+/// Dropping a `ServiceProcess` stops its child: it kills it, then waits for its end.
+impl Drop for ServiceProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill(); // `let _ =`: a `drop` has no one to report an error to
+        let _ = self.child.wait();
+    }
+}
+
 /// The pipeline's traits, answered by the child: service1 processes, service2 transforms.
 impl Processor for ServiceProcess {
     fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
-        processed(&self.name, &self.call(&Request::Process { value })?)
+        let line = self.call(&Request::Process { value })?;
+        processed(&self.name, &line)
     }
 }
 
 impl Transformer for ServiceProcess {
     fn transform(&self, value: i32) -> Result<TransformResult, CallError> {
-        transformed(&self.name, &self.call(&Request::Transform { value })?)
+        let line = self.call(&Request::Transform { value })?;
+        transformed(&self.name, &line)
     }
 }

@@ -9,7 +9,7 @@ use app::locate;
 use app::pipeline::run_pipeline;
 
 fn main() -> ExitCode {
-    println!("\n\nPhase 06: Multi-Process Application (1 app + 2 child processes)\n");
+    println!("\n\nPhase 06: Multi-Process Application (1 app + 2 child processes)");
     if let Err(error) = run() {
         eprintln!("error: {error}");
         return ExitCode::FAILURE; // exit status 1
@@ -22,11 +22,8 @@ fn main() -> ExitCode {
 fn run() -> Result<(), Box<dyn Error>> {
     // The app's folder (`target/debug/`), where service1 and service2 are; `cargo run` builds them.
     let dir = locate::service_dir()?;
-    let (service1, version1) = ServiceProcess::start(&dir, "service1")?;
-    let (service2, version2) = ServiceProcess::start(&dir, "service2")?;
-    println!("Component1 version: {version1} (reported by service1)");
-    println!("Component2 version: {version2} (reported by service2)");
-
+    let service1 = ServiceProcess::start(&dir, "service1")?;
+    let service2 = ServiceProcess::start(&dir, "service2")?;
     run_pipeline(&service1, &service2, 42)?;
     Ok(())
     // Here, or at an earlier `?`, each `ServiceProcess` made so far is dropped: it stops its child.

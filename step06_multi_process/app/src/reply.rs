@@ -5,18 +5,6 @@ use common::Reply;
 
 use crate::pipeline::{CallError, ProcessResult, TransformResult};
 
-/// The version in service `name`'s answer to the hello: any other answer means the program is not
-/// `name`.
-pub fn version_from_hello(name: &str, line: &[u8]) -> Result<String, CallError> {
-    match from_line(name, line)? {
-        Reply::Hello { service, version } if service == name => Ok(version),
-        other => Err(unavailable(
-            name,
-            format!("it is not {name}: it said {other:?}"),
-        )),
-    }
-}
-
 /// The answer to a process request. The reply holds `common`'s `ProcessResult`, which has the same
 /// fields as the pipeline's, and serde's derive: the fields are copied over.
 pub fn processed(name: &str, line: &[u8]) -> Result<ProcessResult, CallError> {

@@ -28,7 +28,6 @@ pub struct TransformResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Request {
-    Hello, // which service and version are you?
     Process { value: i32 },
     Transform { value: i32 },
 }
@@ -37,7 +36,6 @@ pub enum Request {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Reply {
-    Hello { service: String, version: String },
     Processed(ProcessResult),
     Transformed(TransformResult),
     Error { error: String }, // a refusal, or a line that was not a request

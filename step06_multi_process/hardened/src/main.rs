@@ -74,17 +74,13 @@ fn run(cli: &Cli) -> Result<(), Box<dyn std::error::Error>> {
     let start1 = move || WatchedProcess::start(&dir, "service1", timeout);
     let start2 = move || WatchedProcess::start(&dir2, "service2", timeout);
 
-    let (service1, version1) = start1()?;
-    let (service2, version2) = start2()?;
-    let restart1 = move || start1().map(|(service, _)| service);
-    let restart2 = move || start2().map(|(service, _)| service);
-    let processor = Supervised::new("service1", service1, cli.max_restarts, restart1);
-    let transformer = Supervised::new("service2", service2, cli.max_restarts, restart2);
+    let service1 = start1()?;
+    let service2 = start2()?;
+    let processor = Supervised::new("service1", service1, cli.max_restarts, start1);
+    let transformer = Supervised::new("service2", service2, cli.max_restarts, start2);
 
     let Some(args) = cli.measure.run_args() else {
-        println!("\n\nPhase 06 hardened: supervised child processes\n");
-        println!("Component1 version: {version1} (reported by service1)");
-        println!("Component2 version: {version2} (reported by service2)");
+        println!("\n\nPhase 06 hardened: supervised child processes");
         run_pipeline(&processor, &transformer, cli.input)?;
         println!("\nExecution complete");
         return Ok(());

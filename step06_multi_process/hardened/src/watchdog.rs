@@ -11,9 +11,8 @@
 //! bare read.
 //!
 //! Like the lesson's `ServiceProcess`, it implements the pipeline's `Processor` and `Transformer`.
-//! Spawning is the lesson's (`app::child::start_program`); the hello, reading a reply line and
-//! turning a reply into the pipeline's result are the lesson's too (`app::reply`); a request line
-//! is `common`'s. What it adds: [`MAX_LINE_BYTES`], a bound on the memory a child's line can take.
+//! Spawning is the lesson's (`app::child::start_program`); turning a reply line into the
+//! pipeline's result is the lesson's too (`app::reply`); a request line is `common`'s. What it adds: [`MAX_LINE_BYTES`], a bound on the memory a child's line can take.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
@@ -26,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use app::child::start_program;
 use app::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
-use app::reply::{self, unavailable, version_from_hello};
+use app::reply::{self, unavailable};
 use common::Request;
 
 /// The longest line read: a child that writes without end cannot fill the app's memory. (The
@@ -62,9 +61,9 @@ struct Shared {
 }
 
 impl WatchedProcess {
-    /// Like the lesson's `ServiceProcess::start`: starts service `name` from `dir`, checks the
-    /// hello, and returns it with its component's version.
-    pub fn start(dir: &Path, name: &str, timeout: Duration) -> Result<(Self, String), CallError> {
+    /// Like the lesson's `ServiceProcess::start`: starts service `name` from `dir`, with its
+    /// watchdog. A program that is not the service is found out at its first call.
+    pub fn start(dir: &Path, name: &str, timeout: Duration) -> Result<Self, CallError> {
         let mut started = start_program(dir, name)?;
         let (Some(stdin), Some(stdout)) = (started.stdin.take(), started.stdout.take()) else {
             unreachable!("stdin and stdout are piped");
@@ -89,7 +88,7 @@ impl WatchedProcess {
                 return Err(unavailable(name, format!("no watchdog: {error}")));
             }
         };
-        let service = WatchedProcess {
+        Ok(WatchedProcess {
             name: name.to_string(),
             shared,
             stdin,
@@ -97,9 +96,7 @@ impl WatchedProcess {
             timeout,
             stop_watchdog,
             watchdog: Some(watchdog),
-        };
-        let version = version_from_hello(name, &service.call(&Request::Hello)?)?;
-        Ok((service, version))
+        })
     }
 }
 

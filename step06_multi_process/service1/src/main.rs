@@ -9,16 +9,14 @@ fn main() -> std::io::Result<()> {
     eprintln!("        [service1 pid {}] ready", std::process::id());
     let component = Component1::new();
     common::serve(|request| match request {
-        Request::Hello => Reply::Hello {
-            service: "service1".into(),
-            version: component1::get_version().into(),
-        },
+        // `process` returns `Err(Overflow)`, component1's error, when 2 × value is past an i32.
         Request::Process { value } => match component.process(value) {
             Ok(result) => Reply::Processed(result),
             Err(overflow) => Reply::Error {
-                error: overflow.to_string(),
+                error: overflow.to_string(), // "overflow: doubling ... does not fit in an i32 ..."
             },
         },
+        // `{ .. }`: any fields. The app asks only service2 to transform.
         Request::Transform { .. } => Reply::Error {
             error: "service1 does not transform".into(),
         },
