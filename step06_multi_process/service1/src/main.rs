@@ -9,7 +9,7 @@ fn main() -> std::io::Result<()> {
     eprintln!("        [service1 pid {}] ready", std::process::id());
     let component = Component1::new();
     common::serve(|request| match request {
-        // `process` returns `Err(Overflow)`, component1's error, when 2 × value is past an i32.
+        // `process` fails with `Overflow`, component1's error, if 2 × value does not fit an i32.
         Request::Process { value } => match component.process(value) {
             Ok(result) => Reply::Processed(result),
             Err(overflow) => Reply::Error {
