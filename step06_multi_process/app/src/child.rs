@@ -1,7 +1,5 @@
-//! [`ServiceProcess`]: a service as a child process, which answers the pipeline's calls over pipes.
-
 use std::env::consts::EXE_SUFFIX;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -13,26 +11,23 @@ use common::Request;
 use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
 use crate::reply::{processed, transformed, unavailable};
 
-pub const TIMEOUT: Duration = Duration::from_secs(5); // how long `call` waits for a reply line
+const TIMEOUT: Duration = Duration::from_secs(5);
 
 pub struct ServiceProcess {
     name: String,
     child: Child,
     stdin: ChildStdin,
-    replies: Receiver<Vec<u8>>, // the lines of the child's stdout (see `start`)
+    replies: Receiver<Vec<u8>>,
 }
 
 impl ServiceProcess {
-    /// Starts service `name` from `dir`.
     pub fn start(dir: &Path, name: &str) -> Result<Self, CallError> {
         let mut child = start_program(dir, name)?;
-        // `child.stdin` is an `Option`, `Some` when piped: `take` moves the pipe out of it.
         let stdin = child.stdin.take().expect("piped");
         let stdout = child.stdout.take().expect("piped");
-        // A read from a pipe has no timeout: it waits forever for a child that hangs. So a thread
-        // of its own reads the child's stdout, and `call` waits on a channel, with a timeout.
-        let (sender, replies): (Sender<Vec<u8>>, Receiver<Vec<u8>>) = mpsc::channel();
-        thread::spawn(|| read_lines(stdout, sender)); // the closure takes `stdout` and `sender`
+        // A read from a pipe has no timeout: a thread reads, and `call` waits on a channel.
+        let (sender, replies) = mpsc::channel();
+        thread::spawn(|| read_lines(stdout, sender));
         Ok(ServiceProcess {
             name: name.to_string(),
             child,
@@ -41,12 +36,10 @@ impl ServiceProcess {
         })
     }
 
-    /// Writes `request` to the child's stdin; returns the reply line, waiting at most [`TIMEOUT`].
     pub fn call(&self, request: &Request) -> Result<Vec<u8>, CallError> {
-        let line = common::to_line(request); // the request as JSON, then "\n"
-        // `write_all` needs a `&mut` writer, and `call` has only `&self`, as the traits do. But
-        // `Write` is implemented for `&ChildStdin` too, so a shared reference can be the writer.
+        // `write_all` needs `&mut`, `call` has `&self`; `&ChildStdin` implements `Write` too.
         let mut stdin = &self.stdin;
+        let line = common::to_line(request); // JSON, then "\n"
         if let Err(error) = stdin.write_all(line.as_bytes()) {
             let reason = format!("cannot write to it: {error}");
             return Err(unavailable(&self.name, reason));
@@ -62,9 +55,8 @@ impl ServiceProcess {
     }
 }
 
-/// Starts program `name` from `dir`, its stdin and stdout piped to the app, its stderr the app's.
 pub fn start_program(dir: &Path, name: &str) -> Result<Child, CallError> {
-    let path = dir.join(format!("{name}{EXE_SUFFIX}")); // `service1.exe` on Windows
+    let path = dir.join(format!("{name}{EXE_SUFFIX}"));
     let mut command = Command::new(&path);
     command.stdin(Stdio::piped()).stdout(Stdio::piped());
     command.spawn().map_err(|error| {
@@ -74,28 +66,21 @@ pub fn start_program(dir: &Path, name: &str) -> Result<Child, CallError> {
     })
 }
 
-/// The reading thread. When the child's stdout closes (the child exited), the loop ends and
-/// `sender` is dropped: `call`'s `recv_timeout` then returns `Disconnected`.
-fn read_lines(stdout: ChildStdout, sender: Sender<Vec<u8>>) {
+fn read_lines(stdout: ChildStdout, sender: Sender<Vec<u8>>) -> io::Result<()> {
     for line in BufReader::new(stdout).split(b'\n') {
-        match line {
-            Ok(line) => {
-                let _ = sender.send(line); // fails only once the `ServiceProcess` is gone
-            }
-            Err(_) => return, // the pipe broke: as if it closed
-        }
+        let _ = sender.send(line?);
     }
+    Ok(())
 }
 
-/// Dropping a `ServiceProcess` stops its child: it kills it, then waits for its end.
+/// Stops the child: kills it, then waits for its end (reaps it).
 impl Drop for ServiceProcess {
     fn drop(&mut self) {
-        let _ = self.child.kill(); // `let _ =`: a `drop` has no one to report an error to
+        let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
-/// The pipeline's traits, answered by the child: service1 processes, service2 transforms.
 impl Processor for ServiceProcess {
     fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
         let line = self.call(&Request::Process { value })?;

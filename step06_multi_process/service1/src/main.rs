@@ -1,6 +1,5 @@
 //! service1: component1 in a program of its own, which the app starts as a child process. `serve`
-//! answers each request line with the reply this closure makes. Try it: `cargo run -q -p service1`,
-//! then type `{"type":"process","value":42}` and Enter.
+//! answers each request line with the reply this closure makes. Alone: `cargo run -q -p service1`.
 
 use common::{Reply, Request};
 use component1::Component1;
@@ -13,7 +12,7 @@ fn main() -> std::io::Result<()> {
         Request::Process { value } => match component.process(value) {
             Ok(result) => Reply::Processed(result),
             Err(overflow) => Reply::Error {
-                error: overflow.to_string(), // "overflow: doubling ... does not fit in an i32 ..."
+                error: overflow.to_string(),
             },
         },
         // `{ .. }`: any fields. The app asks only service2 to transform.
