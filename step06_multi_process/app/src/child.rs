@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use common::Request;
 
+// The pipeline's own result types, not `common`'s: `reply.rs` copies a reply into them.
 use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
 use crate::reply::{processed, transformed, unavailable};
 
@@ -23,8 +24,8 @@ pub struct ServiceProcess {
 impl ServiceProcess {
     pub fn start(dir: &Path, name: &str) -> Result<Self, CallError> {
         let mut child = start_program(dir, name)?;
-        let stdin = child.stdin.take().expect("piped");
-        let stdout = child.stdout.take().expect("piped");
+        let stdin = child.stdin.take().expect("`start_program` pipes it");
+        let stdout = child.stdout.take().expect("`start_program` pipes it");
         // A read from a pipe has no timeout: a thread reads, and `call` waits on a channel.
         let (sender, replies) = mpsc::channel();
         thread::spawn(|| read_lines(stdout, sender));
@@ -73,7 +74,7 @@ fn read_lines(stdout: ChildStdout, sender: Sender<Vec<u8>>) -> io::Result<()> {
     Ok(())
 }
 
-/// Stops the child: kills it, then waits for its end (reaps it).
+/// Stops the child: kills it, then waits for its end.
 impl Drop for ServiceProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
