@@ -1,7 +1,7 @@
-//! The app of step 06: [`pipeline`], step 05's contract and `run_pipeline` byte for byte, answered
-//! by services in child processes ([`child`], speaking [`wire`]'s lines), which [`locate`] finds.
+//! The app of step 06: the pipeline ([`pipeline`]), answered by services in child processes
+//! ([`child`]), whose reply lines [`reply`] reads, and which [`locate`] finds.
 
 pub mod child;
 pub mod locate;
 pub mod pipeline;
-pub mod wire;
+pub mod reply;

@@ -1,20 +1,20 @@
 //! Where the service binaries are, and having Cargo build them when Cargo started the app.
 
+use std::env;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::{env, io};
 
-/// The directory the app's executable is in (not the working directory): `target/debug/`, where
-/// Cargo puts every binary of the workspace, the services too.
-pub fn app_dir() -> io::Result<PathBuf> {
-    let app = env::current_exe()?;
+/// `target/debug/`, where Cargo puts the services. Under `cargo run`, this has Cargo build them.
+pub fn service_dir() -> Result<PathBuf, String> {
+    build_services_if_run_by_cargo()?;
+    let app = env::current_exe().map_err(|error| format!("cannot find the app's path: {error}"))?;
     Ok(app.parent().map(Path::to_path_buf).unwrap_or_default())
 }
 
 /// `cargo run` builds the app and what it links, not the programs it starts. So when Cargo started
 /// the app (it sets `CARGO` and `CARGO_MANIFEST_DIR` then), the app asks it to build the services
 /// first, in the app's profile: an edited component is never run stale.
-pub fn build_services_if_run_by_cargo() -> Result<(), String> {
+fn build_services_if_run_by_cargo() -> Result<(), String> {
     let (Some(cargo), Some(app_dir)) = (env::var_os("CARGO"), env::var_os("CARGO_MANIFEST_DIR"))
     else {
         return Ok(()); // not started by Cargo: the services are built already

@@ -1,20 +1,23 @@
 //! What crosses the pipes: one JSON object per line, a [`Request`] into a service's stdin, a
-//! [`Reply`] from its stdout; [`serve`] is the loop both services run. serde writes the JSON code
-//! (`derive`); `tag = "type"`: the variant's name, in snake_case, goes in a `"type"` field beside
-//! its fields (for `Processed(result)`, the result's fields): `{"type":"process","value":42}`.
+//! [`Reply`] out of its stdout ([`to_line`]); and [`serve`], the loop both services run.
+//!
+//! serde writes the JSON code (`derive`). `tag = "type"`: the variant's name, in snake_case, goes
+//! in a `"type"` field beside its fields (for `Processed(result)`, the result's fields), so
+//! `Request::Process { value: 42 }` is `{"type":"process","value":42}`.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, BufReader, Write};
 
 use serde::{Deserialize, Serialize};
 
-/// What component1 hands back.
+/// What component1 hands back. (The app's pipeline has a `ProcessResult` of its own, without
+/// serde: `app/src/reply.rs` copies this one into it.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcessResult {
     pub value: i32,
     pub processed: bool,
 }
 
-/// What component2 hands back.
+/// What component2 hands back. (The pipeline has its own, likewise.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TransformResult {
     pub original: i32,
@@ -25,48 +28,38 @@ pub struct TransformResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Request {
-    /// Who are you? The app asks it first, to check it started the program it meant to.
-    Hello,
-    Process {
-        value: i32,
-    },
-    Transform {
-        value: i32,
-    },
+    Process { value: i32 },
+    Transform { value: i32 },
 }
 
 /// One line from a service to the app.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Reply {
-    Hello {
-        service: String,
-        version: String,
-    },
     Processed(ProcessResult),
     Transformed(TransformResult),
-    /// The component said no, or the line was not a request for it. The service keeps serving.
-    Error {
-        error: String,
-    },
+    Error { error: String }, // a refusal, or a line that was not a request
 }
 
-/// A service's whole life: read a request line from stdin, answer a line on stdout, until stdin
-/// closes (the app died) or the app kills it (the app is done). Stdout is the wire: a service logs
-/// on stderr only. `lock()`: this thread takes stdin and stdout once, not at every line.
-pub fn serve(mut handle: impl FnMut(Request) -> Reply) -> io::Result<()> {
-    let mut stdout = io::stdout().lock();
-    // `split`, not `lines`: a line that is not UTF-8 gets an error reply, not the end of serving.
-    for line in io::stdin().lock().split(b'\n') {
+/// `message` as one line of JSON. (These plain types always serialize.)
+pub fn to_line(message: &impl Serialize) -> String {
+    serde_json::to_string(message).expect("a message always serializes") + "\n"
+}
+
+/// A service's whole life: for each request line on stdin, `handle` makes the reply, written as a
+/// line on stdout; until stdin closes or the app kills the service. Stdout carries only replies:
+/// a service logs on stderr.
+pub fn serve(handle: impl Fn(Request) -> Reply) -> io::Result<()> {
+    let mut stdout = io::stdout();
+    for line in BufReader::new(io::stdin()).split(b'\n') {
         let reply = match serde_json::from_slice(&line?) {
             Ok(request) => handle(request),
             Err(error) => Reply::Error {
                 error: format!("not a request: {error}"),
             },
         };
-        stdout.write_all((serde_json::to_string(&reply)? + "\n").as_bytes())?;
-        // The app waits for this line: leave it in no buffer. (The app's `ChildStdin` has none.)
-        stdout.flush()?;
+        stdout.write_all(to_line(&reply).as_bytes())?;
+        stdout.flush()?; // the app waits for this line: leave it in no buffer
     }
     Ok(())
 }

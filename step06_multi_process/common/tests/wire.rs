@@ -13,17 +13,17 @@ fn requests_and_replies_look_on_the_wire_as_documented() {
     });
     let reply = serde_json::to_string(&processed).unwrap();
     assert_eq!(reply, r#"{"type":"processed","value":84,"processed":true}"#);
-    let hello = serde_json::to_string(&Request::Hello).unwrap();
-    assert_eq!(hello, r#"{"type":"hello"}"#);
+    let transform = serde_json::to_string(&Request::Transform { value: 84 }).unwrap();
+    assert_eq!(transform, r#"{"type":"transform","value":84}"#);
 }
 
 #[test]
-fn every_reply_round_trips_through_one_json_line() {
+fn every_reply_round_trips_through_the_one_line_to_line_writes() {
     let replies = [
-        Reply::Hello {
-            service: "service1".into(),
-            version: "0.1.0".into(),
-        },
+        Reply::Processed(ProcessResult {
+            value: -10,
+            processed: true,
+        }),
         Reply::Transformed(TransformResult {
             original: 84,
             transformed: "Value-0084 \"quoted\"\nnew line".into(),
@@ -33,8 +33,9 @@ fn every_reply_round_trips_through_one_json_line() {
         },
     ];
     for reply in replies {
-        let line = serde_json::to_string(&reply).unwrap();
-        assert!(!line.contains('\n'), "one message, one line: {line}");
-        assert_eq!(serde_json::from_str::<Reply>(&line).unwrap(), reply);
+        let line = common::to_line(&reply);
+        let json = line.strip_suffix('\n').expect("a line ends with a newline");
+        assert!(!json.contains('\n'), "one message, one line: {line}");
+        assert_eq!(serde_json::from_str::<Reply>(json).unwrap(), reply);
     }
 }

@@ -9,9 +9,9 @@
 //!
 //! - this file: [`Supervised`].
 //! - [`watchdog`]: `WatchedProcess`, a child process like the lesson's `ServiceProcess`, with the
-//!   reply read on the caller's thread and a watchdog thread for the timeout: the lesson's
-//!   behaviour, at the cost of the bare pipe; and `WatchedProcessor`/`WatchedTransformer`, the
-//!   pipeline's traits over it.
+//!   reply read on the caller's thread, a watchdog thread for the timeout and a bound on a line's
+//!   length: the lesson's behaviour, at the cost of the bare pipe. Like `ServiceProcess`, it is the
+//!   pipeline's `Processor` and `Transformer`.
 //! - `main.rs`: the hardened app, with `--repeat`, `--warmup`, `--timeout-ms`, `--max-restarts`
 //!   and `--service-dir`.
 
@@ -30,7 +30,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(2);
 /// A stage that is started again, and asked again, when a call gets no answer.
 pub struct Supervised<S> {
     name: &'static str,
-    /// Starts a fresh stage: a new child process behind its adapter.
+    /// Starts a fresh stage: a new child process.
     start: Box<dyn Fn() -> Result<S, CallError>>,
     /// `None` between a failure and the restart. A `RefCell`: a call replaces the stage, and the
     /// contract's methods take `&self`.

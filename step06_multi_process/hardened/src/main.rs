@@ -12,7 +12,7 @@ use app::locate;
 use app::pipeline::{self, CallError, Processor, Transformer, run_pipeline};
 use clap::Parser;
 use hardened::Supervised;
-use hardened::watchdog::{WatchedProcess, WatchedProcessor, WatchedTransformer};
+use hardened::watchdog::WatchedProcess;
 
 /// Runs the pipeline through two supervised child processes, service1 and service2.
 #[derive(Parser, Debug)]
@@ -67,37 +67,20 @@ fn run(cli: &Cli) -> Result<(), Box<dyn std::error::Error>> {
     // Next to this program by default, like the lesson; `--service-dir` points elsewhere.
     let dir = match &cli.service_dir {
         Some(dir) => dir.clone(),
-        None => {
-            locate::build_services_if_run_by_cargo()?;
-            locate::app_dir()?
-        }
+        None => locate::service_dir()?,
     };
     let timeout = Duration::from_millis(cli.timeout_ms);
     let dir2 = dir.clone();
     let start1 = move || WatchedProcess::start(&dir, "service1", timeout);
     let start2 = move || WatchedProcess::start(&dir2, "service2", timeout);
 
-    let (service1, version1) = start1()?;
-    let (service2, version2) = start2()?;
-    let restart1 = move || start1().map(|(service, _)| WatchedProcessor(service));
-    let restart2 = move || start2().map(|(service, _)| WatchedTransformer(service));
-    let processor = Supervised::new(
-        "service1",
-        WatchedProcessor(service1),
-        cli.max_restarts,
-        restart1,
-    );
-    let transformer = Supervised::new(
-        "service2",
-        WatchedTransformer(service2),
-        cli.max_restarts,
-        restart2,
-    );
+    let service1 = start1()?;
+    let service2 = start2()?;
+    let processor = Supervised::new("service1", service1, cli.max_restarts, start1);
+    let transformer = Supervised::new("service2", service2, cli.max_restarts, start2);
 
     let Some(args) = cli.measure.run_args() else {
-        println!("\n\nPhase 06 hardened: supervised child processes\n");
-        println!("Component1 version: {version1} (reported by service1)");
-        println!("Component2 version: {version2} (reported by service2)");
+        println!("\n\nPhase 06 hardened: supervised child processes");
         run_pipeline(&processor, &transformer, cli.input)?;
         println!("\nExecution complete");
         return Ok(());

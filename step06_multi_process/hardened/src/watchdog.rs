@@ -10,12 +10,11 @@
 //! the deadline marked [`EXPIRED`]: `TimedOut`. A reply costs two atomic operations more than a
 //! bare read.
 //!
-//! [`WatchedProcessor`] and [`WatchedTransformer`] are the pipeline's `Processor` and
-//! `Transformer` over it, as the lesson's `ChildProcessor` and `ChildTransformer` are over its
-//! `ServiceProcess`. Spawning, the hello, the lines' format and the conversion of a reply into the
-//! pipeline's result are the lesson's functions (`app::child`).
+//! Like the lesson's `ServiceProcess`, it implements the pipeline's `Processor` and `Transformer`.
+//! Spawning is the lesson's (`app::child::start_program`); turning a reply line into the
+//! pipeline's result is the lesson's too (`app::reply`); a request line is `common`'s. What it adds: [`MAX_LINE_BYTES`], a bound on the memory a child's line can take.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, ChildStdout};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,10 +23,14 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use app::child::{self, MAX_LINE_BYTES};
+use app::child::start_program;
 use app::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
-use app::wire;
-use common::{Reply, Request};
+use app::reply::{self, unavailable};
+use common::Request;
+
+/// The longest line read: a child that writes without end cannot fill the app's memory. (The
+/// lesson reads whole lines: its children are its own.)
+pub const MAX_LINE_BYTES: u64 = 64 * 1024;
 
 /// How often the watchdog looks: how late a timeout can be noticed.
 const POLL: Duration = Duration::from_millis(50);
@@ -58,10 +61,10 @@ struct Shared {
 }
 
 impl WatchedProcess {
-    /// Like the lesson's `ServiceProcess::start`: starts service `name` from `dir`, checks the
-    /// hello, and returns it with its component's version.
-    pub fn start(dir: &Path, name: &str, timeout: Duration) -> Result<(Self, String), CallError> {
-        let mut started = child::start_program(dir, name)?;
+    /// Like the lesson's `ServiceProcess::start`: starts service `name` from `dir`, with its
+    /// watchdog. A program that is not the service is found out at its first call.
+    pub fn start(dir: &Path, name: &str, timeout: Duration) -> Result<Self, CallError> {
+        let mut started = start_program(dir, name)?;
         let (Some(stdin), Some(stdout)) = (started.stdin.take(), started.stdout.take()) else {
             unreachable!("stdin and stdout are piped");
         };
@@ -82,10 +85,10 @@ impl WatchedProcess {
                 let mut started = lock(&shared.child);
                 let _ = started.kill();
                 let _ = started.wait();
-                return Err(wire::unavailable(name, format!("no watchdog: {error}")));
+                return Err(unavailable(name, format!("no watchdog: {error}")));
             }
         };
-        let service = WatchedProcess {
+        Ok(WatchedProcess {
             name: name.to_string(),
             shared,
             stdin,
@@ -93,28 +96,23 @@ impl WatchedProcess {
             timeout,
             stop_watchdog,
             watchdog: Some(watchdog),
-        };
-        let version = wire::version_from_hello(name, service.call(&Request::Hello)?)?;
-        Ok((service, version))
+        })
     }
 }
 
 impl WatchedProcess {
     /// Writes `request` as one line, and reads the reply line, or kills the child past the timeout.
-    pub fn call(&self, request: &Request) -> Result<Reply, CallError> {
+    pub fn call(&self, request: &Request) -> Result<Vec<u8>, CallError> {
         let name = &self.name;
         (&self.stdin)
-            .write_all(wire::to_line(request).as_bytes())
-            .map_err(|error| wire::unavailable(name, format!("cannot write to it: {error}")))?;
+            .write_all(common::to_line(request).as_bytes())
+            .map_err(|error| unavailable(name, format!("cannot write to it: {error}")))?;
 
         let shared = &self.shared;
         let deadline = micros(shared.epoch.elapsed().saturating_add(self.timeout)).min(EXPIRED - 1);
         shared.deadline.store(deadline, Ordering::SeqCst);
         let mut reply = Vec::new();
-        let read = lock(&self.stdout)
-            .by_ref()
-            .take(MAX_LINE_BYTES)
-            .read_until(b'\n', &mut reply);
+        let read = read_line(&mut *lock(&self.stdout), &mut reply);
         // The swap says the read is over, and whether the watchdog ended it. A line that came as
         // the child was being killed is not trusted: the process is gone anyway.
         if shared.deadline.swap(NO_READ, Ordering::SeqCst) == EXPIRED {
@@ -124,28 +122,23 @@ impl WatchedProcess {
             });
         }
         match read {
-            Ok(0) => Err(wire::unavailable(name, "it exited (its stdout closed)")),
-            Ok(_) => wire::from_line(name, &reply),
-            Err(error) => Err(wire::unavailable(name, format!("cannot read it: {error}"))),
+            Ok(0) => Err(unavailable(name, "it exited".to_string())),
+            Ok(_) => Ok(reply),
+            Err(error) => Err(unavailable(name, format!("cannot read it: {error}"))),
         }
     }
 }
 
-/// The pipeline's `Processor`, answered by service1 through a [`WatchedProcess`].
-pub struct WatchedProcessor(pub WatchedProcess);
-
-/// The pipeline's `Transformer`, answered by service2 through a [`WatchedProcess`].
-pub struct WatchedTransformer(pub WatchedProcess);
-
-impl Processor for WatchedProcessor {
+/// The pipeline's traits over a [`WatchedProcess`], as the lesson's are over a `ServiceProcess`.
+impl Processor for WatchedProcess {
     fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
-        child::processed(self.0.call(&Request::Process { value })?)
+        reply::processed(&self.name, &self.call(&Request::Process { value })?)
     }
 }
 
-impl Transformer for WatchedTransformer {
+impl Transformer for WatchedProcess {
     fn transform(&self, value: i32) -> Result<TransformResult, CallError> {
-        child::transformed(self.0.call(&Request::Transform { value })?)
+        reply::transformed(&self.name, &self.call(&Request::Transform { value })?)
     }
 }
 
@@ -184,6 +177,16 @@ fn watch(shared: &Shared, stop_requested: &mpsc::Receiver<()>) {
     }
 }
 
+/// Reads one line into `line`, without its newline, and at most [`MAX_LINE_BYTES`] of it: a longer
+/// line is cut there, and is not a reply. `Ok(0)`: the pipe closed.
+fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<usize> {
+    let read = reader.take(MAX_LINE_BYTES).read_until(b'\n', line)?;
+    if line.last() == Some(&b'\n') {
+        line.pop();
+    }
+    Ok(read)
+}
+
 fn micros(duration: Duration) -> u64 {
     u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
 }
@@ -191,4 +194,30 @@ fn micros(duration: Duration) -> u64 {
 /// Nothing panics while holding these locks, so a poisoned one still holds a usable value.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_is_read_up_to_max_line_bytes_and_no_further() {
+        let long = vec![b'x'; 100_000];
+        let mut pipe = &long[..];
+        let mut line = Vec::new();
+        assert_eq!(
+            read_line(&mut pipe, &mut line).unwrap() as u64,
+            MAX_LINE_BYTES
+        );
+        assert_eq!(line.len() as u64, MAX_LINE_BYTES);
+    }
+
+    #[test]
+    fn a_line_is_read_without_its_newline_and_the_next_one_stays_in_the_pipe() {
+        let mut pipe = &b"first\nsecond\n"[..];
+        let mut line = Vec::new();
+        assert_eq!(read_line(&mut pipe, &mut line).unwrap(), 6);
+        assert_eq!(line, b"first");
+        assert_eq!(pipe, b"second\n");
+    }
 }

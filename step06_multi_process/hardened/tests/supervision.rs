@@ -102,6 +102,33 @@ fn a_reply_that_is_not_json_is_a_failure_and_is_retried() {
 }
 
 #[test]
+fn a_line_past_64_kib_is_a_failure_and_is_retried() {
+    let run = with_faulty_service1("long", "long", &["--repeat", "3"]).finish();
+    assert!(run.status.success(), "{run:#?}");
+    assert_eq!(summary(&run, "restarts"), "1", "{run:#?}");
+    assert!(run.stderr.contains("which is not a reply"), "{run:#?}");
+}
+
+#[test]
+fn the_app_validates_what_came_over_the_wire_and_a_negative_result_is_not_valid() {
+    let run = with_real_services("negative", &["--input", "-5"]);
+    assert!(run.status.success(), "{run:#?}");
+    let shown = "Component1 result: ProcessResult { value: -10, processed: true }, Valid: false";
+    assert!(run.stdout.contains(shown), "{run:#?}");
+    assert!(
+        run.stdout.contains("Analysis: -10 maps to Value--010"),
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn an_input_that_is_not_a_number_is_one_error_line_and_starts_no_child() {
+    let run = with_real_services("not-a-number", &["--input", "forty-two"]);
+    assert_failed_with(&run, "forty-two");
+    assert!(!run.stderr.contains("ready"), "{run:#?}");
+}
+
+#[test]
 fn when_the_restarts_are_used_up_the_app_fails_in_one_line() {
     let run = with_faulty_service1("give-up", "crash", &["--max-restarts", "0"]).finish();
     assert_failed_with(&run, "service1: failed 1 time in a row, giving up");

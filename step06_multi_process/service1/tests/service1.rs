@@ -25,16 +25,6 @@ fn assert_still_serving(service: &mut Session) {
 }
 
 #[test]
-fn hello_names_the_service_and_its_component_version() {
-    let reply = Session::start(SERVICE).ask(Request::Hello);
-    let hello = Reply::Hello {
-        service: "service1".into(),
-        version: "0.1.0".into(),
-    };
-    assert_eq!(reply, hello);
-}
-
-#[test]
 fn process_doubles_the_value() {
     let reply = Session::start(SERVICE).ask(Request::Process { value: 42 });
     let doubled = ProcessResult {

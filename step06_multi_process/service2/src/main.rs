@@ -8,10 +8,6 @@ fn main() -> std::io::Result<()> {
     eprintln!("        [service2 pid {}] ready", std::process::id());
     let component = Component2::new();
     common::serve(|request| match request {
-        Request::Hello => Reply::Hello {
-            service: "service2".into(),
-            version: component2::get_version().into(),
-        },
         Request::Transform { value } => Reply::Transformed(component.transform(value)),
         Request::Process { .. } => Reply::Error {
             error: "service2 does not process".into(),

@@ -13,16 +13,6 @@ use common::{Reply, Request, TransformResult};
 const SERVICE: &str = env!("CARGO_BIN_EXE_service2");
 
 #[test]
-fn hello_names_the_service_and_its_component_version() {
-    let reply = Session::start(SERVICE).ask(Request::Hello);
-    let hello = Reply::Hello {
-        service: "service2".into(),
-        version: "0.2.0".into(),
-    };
-    assert_eq!(reply, hello);
-}
-
-#[test]
 fn transform_formats_the_value_and_bad_lines_do_not_stop_it() {
     let mut service = Session::start(SERVICE);
     let not_json = service.ask_raw(b"{not json");
