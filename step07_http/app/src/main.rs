@@ -1,14 +1,14 @@
-//! Step 07: the components behind HTTP (axum), the app their client (reqwest). Run it with
-//! `cargo run` from `step07_http/`.
+//! Step 07: the app calls component1 and component2 over HTTP. `cargo run` serves both services
+//! from this process; `SERVICE1_URL` and `SERVICE2_URL` point it at services running elsewhere.
 
-use std::io;
 use std::process::ExitCode;
 
 use app::http::{HttpProcessor, HttpService, HttpTransformer};
 use app::pipeline::run_pipeline;
-use axum::Router;
-use tokio::net::TcpListener;
+use common::server::url_or_serve;
 
+// `main` is `async` now, and an `async fn` does nothing until something runs it: this attribute
+// starts tokio's runtime and runs `main` on it.
 #[tokio::main]
 async fn main() -> ExitCode {
     if let Err(error) = run().await {
@@ -20,6 +20,8 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("\n\nPhase 07: HTTP Microservices (1 app + 2 services)\n");
+    // Each URL: the variable's if it is set; if not, this process serves the router in the
+    // background, on a port the OS picks (`url_or_serve`, in `common/src/server.rs`).
     let url1 = url_or_serve("SERVICE1_URL", "service1", service1::router()).await?;
     let url2 = url_or_serve("SERVICE2_URL", "service2", service2::router()).await?;
     println!("service1 at {url1}\nservice2 at {url2}");
@@ -31,18 +33,4 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     run_pipeline(&processor, &transformer, 42, &request_id).await?;
     println!("\nExecution complete");
     Ok(())
-}
-
-/// Where a service is: the URL in `variable` if it is set (a service running elsewhere); if not,
-/// `router` (the service's routes) served by this process, on a port the OS picks (`:0`), in a
-/// task of its own that ends with the process. Either way the app calls it over HTTP.
-async fn url_or_serve(variable: &str, name: &'static str, router: Router) -> io::Result<String> {
-    if let Ok(url) = std::env::var(variable) {
-        return Ok(url);
-    }
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
-    // The task's `Result` is dropped: if serving fails, the next call to it fails `Unavailable`.
-    tokio::spawn(common::server::serve(name, listener, router));
-    Ok(url)
 }

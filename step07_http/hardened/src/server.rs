@@ -135,15 +135,15 @@ async fn simulate_work(State(work): State<Duration>, request: Request, next: Nex
     next.run(request).await
 }
 
-/// Serves `router` where the lesson's `bind` says (`PORT`), until Ctrl-C or SIGTERM; then stops
-/// accepting connections, finishes the requests in flight, and exits 0.
+/// Serves `router` where the lesson's `bind` says (`PORT`; unset, any free port), until Ctrl-C or
+/// SIGTERM; then stops accepting connections, finishes the requests in flight, and exits 0.
 pub async fn serve(name: &'static str, router: Router) -> ExitCode {
     let stop = async move {
         let signal = crate::shutdown::stop_requested().await;
         tracing::info!("{signal} received, finishing the requests in flight");
     };
     let served = async {
-        let listener = common::server::bind(name).await?;
+        let listener = common::server::bind(name, 0).await?;
         tracing::info!("{name} ready (Ctrl-C to stop)");
         let serving = axum::serve(listener, router).with_graceful_shutdown(stop);
         serving.await.map_err(|error| error.to_string())
