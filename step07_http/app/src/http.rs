@@ -20,58 +20,59 @@ pub struct HttpService {
 
 impl HttpService {
     pub fn new(name: &str, url: &str) -> Result<Self, reqwest::Error> {
-        let client = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .no_proxy() // an `HTTP_PROXY` set for the web must not reroute calls to 127.0.0.1
-            .build()?;
+        // `no_proxy`: an `HTTP_PROXY` set for the web must not reroute calls to 127.0.0.1.
+        let client = reqwest::Client::builder().timeout(TIMEOUT).no_proxy();
         Ok(Self {
             component: format!("{name} at {url}"),
             url: url.to_string(),
-            client,
+            client: client.build()?,
         })
     }
 
-    /// `POST path` with `{"value": value}` and the request id; the JSON answer read as a `T`
-    /// (`T: DeserializeOwned`, a trait bound: any type that serde can build from JSON).
+    /// `POST path` with the body `{"value": value}` and the header `x-request-id`; the answer's
+    /// JSON read as a `T` (`T: DeserializeOwned`: any type serde can build from JSON).
     pub async fn post<T: DeserializeOwned>(
         &self,
         path: &str,
         value: i32,
         request_id: &str,
     ) -> Result<T, CallError> {
-        let request = self
+        let response = self
             .client
             .post(format!("{}{path}", self.url))
             .header("x-request-id", request_id)
-            .json(&ValueRequest { value });
-        let response = request.send().await.map_err(|error| self.failed(error))?;
+            .json(&ValueRequest { value })
+            .send()
+            .await
+            .map_err(|error| self.failed(error))?;
         let status = response.status();
         let body = response.bytes().await.map_err(|error| self.failed(error))?;
+        let answered = format!("POST {path} answered {status}");
+        let component = self.component.clone();
         if status.is_success() {
             return serde_json::from_slice(&body).map_err(|error| {
-                self.unavailable(format!(
-                    "POST {path} answered {status} with no result: {error}"
-                ))
+                let reason = format!("{answered} with no result: {error}");
+                CallError::Unavailable { component, reason }
             });
         }
         // Our services say why in `{"error": "..."}`; another server: its first 200 characters.
-        // (`from_slice::<ErrorBody>` names the type to read, as `let body: T` does above.)
-        let message = match serde_json::from_slice::<ErrorBody>(&body) {
+        let why = match serde_json::from_slice::<ErrorBody>(&body) {
             Ok(ErrorBody { error }) => error,
             Err(_) => String::from_utf8_lossy(&body).chars().take(200).collect(),
         };
-        let reason = format!("POST {path} answered {status}: {message}");
+        let reason = format!("{answered}: {why}");
         if status.is_client_error() {
-            // 4xx: the service refused this request (its input, or its path).
-            let component = self.component.clone();
-            return Err(CallError::Rejected { component, reason });
+            return Err(CallError::Rejected { component, reason }); // 4xx: it refused this request
         }
-        Err(self.unavailable(reason)) // 5xx: the service's own trouble
+        // 5xx: the service's own trouble (or another status, which our services never send).
+        Err(CallError::Unavailable { component, reason })
     }
 
+    /// A call that got no whole answer: it took too long, or the connection failed.
     fn failed(&self, error: reqwest::Error) -> CallError {
+        let component = self.component.clone();
         if error.is_timeout() {
-            let (component, waited) = (self.component.clone(), TIMEOUT);
+            let waited = TIMEOUT;
             return CallError::TimedOut { component, waited };
         }
         // reqwest says "error sending request"; the last error in its chain of `source()`s, the
@@ -80,11 +81,7 @@ impl HttpService {
         while let Some(source) = cause.source() {
             cause = source;
         }
-        self.unavailable(cause.to_string())
-    }
-
-    fn unavailable(&self, reason: String) -> CallError {
-        let component = self.component.clone();
+        let reason = cause.to_string();
         CallError::Unavailable { component, reason }
     }
 }
@@ -92,8 +89,8 @@ impl HttpService {
 /// Step 06's `Processor`, now a client of service1's `POST /process`.
 pub struct HttpProcessor(pub HttpService);
 
-// The body is `common`'s type, shared with service1; the contract's own `ProcessResult` knows
-// nothing of JSON (step 08 sends it another way), so the adapter copies one into the other.
+// The answer is `common`'s `ProcessResult`, the JSON type service1 sends; the contract's own
+// knows no JSON (step 08 sends it another way), so it is copied field by field.
 impl Processor for HttpProcessor {
     async fn process(&self, value: i32, request_id: &str) -> Result<ProcessResult, CallError> {
         let body: common::ProcessResult = self.0.post("/process", value, request_id).await?;

@@ -1,5 +1,5 @@
-//! Service1: component1 behind HTTP. [`router`] builds the router, so `tests/routes.rs` drives it
-//! without a socket; `main.rs` serves it.
+//! Service1: component1 behind HTTP. [`router`] is the whole service; `main.rs` serves it alone,
+//! the app serves it in its own process under `cargo run`.
 
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
@@ -9,16 +9,18 @@ use common::server::{ApiError, not_found};
 use common::{ProcessResult, ValueRequest};
 use component1::Component1;
 
-/// The whole HTTP surface of service1: one route, and a JSON 404 for every other path.
+/// `POST /process` is answered by `process`; any other request by `not_found`, a 404.
 pub fn router() -> Router {
     Router::new()
         .route("/process", post(process))
         .fallback(not_found)
 }
 
-/// `POST /process`. axum builds each argument of a handler from the request, by its type (an
-/// *extractor*): here the body, read as JSON. As a `Result`, it also hands over a body it could
-/// not read, which `?` answers as a JSON error (`From<JsonRejection> for ApiError`, in `common`).
+/// axum builds a handler's argument from the request, by its type: here the body read as JSON,
+/// or why it could not be (a `JsonRejection`: not JSON, not sent as JSON, a missing field, a
+/// string for a number...). What the handler returns is the answer: `Json(result)` a 200, an
+/// `ApiError` its status with `{"error": "..."}`. `?` makes a rejection an `ApiError` with
+/// axum's own status.
 async fn process(
     body: Result<Json<ValueRequest>, JsonRejection>,
 ) -> Result<Json<ProcessResult>, ApiError> {
