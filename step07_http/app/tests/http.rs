@@ -17,13 +17,18 @@ async fn serve(router: Router) -> String {
     url
 }
 
+/// A real service as the app serves it: its router, with JSON error bodies.
+async fn serve_service(router: Router) -> String {
+    serve(common::server::with_json_errors(router)).await
+}
+
 fn processor(url: &str) -> HttpProcessor {
     HttpProcessor(HttpService::new("service1", url).unwrap())
 }
 
 #[tokio::test]
 async fn service1_doubles_and_service2_formats() {
-    let processor = processor(&serve(service1::router()).await);
+    let processor = processor(&serve_service(service1::router()).await);
     let result = processor.process(42, "test-1").await.unwrap();
     assert_eq!(
         result,
@@ -32,7 +37,7 @@ async fn service1_doubles_and_service2_formats() {
             processed: true
         }
     );
-    let url = serve(service2::router()).await;
+    let url = serve_service(service2::router()).await;
     let transformer = HttpTransformer(HttpService::new("service2", &url).unwrap());
     let result = transformer.transform(84, "test-1").await.unwrap();
     let transformed = "Value-0084".to_string();
@@ -47,7 +52,7 @@ async fn service1_doubles_and_service2_formats() {
 
 #[tokio::test]
 async fn an_overflow_is_rejected_with_the_status_and_the_services_words() {
-    let url = serve(service1::router()).await;
+    let url = serve_service(service1::router()).await;
     let error = processor(&url)
         .process(i32::MAX, "test-2")
         .await
@@ -167,7 +172,7 @@ async fn every_bad_request_gets_its_status_and_a_json_error_over_a_socket() {
         ("/process", service1::router()),
         ("/transform", service2::router()),
     ] {
-        let url = serve(router).await;
+        let url = serve_service(router).await;
         for (path, content_type, body, status) in &probes {
             if service == "/transform" && body.contains("2147483647") {
                 continue; // service2 formats any i32: no overflow there
