@@ -1,5 +1,5 @@
-//! [`pipeline`]: the contract, now `async`; [`http`]: the contract over HTTP (reqwest).
-//! `src/main.rs` ties them together, and serves the two services.
+//! The app as a library, for its tests and `hardened/`: [`pipeline`], the traits and
+//! `run_pipeline`, now `async`; [`http`], the traits implemented over HTTP with reqwest.
 
 pub mod http;
 pub mod pipeline;
