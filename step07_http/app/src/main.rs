@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use app::http::{HttpProcessor, HttpService, HttpTransformer};
+use app::http::HttpService;
 use app::pipeline::run_pipeline;
 use common::server::url_or_serve;
 
@@ -24,8 +24,8 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let url2 = url_or_serve("SERVICE2_URL", "service2", service2::router()).await?;
     println!("service1 at {url1}\nservice2 at {url2}");
 
-    let processor = HttpProcessor(HttpService::new("service1", &url1)?);
-    let transformer = HttpTransformer(HttpService::new("service2", &url2)?);
+    let processor = HttpService::new("service1", &url1)?;
+    let transformer = HttpService::new("service2", &url2)?;
     // Sent with every call of this run; each service logs it with the request it answered.
     let request_id = format!("app-{}", std::process::id());
     run_pipeline(&processor, &transformer, 42, &request_id).await?;
