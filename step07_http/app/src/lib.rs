@@ -1,5 +1,6 @@
 //! The app as a library, for its tests and `hardened/`: [`pipeline`], the traits and
-//! `run_pipeline`, now `async`; [`http`], the traits implemented over HTTP with reqwest.
+//! `run_pipeline`, now `async`; [`http`], the traits implemented over HTTP with reqwest; and
+//! [`root_cause`], which `http` uses to say why a call failed.
 
 pub mod http;
 pub mod pipeline;
