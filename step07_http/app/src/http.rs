@@ -15,7 +15,7 @@ pub struct HttpService {
     component: String, // "service1 at http://127.0.0.1:40123": how errors name it
 }
 
-/// Sends `request`: the status and the body of the answer, or reqwest's error.
+/// Sends `request`. The answer's status and headers arrive first, its body after: two waits.
 async fn send(request: RequestBuilder) -> Result<(StatusCode, String), reqwest::Error> {
     let response = request.send().await?;
     let status = response.status();

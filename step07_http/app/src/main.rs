@@ -20,6 +20,7 @@ async fn main() -> ExitCode {
 // `Box<dyn Error>` holds any error type: `?` takes all three met here (a port, a client, a call).
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("\n\nPhase 07: HTTP Microservices (1 app + 2 services)\n");
+    // Each returns at once: the server it starts runs in the background.
     let url1 = url_or_serve("SERVICE1_URL", "service1", service1::router()).await?;
     let url2 = url_or_serve("SERVICE2_URL", "service2", service2::router()).await?;
     println!("service1 at {url1}\nservice2 at {url2}");

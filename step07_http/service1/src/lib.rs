@@ -1,5 +1,4 @@
-//! Service1: component1 behind HTTP. [`router`] is the whole service; `main.rs` serves it alone,
-//! the app serves it in its own process under `cargo run`.
+//! Service1: component1 behind HTTP. [`router`] is the whole service, which `main.rs` serves alone.
 
 use axum::http::StatusCode;
 use axum::routing::post;
@@ -7,14 +6,14 @@ use axum::{Json, Router};
 use common::{ProcessResult, ValueRequest};
 use component1::Component1;
 
-/// Which function answers which request: `POST /process` is answered by `process`.
+/// `post(process)`: `process` answers `POST /process` (which the app sends with `client.post`).
 pub fn router() -> Router {
     Router::new().route("/process", post(process))
 }
 
-/// A *handler*: axum reads the body as JSON into a `ValueRequest` to call it, or answers an error
-/// status itself (400, 413, 415 or 422) if it cannot. What it returns is the answer:
-/// `Ok(Json(result))` a 200 with `result` as JSON, `Err((status, text))` that status and text.
+/// A *handler*: axum reads the body as JSON into a `ValueRequest` to call it, or answers a 4xx
+/// itself if it cannot. It returns the answer: `Ok(Json(result))`, a 200 with `result` as JSON;
+/// `Err((status, text))`, that status and text, which the server sends as `{"error": "text"}`.
 async fn process(
     Json(request): Json<ValueRequest>,
 ) -> Result<Json<ProcessResult>, (StatusCode, String)> {
