@@ -1,25 +1,15 @@
-use std::time::Duration;
-
-use common::{ErrorBody, ValueRequest};
-use reqwest::{Client, RequestBuilder, StatusCode};
+use common::ValueRequest;
+use reqwest::{Client, Response};
 
 use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
 
-/// How long a call may take, connecting included, before the app gives up on it.
-pub const TIMEOUT: Duration = Duration::from_secs(5);
+pub const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// One service as the app sees it: a `Processor` and a `Transformer` (at the bottom).
 pub struct HttpService {
     client: Client,
     url: String,
     component: String, // "service1 at http://127.0.0.1:40123": how errors name it
-}
-
-/// Sends `request`. The answer's status and headers arrive first, its body after: two waits.
-async fn send(request: RequestBuilder) -> Result<(StatusCode, String), reqwest::Error> {
-    let response = request.send().await?;
-    let status = response.status();
-    Ok((status, response.text().await?))
 }
 
 impl HttpService {
@@ -33,53 +23,42 @@ impl HttpService {
         })
     }
 
-    /// `POST {"value": value}` to `path`, the request id in a header: the body of a 2xx answer,
-    /// or the `CallError` that says why there is none.
-    async fn post(&self, path: &str, value: i32, id: &str) -> Result<String, CallError> {
+    fn failed(&self, error: reqwest::Error) -> CallError {
+        let component = self.component.clone();
+        if error.is_timeout() {
+            let waited = TIMEOUT;
+            return CallError::TimedOut { component, waited };
+        }
+        let reason = crate::root_cause(&error); // its deepest cause, e.g. "Connection refused"
+        CallError::Unavailable { component, reason }
+    }
+
+    /// `POST {"value": value}` to `path`, the request id in a header: a 2xx answer, or why not.
+    async fn post(&self, path: &str, value: i32, id: &str) -> Result<Response, CallError> {
         let url = format!("{}{path}", self.url);
         let request = self.client.post(url).header("x-request-id", id);
         let request = request.json(&ValueRequest { value });
-        let component = self.component.clone();
-        let (status, text) = match send(request).await {
-            Ok(answer) => answer,
-            Err(error) if error.is_timeout() => {
-                let waited = TIMEOUT;
-                return Err(CallError::TimedOut { component, waited });
-            }
-            Err(error) => {
-                let reason = crate::root_cause(&error); // "Connection refused (os error 111)"
-                return Err(CallError::Unavailable { component, reason });
-            }
-        };
+        let response = request.send().await.map_err(|e| self.failed(e))?;
+        let status = response.status();
         if status.is_success() {
-            return Ok(text);
+            return Ok(response);
         }
-        // Our services say why in `{"error": "..."}`; another server, in its own words.
-        let body: Result<ErrorBody, serde_json::Error> = serde_json::from_str(&text);
-        let why = match body {
-            Ok(body) => body.error,
-            Err(_) => text.chars().take(200).collect(), // its first 200 characters
-        };
-        let reason = format!("POST {path} answered {status}: {why}");
+        let text = response.text().await.map_err(|e| self.failed(e))?;
+        // The body as it came (ours send `{"error":"..."}`): first line, 200 characters at most.
+        let first_line = text.lines().next().unwrap_or("");
+        let reason = format!("POST {path} answered {status}: {first_line:.200}");
+        let component = self.component.clone();
         if status.is_client_error() {
             return Err(CallError::Rejected { component, reason }); // 4xx: it refused this request
         }
         Err(CallError::Unavailable { component, reason }) // 5xx (or another status): it failed
     }
-
-    /// A 2xx answer whose body is not the result asked for.
-    fn no_result(&self, error: serde_json::Error) -> CallError {
-        let component = self.component.clone();
-        let reason = format!("its answer is no result: {error}");
-        CallError::Unavailable { component, reason }
-    }
 }
 
 impl Processor for HttpService {
     async fn process(&self, value: i32, request_id: &str) -> Result<ProcessResult, CallError> {
-        let text = self.post("/process", value, request_id).await?;
-        let answer: common::ProcessResult =
-            serde_json::from_str(&text).map_err(|error| self.no_result(error))?;
+        let response = self.post("/process", value, request_id).await?;
+        let answer: common::ProcessResult = response.json().await.map_err(|e| self.failed(e))?;
         Ok(ProcessResult {
             value: answer.value,
             processed: answer.processed,
@@ -89,9 +68,8 @@ impl Processor for HttpService {
 
 impl Transformer for HttpService {
     async fn transform(&self, value: i32, request_id: &str) -> Result<TransformResult, CallError> {
-        let text = self.post("/transform", value, request_id).await?;
-        let answer: common::TransformResult =
-            serde_json::from_str(&text).map_err(|error| self.no_result(error))?;
+        let response = self.post("/transform", value, request_id).await?;
+        let answer: common::TransformResult = response.json().await.map_err(|e| self.failed(e))?;
         Ok(TransformResult {
             original: answer.original,
             transformed: answer.transformed,
