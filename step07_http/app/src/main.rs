@@ -1,5 +1,4 @@
-//! Step 07: the app calls service1 and service2 over HTTP. `cargo run` serves both from this same
-//! process, on ports the OS picks, unless `SERVICE1_URL` and `SERVICE2_URL` say where they run.
+//! Step 07: the app calls service1 and service2 over HTTP. Run it with `cargo run`.
 
 use std::process::ExitCode;
 
@@ -20,7 +19,7 @@ async fn main() -> ExitCode {
 // `Box<dyn Error>` holds any error type: `?` takes all three met here (a port, a client, a call).
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("\n\nPhase 07: HTTP Microservices (1 app + 2 services)\n");
-    // Each returns at once: the server it starts runs in the background.
+    // The URL in `SERVICE1_URL` if set; else this process serves the router, in the background.
     let url1 = url_or_serve("SERVICE1_URL", "service1", service1::router()).await?;
     let url2 = url_or_serve("SERVICE2_URL", "service2", service2::router()).await?;
     println!("service1 at {url1}\nservice2 at {url2}");

@@ -11,9 +11,8 @@ pub fn router() -> Router {
     Router::new().route("/process", post(process))
 }
 
-/// A *handler*: axum reads the body as JSON into a `ValueRequest` to call it, or answers a 4xx
-/// itself if it cannot. It returns the answer: `Ok(Json(result))`, a 200 with `result` as JSON;
-/// `Err((status, text))`, that status and text, which the server sends as `{"error": "text"}`.
+/// A *handler*: axum reads the JSON body into a `ValueRequest` (or answers a 4xx itself). It
+/// answers `Ok(Json(result))`, a 200, or `Err((status, text))`, sent as `{"error": "text"}`.
 async fn process(
     Json(request): Json<ValueRequest>,
 ) -> Result<Json<ProcessResult>, (StatusCode, String)> {
