@@ -26,7 +26,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     let processor = HttpService::new("service1", &url1)?;
     let transformer = HttpService::new("service2", &url2)?;
-    // Sent with every call of this run; each service logs it with the request it answered.
+    // Sent with every call of this run; each service logs it on stderr with the request.
     let request_id = format!("app-{}", std::process::id());
     run_pipeline(&processor, &transformer, 42, &request_id).await?;
     println!("\nExecution complete");

@@ -12,7 +12,7 @@ pub fn router() -> Router {
 }
 
 /// A *handler*: axum reads the JSON body into a `ValueRequest` (or answers a 4xx itself). It
-/// answers `Ok(Json(result))`, a 200, or `Err((status, text))`, sent as `{"error": "text"}`.
+/// answers `Ok(Json(result))`, a 200, or `Err((status, text))`, which `serve` sends as JSON.
 async fn process(
     Json(request): Json<ValueRequest>,
 ) -> Result<Json<ProcessResult>, (StatusCode, String)> {
