@@ -1,14 +1,12 @@
-//! Step 07: the components behind HTTP (axum), the app their client (reqwest). Run it with
-//! `cargo run` from `step07_http/`.
+//! Step 07: the app calls service1 and service2 over HTTP. Run it with `cargo run`.
 
-use std::io;
 use std::process::ExitCode;
 
-use app::http::{HttpProcessor, HttpService, HttpTransformer};
+use app::http::HttpService;
 use app::pipeline::run_pipeline;
-use axum::Router;
-use tokio::net::TcpListener;
+use common::server::url_or_serve;
 
+// An `async fn` does nothing until a runtime runs it: this starts tokio's, and runs `main` on it.
 #[tokio::main]
 async fn main() -> ExitCode {
     if let Err(error) = run().await {
@@ -18,31 +16,19 @@ async fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+// `Box<dyn Error>` holds any error type: `?` takes all three met here (a port, a client, a call).
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("\n\nPhase 07: HTTP Microservices (1 app + 2 services)\n");
+    // The URL in `SERVICE1_URL` if set; else this process serves the router, in the background.
     let url1 = url_or_serve("SERVICE1_URL", "service1", service1::router()).await?;
     let url2 = url_or_serve("SERVICE2_URL", "service2", service2::router()).await?;
     println!("service1 at {url1}\nservice2 at {url2}");
 
-    let processor = HttpProcessor(HttpService::new("service1", &url1)?);
-    let transformer = HttpTransformer(HttpService::new("service2", &url2)?);
-    // One id for the whole run: each service logs it with the request it answered.
+    let processor = HttpService::new("service1", &url1)?;
+    let transformer = HttpService::new("service2", &url2)?;
+    // Sent with every call of this run; each service logs it on stderr with the request.
     let request_id = format!("app-{}", std::process::id());
     run_pipeline(&processor, &transformer, 42, &request_id).await?;
     println!("\nExecution complete");
     Ok(())
-}
-
-/// Where a service is: the URL in `variable` if it is set (a service running elsewhere); if not,
-/// `router` (the service's routes) served by this process, on a port the OS picks (`:0`), in a
-/// task of its own that ends with the process. Either way the app calls it over HTTP.
-async fn url_or_serve(variable: &str, name: &'static str, router: Router) -> io::Result<String> {
-    if let Ok(url) = std::env::var(variable) {
-        return Ok(url);
-    }
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
-    // The task's `Result` is dropped: if serving fails, the next call to it fails `Unavailable`.
-    tokio::spawn(common::server::serve(name, listener, router));
-    Ok(url)
 }

@@ -1,5 +1,5 @@
 //! The JSON bodies that cross the network, shared by the services and the app so that they cannot
-//! disagree on a field name; [`server`] (feature `server`): what both services do alike.
+//! disagree on a field name; [`server`] (feature `server`): serving them over HTTP.
 
 #[cfg(feature = "server")] // compiled only for a crate that turns on this Cargo feature
 pub mod server;

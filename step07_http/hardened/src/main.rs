@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use app::http::{HttpProcessor, HttpService, HttpTransformer};
+use app::http::HttpService;
 use app::pipeline::{CallError, Processor, Transformer, analyze, run_pipeline, validate};
 use clap::Parser;
 use hardened::deadline::Deadline;
@@ -105,12 +105,12 @@ async fn run(cli: Cli) -> Result<(), String> {
     let limit = Duration::from_millis(cli.timeout_ms);
     let http = |name, url: &str| HttpService::new(name, url).map_err(|e| e.to_string());
     let processor = Retrying(Deadline {
-        inner: HttpProcessor(http("service1", &service1.url)?),
+        inner: http("service1", &service1.url)?,
         limit,
         component: format!("service1 at {}", service1.url),
     });
     let transformer = Retrying(Deadline {
-        inner: HttpTransformer(http("service2", &service2.url)?),
+        inner: http("service2", &service2.url)?,
         limit,
         component: format!("service2 at {}", service2.url),
     });

@@ -13,7 +13,7 @@ pub const MAX_ATTEMPTS: u32 = 3;
 /// Wait before the first retry; doubled before each next one.
 pub const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 
-/// The lesson's `HttpProcessor` or `HttpTransformer` (or any other), with retries. It implements
+/// The lesson's `HttpService` (or any other `Processor` or `Transformer`), with retries. It implements
 /// the same trait as what it wraps, so `run_pipeline` takes it unchanged.
 #[derive(Debug, Clone)]
 pub struct Retrying<T>(pub T);

@@ -15,7 +15,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use common::server::ApiError;
+use common::server::with_json_errors;
 use tower_http::LatencyUnit;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -50,8 +50,8 @@ pub fn service2(request_timeout: Duration) -> Router {
     )
 }
 
-/// Adds `GET /health`, a JSON 405, the 503 after `request_timeout`, and the request id with its
-/// log line, to a lesson router.
+/// Adds `GET /health`, the 503 after `request_timeout`, JSON error bodies (the lesson's
+/// `with_json_errors`: its 405, its 503), and the request id with its log line, to a lesson router.
 pub fn harden(
     routes: Router,
     name: &'static str,
@@ -64,8 +64,8 @@ pub fn harden(
     };
     let routes = routes
         .route("/health", get(health))
-        .layer(axum::middleware::map_response(json_405))
         .layer(from_fn_with_state(request_timeout, answer_within));
+    let routes = with_json_errors(routes);
     let trace = TraceLayer::new_for_http()
         .make_span_with(move |request: &Request<Body>| {
             // `to_str` accepts visible ASCII only: a client cannot slip a line break into our log.
@@ -102,25 +102,15 @@ impl MakeRequestId for Numbered {
     }
 }
 
-/// axum answers a known path asked with the wrong method (`GET /process`) with an empty 405;
-/// every error of these services carries a JSON body.
-async fn json_405(response: Response) -> Response {
-    if response.status() != StatusCode::METHOD_NOT_ALLOWED {
-        return response;
-    }
-    let message = "this method is not allowed here".to_string();
-    ApiError(StatusCode::METHOD_NOT_ALLOWED, message).into_response()
-}
-
 /// Runs the rest of the service, or answers 503 after `limit`: a stuck handler cannot hold a
-/// client forever. tower-http's `TimeoutLayer` answers with an empty body; ours is JSON.
+/// client forever. (tower-http's `TimeoutLayer` would do the same with an empty body.)
 async fn answer_within(State(limit): State<Duration>, request: Request, next: Next) -> Response {
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {
             let ms = limit.as_millis();
             let message = format!("the request took longer than {ms} ms and was abandoned");
-            ApiError(StatusCode::SERVICE_UNAVAILABLE, message).into_response()
+            (StatusCode::SERVICE_UNAVAILABLE, message).into_response()
         }
     }
 }
@@ -135,15 +125,15 @@ async fn simulate_work(State(work): State<Duration>, request: Request, next: Nex
     next.run(request).await
 }
 
-/// Serves `router` where the lesson's `bind` says (`PORT`), until Ctrl-C or SIGTERM; then stops
-/// accepting connections, finishes the requests in flight, and exits 0.
+/// Serves `router` where the lesson's `bind` says (`PORT`; unset, any free port), until Ctrl-C or
+/// SIGTERM; then stops accepting connections, finishes the requests in flight, and exits 0.
 pub async fn serve(name: &'static str, router: Router) -> ExitCode {
     let stop = async move {
         let signal = crate::shutdown::stop_requested().await;
         tracing::info!("{signal} received, finishing the requests in flight");
     };
     let served = async {
-        let listener = common::server::bind(name).await?;
+        let listener = common::server::bind(name, 0).await?;
         tracing::info!("{name} ready (Ctrl-C to stop)");
         let serving = axum::serve(listener, router).with_graceful_shutdown(stop);
         serving.await.map_err(|error| error.to_string())

@@ -1,33 +1,23 @@
-//! Service1: component1 behind HTTP. [`router`] builds the router, so `tests/routes.rs` drives it
-//! without a socket; `main.rs` serves it.
+//! Service1: component1 behind HTTP. [`router`] is the whole service, which `main.rs` serves alone.
 
-use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
-use common::server::{ApiError, not_found};
 use common::{ProcessResult, ValueRequest};
 use component1::Component1;
 
-/// The whole HTTP surface of service1: one route, and a JSON 404 for every other path.
+/// `post(process)`: `process` answers `POST /process` (which the app sends with `client.post`).
 pub fn router() -> Router {
-    Router::new()
-        .route("/process", post(process))
-        .fallback(not_found)
+    Router::new().route("/process", post(process))
 }
 
-/// `POST /process`. axum builds each argument of a handler from the request, by its type (an
-/// *extractor*): here the body, read as JSON. As a `Result`, it also hands over a body it could
-/// not read, which `?` answers as a JSON error (`From<JsonRejection> for ApiError`, in `common`).
+/// A *handler*: axum reads the JSON body into a `ValueRequest` (or answers a 4xx itself). It
+/// answers `Ok(Json(result))`, a 200, or `Err((status, text))`, which `serve` sends as JSON.
 async fn process(
-    body: Result<Json<ValueRequest>, JsonRejection>,
-) -> Result<Json<ProcessResult>, ApiError> {
-    let Json(request) = body?;
+    Json(request): Json<ValueRequest>,
+) -> Result<Json<ProcessResult>, (StatusCode, String)> {
     match Component1::new().process(request.value) {
         Ok(result) => Ok(Json(result)),
-        Err(overflow) => Err(ApiError(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            overflow.to_string(),
-        )),
+        Err(overflow) => Err((StatusCode::UNPROCESSABLE_ENTITY, overflow.to_string())),
     }
 }

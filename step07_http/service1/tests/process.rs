@@ -74,10 +74,11 @@ fn http(address: &str, request_line: &str, body: &str) -> String {
     response
 }
 
-/// Runs service1 with `env` to its end (it must fail fast: these are configuration errors) and
-/// returns its exit code and stderr.
+/// Runs service1 with `env`, and no inherited `PORT`, to its end (it must fail fast: these are
+/// configuration errors) and returns its exit code and stderr.
 fn run_to_failure(env: &[(&str, &str)]) -> (Option<i32>, String) {
     let child = Command::new(env!("CARGO_BIN_EXE_service1"))
+        .env_remove("PORT")
         .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -125,6 +126,18 @@ fn a_port_already_in_use_stops_the_service_with_a_clear_error() {
         stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")),
         "{stderr}"
     );
+}
+
+#[test]
+fn without_port_it_listens_on_3001_and_names_port_when_it_cannot() {
+    // 3001 taken: by this listener, or by whoever had it already. Either way service1 cannot
+    // listen there, which is all this test needs: it never depends on a free 3001.
+    let _taken = std::net::TcpListener::bind("127.0.0.1:3001");
+    let (code, stderr) = run_to_failure(&[]);
+    assert_eq!(code, Some(1));
+    let expected =
+        "service1: error: cannot listen on 127.0.0.1:3001 (the default: PORT sets another)";
+    assert!(stderr.starts_with(expected), "{stderr}");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Service1's router, driven without a socket (`tower::ServiceExt::oneshot`): one test per answer
-//! in the contract, good and bad. Each test builds the real router, sends one request through it,
-//! and reads the status and the JSON body.
+//! it gives, good and bad. Each test builds the real router, wrapped as `common::server::serve`
+//! wraps it (`with_json_errors`), sends one request through it, and reads the status and the JSON
+//! body.
 
 use axum::Router;
 use axum::body::{Body, to_bytes};
@@ -8,8 +9,9 @@ use axum::http::{Request, StatusCode, header};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+/// Service1's router as every server of this step serves it: with JSON error bodies.
 fn router() -> Router {
-    service1::router()
+    common::server::with_json_errors(service1::router())
 }
 
 /// Sends `request` through `router`; returns the status and the body as JSON (every answer of
@@ -98,6 +100,14 @@ async fn a_body_over_the_limit_gets_a_413() {
     let body = format!(r#"{{"value": 42{}}}"#, " ".repeat(2 * 1024 * 1024));
     let (status, body) = send(router(), post_json(&body)).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    error_message(&body);
+}
+
+#[tokio::test]
+async fn a_wrong_method_gets_a_405() {
+    let request = Request::get("/process").body(Body::empty()).unwrap();
+    let (status, body) = send(router(), request).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     error_message(&body);
 }
 

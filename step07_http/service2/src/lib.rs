@@ -1,23 +1,17 @@
-//! Service2: component2 behind HTTP. [`router`] builds the router; `main.rs` serves it.
+//! Service2: component2 behind HTTP, service1's twin. [`router`] is the whole service; `main.rs`
+//! serves it alone, the app serves it in its own process under `cargo run`.
 
-use axum::extract::rejection::JsonRejection;
 use axum::routing::post;
 use axum::{Json, Router};
-use common::server::{ApiError, not_found};
 use common::{TransformResult, ValueRequest};
 use component2::Component2;
 
-/// The whole HTTP surface of service2: one route, and a JSON 404 for every other path.
+/// `POST /transform` is answered by `transform`.
 pub fn router() -> Router {
-    Router::new()
-        .route("/transform", post(transform))
-        .fallback(not_found)
+    Router::new().route("/transform", post(transform))
 }
 
-/// `POST /transform`. Every `i32` has a text form: only a bad body can fail here.
-async fn transform(
-    body: Result<Json<ValueRequest>, JsonRejection>,
-) -> Result<Json<TransformResult>, ApiError> {
-    let Json(request) = body?;
-    Ok(Json(Component2::new().transform(request.value)))
+/// Every `i32` has a text form: only a body axum cannot read fails, and axum answers that itself.
+async fn transform(Json(request): Json<ValueRequest>) -> Json<TransformResult> {
+    Json(Component2::new().transform(request.value))
 }

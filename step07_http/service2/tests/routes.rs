@@ -1,6 +1,6 @@
-//! Service2's router, driven without a socket (`tower::ServiceExt::oneshot`). The answers to bad
-//! requests come from `common::server`, tested in full through service1; these tests check that
-//! service2 is wired to them too.
+//! Service2's router, driven without a socket (`tower::ServiceExt::oneshot`), wrapped as
+//! `common::server::serve` wraps it (`with_json_errors`). The answers to bad requests come from
+//! axum and `common::server`, tested in full through service1; these check service2's share.
 
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode, header};
@@ -9,7 +9,7 @@ use tower::ServiceExt;
 
 /// Sends `request` through service2's real router; returns the status and the JSON body.
 async fn send(request: Request<Body>) -> (StatusCode, Value) {
-    let router = service2::router();
+    let router = common::server::with_json_errors(service2::router());
     let response = router.oneshot(request).await.unwrap();
     let status = response.status();
     let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();

@@ -45,8 +45,8 @@ fn an_error_status_is_a_rejection_with_the_status_and_the_services_words() {
     assert_eq!(run.code, Some(1));
     let error = error_line(&run.stderr);
     let expected = format!(
-        "error: service1 at {} rejected the input: POST /process answered 404 Not Found: no \
-         route for POST /process",
+        "error: service1 at {} rejected the input: POST /process answered 404 Not Found: \
+         {{\"error\":\"no route for POST /process\"}}",
         service2
     );
     assert_eq!(error, expected);

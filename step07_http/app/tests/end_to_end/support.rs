@@ -22,7 +22,7 @@ pub fn serve(service: &'static str, router: axum::Router) -> String {
             .unwrap();
         runtime.block_on(async {
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            common::server::serve(service, listener, router).await
+            common::server::serve(service.to_string(), listener, router).await
         })
     });
     url
