@@ -32,7 +32,8 @@ static DECLARATION: PluginDeclaration = PluginDeclaration {
     transform: None,
 };
 
-// `no_mangle`: exported as exactly this name. SAFETY: the app asks this file alone for it.
+// `no_mangle`: exported under exactly this name, which two items could share and clash on.
+// SAFETY: nothing else in this file has it, and the app looks it up in this file only.
 #[unsafe(no_mangle)]
 pub extern "C" fn plugin_abi_version() -> u32 {
     ABI_VERSION
