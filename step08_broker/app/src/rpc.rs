@@ -3,7 +3,7 @@
 
 use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
 use common::broker::{self, declare_queue};
-use common::{PROCESS_QUEUE, Reply, TRANSFORM_QUEUE, ValueRequest, queue_prefix::queue_name};
+use common::{PROCESS_QUEUE, Reply, TRANSFORM_QUEUE, ValueRequest, queue_name};
 use lapin::options::BasicConsumeOptions;
 use lapin::{BasicProperties, Connection, types::FieldTable};
 use serde::de::DeserializeOwned;

@@ -1,16 +1,23 @@
-//! What the app and the workers share: messages, queue names and [`broker`]. `broker` is also a
+//! What the app and the workers share: messages, queue names, [`broker`] and [`worker`]. `broker` is a
 //! Cargo feature (an optional part of this crate, on by default): `#[cfg(feature = "broker")]`
-//! builds the module only when it is on. The components turn it off: they need the types only.
+//! builds those modules only when it is on. The components turn it off: they need the types only.
 
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "broker")]
 pub mod broker;
-pub mod queue_prefix; // tests and benchmarks only: ignore it on a first read
+#[cfg(feature = "broker")]
+pub mod worker;
 
 /// The queues of `service1` (component1) and `service2` (component2).
 pub const PROCESS_QUEUE: &str = "process";
 pub const TRANSFORM_QUEUE: &str = "transform";
+
+/// `queue` with `QUEUE_PREFIX` before it (none if unset): tests set one to keep their queues apart.
+pub fn queue_name(queue: &str) -> String {
+    let prefix = std::env::var("QUEUE_PREFIX").unwrap_or_default();
+    format!("{prefix}{queue}")
+}
 
 /// component1's result. On the wire: `{"value":84,"processed":true}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@
 
 use app::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
 use common::broker::{self, declare_queue};
-use common::{PROCESS_QUEUE, Reply, TRANSFORM_QUEUE, ValueRequest, queue_prefix::queue_name};
+use common::{PROCESS_QUEUE, Reply, TRANSFORM_QUEUE, ValueRequest, queue_name};
 use lapin::options::{BasicConsumeOptions, BasicPublishOptions};
 use lapin::{BasicProperties, Channel, Connection, Consumer, types::FieldTable};
 use serde::de::DeserializeOwned;

@@ -79,7 +79,7 @@ impl LocalWorkers {
                     durable: true,
                     ..Default::default()
                 };
-                let name = common::queue_prefix::queue_name(queue);
+                let name = common::queue_name(queue);
                 let declared =
                     channel.queue_declare(name.as_str().into(), passive, FieldTable::default());
                 // The app's `RpcClient::connect` declared both queues before the workers started.

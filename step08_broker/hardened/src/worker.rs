@@ -1,5 +1,5 @@
 //! The workers' loop, hardened. Each message still goes through the lesson's
-//! `common::broker::answer` (compute, reply, then ack); around it this adds:
+//! `common::worker::answer` (compute, reply, then ack); around it this adds:
 //!
 //! - **reconnecting**: a broker restart, a network blip or an operator closing the connection all
 //!   end the consumer. The worker connects again (retrying for `AMQP_CONNECT_TIMEOUT_SECS`),
@@ -11,7 +11,8 @@
 //!   Whatever it had not acked goes back to the queue.
 
 use crate::shutdown;
-use common::broker::{answer, connect, declare_queue, read_request};
+use common::broker::{connect, declare_queue};
+use common::worker::{answer, read_request};
 use lapin::message::Delivery;
 use lapin::options::{BasicAckOptions, BasicConsumeOptions, BasicPublishOptions, BasicQosOptions};
 use lapin::types::FieldTable;
@@ -70,15 +71,7 @@ pub async fn main<T: Serialize, E: std::fmt::Display>(
     let host = std::env::var("HOSTNAME").map_or(String::new(), |host| format!("@{host}"));
     let id = format!("{name}-{}{host}", std::process::id());
     let work = Duration::from_millis(if slow { args.work_ms } else { 0 });
-    match run(
-        &args,
-        &id,
-        &common::queue_prefix::queue_name(queue),
-        &compute,
-        work,
-    )
-    .await
-    {
+    match run(&args, &id, &common::queue_name(queue), &compute, work).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {id}: {error}");
@@ -156,7 +149,7 @@ async fn serve<T: Serialize, E: std::fmt::Display>(
     let channel = connection.create_channel().await?;
     channel.basic_qos(1, BasicQosOptions::default()).await?;
     declare_queue(&channel, queue).await?;
-    let dead_letters = common::queue_prefix::queue_name(DEAD_LETTERS);
+    let dead_letters = common::queue_name(DEAD_LETTERS);
     declare_queue(&channel, &dead_letters).await?;
     let (tag, options) = (id.into(), BasicConsumeOptions::default());
     let consume = channel.basic_consume(queue.into(), tag, options, FieldTable::default());

@@ -1,7 +1,7 @@
 //! `service1`: the worker that doubles the values of the `process` queue (component1; an
 //! overflow goes back as an error reply). `cargo run --bin service1` runs it as its own program.
 
-use common::{PROCESS_QUEUE, broker::run_worker, queue_prefix::queue_name};
+use common::{PROCESS_QUEUE, queue_name, worker::run_worker};
 use component1::Component1;
 
 /// Serves the `process` queue; returns only with an error.

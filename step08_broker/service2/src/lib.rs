@@ -1,7 +1,7 @@
 //! `service2`: the worker that formats the values of the `transform` queue (component2).
 //! `cargo run --bin service2` runs it as its own program.
 
-use common::{TRANSFORM_QUEUE, broker::run_worker, queue_prefix::queue_name};
+use common::{TRANSFORM_QUEUE, queue_name, worker::run_worker};
 use component2::Component2;
 use std::convert::Infallible;
 
