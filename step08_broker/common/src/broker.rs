@@ -5,10 +5,10 @@ use lapin::options::QueueDeclareOptions;
 use lapin::{Channel, Connection, ConnectionProperties, types::FieldTable};
 use std::time::Duration;
 
-/// Connects to RabbitMQ at `AMQP_ADDR`. The default address: this machine's broker, and its
-/// default virtual host (a broker's namespace) `/`, written `%2f`.
+/// Connects to RabbitMQ at `AMQP_ADDR`, by default on this machine, or says in one line how to
+/// start it. `name`: the connection's name in RabbitMQ's web UI.
 pub async fn connect(name: &str) -> Result<Connection, String> {
-    let addr = std::env::var("AMQP_ADDR").unwrap_or("amqp://127.0.0.1:5672/%2f".into());
+    let addr = std::env::var("AMQP_ADDR").unwrap_or("amqp://127.0.0.1:5672".into());
     if queue_name("").len() > 200 {
         // lapin panics on a name over 255 bytes (AMQP's limit): refuse the prefix first.
         return Err("QUEUE_PREFIX is too long: at most 200 bytes".into());
@@ -21,13 +21,12 @@ pub async fn connect(name: &str) -> Result<Connection, String> {
         Err(_) => "no answer within 5 s".into(),
     };
     let start = "docker run -d --name rabbitmq -p 5672:5672 -p 15672:15672 rabbitmq:4-management";
-    let reason = format!("cannot reach RabbitMQ at {addr} ({cause})");
     let again = "or, if you made it before, `docker start rabbitmq`";
+    let reason = format!("cannot reach RabbitMQ at {addr} ({cause})");
     Err(format!("{reason}; start one with `{start}`, {again}"))
 }
 
-/// Creates `queue` unless it exists (the app and the workers each do: whoever comes first).
-/// `durable`: the queue outlives a broker restart.
+/// Declares `queue`: creates it unless it exists. `durable`: it outlives a restart of RabbitMQ.
 pub async fn declare_queue(channel: &Channel, queue: &str) -> lapin::Result<()> {
     let options = QueueDeclareOptions {
         durable: true,

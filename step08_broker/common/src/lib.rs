@@ -1,15 +1,14 @@
-//! What the app and the workers share: messages, queue names, [`broker`] and [`worker`]. `broker` is a
-//! Cargo feature (an optional part of this crate, on by default): `#[cfg(feature = "broker")]`
-//! builds those modules only when it is on. The components turn it off: they need the types only.
+//! What the app and the workers share: the messages, which travel as JSON, and the queue names;
+//! [`broker`] (connect, declare a queue) and [`worker`] (the workers' loop) for RabbitMQ.
 
-use serde::{Deserialize, Serialize};
-
-#[cfg(feature = "broker")]
+#[cfg(feature = "broker")] // a Cargo feature: the components turn it off, they need only the types
 pub mod broker;
 #[cfg(feature = "broker")]
 pub mod worker;
 
-/// The queues of `service1` (component1) and `service2` (component2).
+use serde::{Deserialize, Serialize};
+
+/// The workers' queues: service1 (component1) answers `process`, service2 `transform`.
 pub const PROCESS_QUEUE: &str = "process";
 pub const TRANSFORM_QUEUE: &str = "transform";
 
@@ -19,28 +18,28 @@ pub fn queue_name(queue: &str) -> String {
     format!("{prefix}{queue}")
 }
 
-/// component1's result. On the wire: `{"value":84,"processed":true}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProcessResult {
-    pub value: i32,
-    pub processed: bool,
-}
-
-/// component2's result. On the wire: `{"original":84,"transformed":"Value-0084"}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TransformResult {
-    pub original: i32,
-    pub transformed: String,
-}
-
-/// Every request: `{"value":42}`. Another shape is refused, not guessed at.
+/// A request: `{"value":42}`. A message of another shape is not a request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValueRequest {
     pub value: i32,
 }
 
-/// A reply: the result or `{"error":"..."}`; `untagged`: serde tells them apart by their fields.
+/// component1's result: `{"value":84,"processed":true}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProcessResult {
+    pub value: i32,
+    pub processed: bool,
+}
+
+/// component2's result: `{"original":84,"transformed":"Value-0084"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TransformResult {
+    pub original: i32,
+    pub transformed: String,
+}
+
+/// A reply: the result, or `{"error":"..."}`. `untagged`: serde tells them apart by their fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Reply<T> {

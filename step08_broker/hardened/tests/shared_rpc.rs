@@ -116,7 +116,7 @@ fn both_clients_give_the_same_errors_for_an_overflow_and_for_no_worker() {
             let lesson_overflow = lesson.process(i32::MAX, "lesson").await.unwrap_err();
             let shared_overflow = shared.process(i32::MAX, "shared").await.unwrap_err();
             drop(service1);
-            lesson.close().await;
+            drop(lesson);
             shared.close().await;
             (
                 lesson_timeout,
