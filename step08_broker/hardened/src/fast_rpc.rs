@@ -1,6 +1,7 @@
 //! `SharedRpcClient`: the lesson's `RpcClient` calls on ONE channel and ONE reply consumer, made
-//! at connect. The lesson opens a channel per call (create it, consume the direct reply-to
-//! address, publish, close it): three more round trips to the broker than the call itself. Here
+//! at connect. The lesson opens a channel per call (create it, declare the queue, consume the
+//! direct reply-to address, publish, close it): four more round trips to the broker than the call
+//! itself. Here
 //! a background task reads every reply and hands it, by its `correlation_id`, to the call that
 //! waits for it. See DESIGN.md, "Direct reply-to".
 
@@ -143,8 +144,9 @@ impl SharedRpcClient {
             // The router ended without answering this call: the consumer is gone.
             Ok(Err(_)) => return Err(unavailable("lost the connection to RabbitMQ".into())),
         };
-        // The lesson's decoding, as in `RpcClient::call` (private there, and the lesson is at its
-        // line budget); `tests/shared_rpc.rs` holds the two clients' errors to the same words.
+        // The lesson's decoding, as in `RpcClient::call` (inline there, so that the lesson's call
+        // reads as one function); `tests/shared_rpc.rs` holds the two clients' errors to the same
+        // words.
         match serde_json::from_slice(&reply) {
             Ok(Reply::Ok(result)) => Ok(result),
             Ok(Reply::Err { error: reason }) => Err(CallError::Rejected { component, reason }),
