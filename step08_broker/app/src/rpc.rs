@@ -69,8 +69,8 @@ impl RpcClient {
         let publish = channel.basic_publish("".into(), routing_key, options, &body, properties);
         publish.await.map_err(failed)?;
         let reply = tokio::time::timeout(waited, replies.next()).await;
-        let _ = channel.close(200, "done".into()).await; // 200: "normal"; a later reply finds nobody
-        // Layers: `timeout`'s Result, of `next()`'s Option (`None`: no more replies will come).
+        let _ = channel.close(200, "done".into()).await; // 200: "normal"; a late reply finds nobody
+        // Layers: `timeout`'s Result, `next()`'s Option (`None`: the stream ended), lapin's Result.
         let reply = match reply {
             Ok(Some(Ok(reply))) => reply.data,
             Ok(Some(Err(error))) => return Err(failed(error)),
