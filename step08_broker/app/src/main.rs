@@ -2,6 +2,7 @@
 //! worker's queue and waits for the reply. `cargo run` in `step08_broker/`, once RabbitMQ is up.
 
 use app::{pipeline::run_pipeline, rpc::RpcClient};
+use common::broker::connect;
 use std::{error::Error, process::ExitCode, time::Duration};
 
 #[tokio::main]
@@ -17,10 +18,13 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn Error>> {
-    let client = RpcClient::connect(Duration::from_secs(30)).await?; // 30 s: a call's reply timeout
+    let broker = connect("app").await?;
+    let timeout = Duration::from_secs(30); // how long a call waits for its reply
+    let client = RpcClient { broker, timeout };
     let request_id = format!("app-{}", std::process::id());
-    // The workers run here too, so that `cargo run` is one command, but meet the pipeline only
-    // through RabbitMQ. `select!` runs all three until the pipeline ends or a worker fails.
+    // The workers run here too (one command), but meet the pipeline only through RabbitMQ.
+    // `select!` runs all three until the pipeline ends or a worker fails: a worker returns only
+    // with an error.
     tokio::select! {
         result = run_pipeline(&client, &client, 42, &request_id) => result?,
         Err(error) = service1::run() => return Err(error.into()),

@@ -1,12 +1,19 @@
-//! Reaching RabbitMQ, for the app and the workers: connect, and declare a queue.
+//! Reaching RabbitMQ, for the app and the workers: lapin's calls with the options this step uses.
 
-use crate::queue_name;
-use lapin::options::QueueDeclareOptions;
-use lapin::{Channel, Connection, ConnectionProperties, types::FieldTable};
+use lapin::options::{BasicConsumeOptions, BasicPublishOptions, QueueDeclareOptions};
+use lapin::{
+    BasicProperties, Channel, Connection, ConnectionProperties, Consumer, types::FieldTable,
+};
 use std::time::Duration;
 
-/// Connects to RabbitMQ at `AMQP_ADDR`, by default on this machine, or says in one line how to
-/// start it. `name`: the connection's name in RabbitMQ's web UI.
+/// `queue` after `QUEUE_PREFIX` (none if unset): tests set one to keep their queues apart.
+pub fn queue_name(queue: &str) -> String {
+    let prefix = std::env::var("QUEUE_PREFIX").unwrap_or_default();
+    format!("{prefix}{queue}")
+}
+
+/// Connects to RabbitMQ at `AMQP_ADDR` (default: this machine), or says in one line how to start
+/// it. `name`: the connection's name in RabbitMQ's web UI.
 pub async fn connect(name: &str) -> Result<Connection, String> {
     let addr = std::env::var("AMQP_ADDR").unwrap_or("amqp://127.0.0.1:5672".into());
     if queue_name("").len() > 200 {
@@ -26,7 +33,7 @@ pub async fn connect(name: &str) -> Result<Connection, String> {
     Err(format!("{reason}; start one with `{start}`, {again}"))
 }
 
-/// Declares `queue`: creates it unless it exists. `durable`: it outlives a restart of RabbitMQ.
+/// Creates `queue` unless it exists; `durable`: it outlives a restart of RabbitMQ.
 pub async fn declare_queue(channel: &Channel, queue: &str) -> lapin::Result<()> {
     let options = QueueDeclareOptions {
         durable: true,
@@ -34,5 +41,32 @@ pub async fn declare_queue(channel: &Channel, queue: &str) -> lapin::Result<()> 
     };
     let declare = channel.queue_declare(queue.into(), options, FieldTable::default());
     declare.await?;
+    Ok(())
+}
+
+/// Takes the messages in `queue`, as a stream. `acks`: RabbitMQ keeps each until it is acked.
+pub async fn consume(channel: &Channel, queue: &str, acks: bool) -> lapin::Result<Consumer> {
+    let options = BasicConsumeOptions {
+        no_ack: !acks,
+        ..Default::default()
+    };
+    let tag = ""; // the consumer's name: RabbitMQ makes one up
+    let arguments = FieldTable::default();
+    channel
+        .basic_consume(queue.into(), tag.into(), options, arguments)
+        .await
+}
+
+/// Puts `body` in `queue` (through the exchange `""`, which routes by the queue's name).
+pub async fn publish(
+    channel: &Channel,
+    queue: &str,
+    body: &[u8],
+    properties: BasicProperties,
+) -> lapin::Result<()> {
+    let options = BasicPublishOptions::default();
+    channel
+        .basic_publish("".into(), queue.into(), options, body, properties)
+        .await?;
     Ok(())
 }

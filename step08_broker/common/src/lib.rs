@@ -1,22 +1,17 @@
-//! What the app and the workers share: the messages, which travel as JSON, and the queue names;
-//! [`broker`] (connect, declare a queue) and [`worker`] (the workers' loop) for RabbitMQ.
+//! What the app and the workers share: the queue names, and the messages, which travel as JSON.
 
-#[cfg(feature = "broker")] // a Cargo feature: the components turn it off, they need only the types
+// The RabbitMQ code, built only with the Cargo feature `broker`: on by default, off for
+// component1 and component2, which need only the types below.
+#[cfg(feature = "broker")]
 pub mod broker;
 #[cfg(feature = "broker")]
 pub mod worker;
 
 use serde::{Deserialize, Serialize};
 
-/// The workers' queues: service1 (component1) answers `process`, service2 `transform`.
+/// service1 answers the requests in the queue `process`, service2 those in `transform`.
 pub const PROCESS_QUEUE: &str = "process";
 pub const TRANSFORM_QUEUE: &str = "transform";
-
-/// `queue` with `QUEUE_PREFIX` before it (none if unset): tests set one to keep their queues apart.
-pub fn queue_name(queue: &str) -> String {
-    let prefix = std::env::var("QUEUE_PREFIX").unwrap_or_default();
-    format!("{prefix}{queue}")
-}
 
 /// A request: `{"value":42}`. A message of another shape is not a request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,7 +34,8 @@ pub struct TransformResult {
     pub transformed: String,
 }
 
-/// A reply: the result, or `{"error":"..."}`. `untagged`: serde tells them apart by their fields.
+/// A reply: a result as above, or `{"error":"..."}`. `untagged`: the JSON names no variant;
+/// serde takes the one whose fields it finds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Reply<T> {

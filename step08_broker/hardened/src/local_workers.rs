@@ -79,7 +79,7 @@ impl LocalWorkers {
                     durable: true,
                     ..Default::default()
                 };
-                let name = common::queue_name(queue);
+                let name = common::broker::queue_name(queue);
                 let declared =
                     channel.queue_declare(name.as_str().into(), passive, FieldTable::default());
                 // `SharedRpcClient::connect` declared both queues before the workers started.

@@ -108,7 +108,8 @@ fn both_clients_give_the_same_errors_for_an_overflow_and_for_no_worker() {
     let timeout = Duration::from_millis(800);
     let (lesson_timeout, shared_timeout, lesson_overflow, shared_overflow) =
         runtime().block_on(async {
-            let lesson = RpcClient::connect(timeout).await.unwrap();
+            let broker = common::broker::connect("lesson").await.unwrap();
+            let lesson = RpcClient { broker, timeout };
             let shared = SharedRpcClient::connect(timeout).await.unwrap();
             let lesson_timeout = lesson.process(1, "lesson").await.unwrap_err();
             let shared_timeout = shared.process(1, "shared").await.unwrap_err();
