@@ -53,8 +53,8 @@ impl RpcClient {
         let queue = queue_name(queue); // after `QUEUE_PREFIX`, if set: tests set one
         let component = format!("the worker on queue \"{queue}\"");
         let waited = self.timeout;
-        let request = self.request(&queue, value, correlation_id);
-        // `timeout`: `Err` if the time ran out first, or else the request's own `Result`.
+        let request = self.request(&queue, value, correlation_id); // runs when awaited: below
+        // `timeout` gives `Err` if the time runs out first, or else the request's own `Result`.
         let reply = match tokio::time::timeout(waited, request).await {
             Ok(reply) => reply,
             Err(_) => return Err(CallError::TimedOut { component, waited }),
@@ -71,6 +71,7 @@ impl RpcClient {
 
     /// Publishes the request and takes the reply, on a channel (a session inside the connection)
     /// of its own: any reply on it is this call's. Dropped as the call ends, the channel closes.
+    /// `Box<dyn Error>`: any error, so that `?` passes on lapin's and serde's alike.
     async fn request<T: DeserializeOwned>(
         &self,
         queue: &str,

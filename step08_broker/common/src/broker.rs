@@ -1,9 +1,8 @@
 //! Reaching RabbitMQ, for the app and the workers: lapin's calls with the options this step uses.
 
 use lapin::options::{BasicConsumeOptions, BasicPublishOptions, QueueDeclareOptions};
-use lapin::{
-    BasicProperties, Channel, Connection, ConnectionProperties, Consumer, types::FieldTable,
-};
+use lapin::types::FieldTable;
+use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, Consumer};
 use std::time::Duration;
 
 /// `queue` after `QUEUE_PREFIX` (none if unset): tests set one to keep their queues apart.
@@ -57,7 +56,7 @@ pub async fn consume(channel: &Channel, queue: &str, acks: bool) -> lapin::Resul
         .await
 }
 
-/// Puts `body` in `queue` (through the exchange `""`, which routes by the queue's name).
+/// Puts `body` in `queue`, through the exchange `""`, which routes by the queue's name.
 pub async fn publish(
     channel: &Channel,
     queue: &str,
@@ -65,8 +64,7 @@ pub async fn publish(
     properties: BasicProperties,
 ) -> lapin::Result<()> {
     let options = BasicPublishOptions::default();
-    channel
-        .basic_publish("".into(), queue.into(), options, body, properties)
-        .await?;
+    let publish = channel.basic_publish("".into(), queue.into(), options, body, properties);
+    publish.await?;
     Ok(())
 }

@@ -1,7 +1,6 @@
 //! What the app and the workers share: the queue names, and the messages, which travel as JSON.
 
-// The RabbitMQ code, built only with the Cargo feature `broker`: on by default, off for
-// component1 and component2, which need only the types below.
+// The RabbitMQ code: Cargo feature `broker`, on by default; the components need only the types.
 #[cfg(feature = "broker")]
 pub mod broker;
 #[cfg(feature = "broker")]

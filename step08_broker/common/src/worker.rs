@@ -15,6 +15,7 @@ pub async fn run_worker<T: Serialize>(
 ) -> Result<(), String> {
     let queue = queue_name(queue); // after `QUEUE_PREFIX`, if set: tests set one
     let connection = connect(name).await?; // or one line on how to start RabbitMQ
+    // For lapin's errors: which worker, which queue.
     let failed = |error: lapin::Error| format!("{name} on queue \"{queue}\": {error}");
     let channel = connection.create_channel().await.map_err(failed)?;
     declare_queue(&channel, &queue).await.map_err(failed)?; // create it unless it exists
@@ -36,7 +37,7 @@ pub async fn answer<T: Serialize>(
     compute: fn(i32) -> Reply<T>,
     name: &str,
 ) -> lapin::Result<()> {
-    let body = String::from_utf8_lossy(&delivery.data);
+    let body = String::from_utf8_lossy(&delivery.data); // its bytes as text, for the log
     let (value, reply_to, correlation_id) = match read_request(&delivery) {
         Some(request) => request,
         None => {
@@ -60,6 +61,7 @@ pub async fn answer<T: Serialize>(
 /// message is not JSON `{"value":...}` with a `reply_to` and a `correlation_id`.
 pub fn read_request(delivery: &Delivery) -> Option<(i32, ShortString, ShortString)> {
     let properties = &delivery.properties;
+    // The block runs only if each `let` matches, in turn.
     if let Ok(request) = serde_json::from_slice::<ValueRequest>(&delivery.data)
         && let Some(reply_to) = properties.reply_to()
         && let Some(correlation_id) = properties.correlation_id()
