@@ -53,13 +53,13 @@ impl RpcClient {
         let queue = queue_name(queue); // after `QUEUE_PREFIX`, if set: tests set one
         let component = format!("the worker on queue \"{queue}\"");
         let waited = self.timeout;
-        let request = self.request(&queue, value, correlation_id); // runs when awaited: below
-        // `timeout` gives `Err` if the time runs out first, or else the request's own `Result`.
-        let reply = match tokio::time::timeout(waited, request).await {
-            Ok(reply) => reply,
+        let request = self.request(&queue, value, correlation_id); // a future: runs when awaited
+        // `timeout` awaits it: `Err` if the time runs out first, or else the request's `Result`.
+        let outcome = match tokio::time::timeout(waited, request).await {
+            Ok(outcome) => outcome,
             Err(_) => return Err(CallError::TimedOut { component, waited }),
         };
-        match reply {
+        match outcome {
             Ok(Reply::Ok(result)) => Ok(result),
             Ok(Reply::Err { error: reason }) => Err(CallError::Rejected { component, reason }),
             Err(error) => {
