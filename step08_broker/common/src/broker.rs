@@ -1,12 +1,18 @@
 //! Reaching RabbitMQ, for the app and the workers: lapin's calls with the options this step uses.
 
+use lapin::message::Delivery;
 use lapin::options::{BasicConsumeOptions, BasicPublishOptions, QueueDeclareOptions};
 use lapin::types::FieldTable;
 use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, Consumer};
 use std::time::Duration;
+use tokio_stream::StreamExt; // a `Consumer` is a stream: an iterator whose items are awaited
 
-/// `queue` after `QUEUE_PREFIX` (none if unset): tests set one to keep their queues apart.
+/// `queue`'s name on the broker: after `QUEUE_PREFIX`, which tests set to keep their queues apart.
+/// RabbitMQ's own names (`amq.`..., such as a reply-to address) stay as they are.
 pub fn queue_name(queue: &str) -> String {
+    if queue.starts_with("amq.") {
+        return queue.to_string();
+    }
     let prefix = std::env::var("QUEUE_PREFIX").unwrap_or_default();
     format!("{prefix}{queue}")
 }
@@ -34,36 +40,39 @@ pub async fn connect(name: &str) -> Result<Connection, String> {
 
 /// Creates `queue` unless it exists; `durable`: it outlives a restart of RabbitMQ.
 pub async fn declare_queue(channel: &Channel, queue: &str) -> lapin::Result<()> {
-    let options = QueueDeclareOptions {
-        durable: true,
-        ..Default::default()
-    };
+    let (queue, options) = (queue_name(queue), QueueDeclareOptions::durable());
     let declare = channel.queue_declare(queue.into(), options, FieldTable::default());
     declare.await?;
     Ok(())
 }
 
-/// Takes the messages in `queue`, as a stream. `acks`: RabbitMQ keeps each until it is acked.
+/// Takes the messages in `queue`. `acks`: RabbitMQ keeps each until it is acked.
 pub async fn consume(channel: &Channel, queue: &str, acks: bool) -> lapin::Result<Consumer> {
     let options = BasicConsumeOptions {
         no_ack: !acks,
         ..Default::default()
     };
-    let tag = ""; // the consumer's name: RabbitMQ makes one up
-    let arguments = FieldTable::default();
-    channel
-        .basic_consume(queue.into(), tag.into(), options, arguments)
-        .await
+    let (queue, tag) = (queue_name(queue), ""); // no tag: RabbitMQ names the consumer
+    let consume = channel.basic_consume(queue.into(), tag.into(), options, FieldTable::default());
+    consume.await
 }
 
-/// Puts `body` in `queue`, through the exchange `""`, which routes by the queue's name.
+/// The next message that `consume` took, or an error once RabbitMQ has ended the consumer.
+pub async fn next_message(consumer: &mut Consumer) -> lapin::Result<Delivery> {
+    match consumer.next().await {
+        Some(message) => message,
+        None => Err(std::io::Error::other("RabbitMQ ended the consumer").into()),
+    }
+}
+
+/// Puts `body` in `queue` (through `""`, RabbitMQ's default route: to the queue of that name).
 pub async fn publish(
     channel: &Channel,
     queue: &str,
     body: &[u8],
     properties: BasicProperties,
 ) -> lapin::Result<()> {
-    let options = BasicPublishOptions::default();
+    let (queue, options) = (queue_name(queue), BasicPublishOptions::default());
     let publish = channel.basic_publish("".into(), queue.into(), options, body, properties);
     publish.await?;
     Ok(())

@@ -1,9 +1,7 @@
-//! What the app and the workers share: the queue names, and the messages, which travel as JSON.
+//! What the app and the workers share: the queue names and the messages, which travel as JSON;
+//! reaching RabbitMQ (`broker.rs`) and the workers' loop (`worker.rs`).
 
-// The RabbitMQ code: Cargo feature `broker`, on by default; the components need only the types.
-#[cfg(feature = "broker")]
 pub mod broker;
-#[cfg(feature = "broker")]
 pub mod worker;
 
 use serde::{Deserialize, Serialize};

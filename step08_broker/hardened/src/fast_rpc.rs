@@ -5,7 +5,7 @@
 //! `correlation_id`, to the call that waits for it. See DESIGN.md, "Direct reply-to".
 
 use app::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
-use common::broker::{self, consume, declare_queue, publish, queue_name};
+use common::broker::{self, consume, declare_queue, publish};
 use common::{PROCESS_QUEUE, Reply, TRANSFORM_QUEUE, ValueRequest};
 use lapin::{BasicProperties, Channel, Connection, Consumer};
 use serde::de::DeserializeOwned;
@@ -67,9 +67,7 @@ impl SharedRpcClient {
         let failed = |error: lapin::Error| format!("cannot set up the app on RabbitMQ: {error}");
         let channel = connection.create_channel().await.map_err(failed)?;
         for queue in [PROCESS_QUEUE, TRANSFORM_QUEUE] {
-            declare_queue(&channel, &queue_name(queue))
-                .await
-                .map_err(failed)?;
+            declare_queue(&channel, queue).await.map_err(failed)?;
         }
         // Direct reply-to's rules: consume before publishing, without acks, on the channel that
         // publishes. One consumer for the client's life, not one per call.
@@ -96,7 +94,6 @@ impl SharedRpcClient {
         value: i32,
         request_id: &str,
     ) -> Result<T, CallError> {
-        let queue = queue_name(queue);
         let waited = self.reply_timeout;
         let component = format!("the worker on queue \"{queue}\"");
         let body = serde_json::to_vec(&ValueRequest { value }).expect("a plain struct serializes");
@@ -117,7 +114,7 @@ impl SharedRpcClient {
             component: component.clone(),
             reason,
         };
-        let published = publish(&self.channel, &queue, &body, properties).await;
+        let published = publish(&self.channel, queue, &body, properties).await;
         published.map_err(|error| unavailable(error.to_string()))?;
         let reply = match tokio::time::timeout(waited, receiver).await {
             Err(_) => return Err(CallError::TimedOut { component, waited }),

@@ -72,7 +72,7 @@ pub async fn main<T: Serialize>(
     let host = std::env::var("HOSTNAME").map_or(String::new(), |host| format!("@{host}"));
     let id = format!("{name}-{}{host}", std::process::id());
     let work = Duration::from_millis(if slow { args.work_ms } else { 0 });
-    match run(&args, &id, &queue_name(queue), compute, work).await {
+    match run(&args, &id, queue, compute, work).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {id}: {error}");
@@ -150,10 +150,15 @@ async fn serve<T: Serialize>(
     let channel = connection.create_channel().await?;
     channel.basic_qos(1, BasicQosOptions::default()).await?;
     declare_queue(&channel, queue).await?;
+    declare_queue(&channel, DEAD_LETTERS).await?;
     let dead_letters = queue_name(DEAD_LETTERS);
-    declare_queue(&channel, &dead_letters).await?;
     let (tag, options) = (id.into(), BasicConsumeOptions::default());
-    let consume = channel.basic_consume(queue.into(), tag, options, FieldTable::default());
+    let consume = channel.basic_consume(
+        queue_name(queue).into(),
+        tag,
+        options,
+        FieldTable::default(),
+    );
     let mut requests = consume.await?;
     eprintln!("{id}: waiting for requests on queue \"{queue}\"");
     loop {

@@ -9,7 +9,8 @@ pub async fn run() -> Result<(), String> {
     run_worker("service1", PROCESS_QUEUE, double).await
 }
 
-/// component1's doubling, as a reply: an overflow is an error reply.
+/// component1's doubling, as a reply: an overflow is an error reply. (`RpcClient` implements the
+/// `Processor` trait now; component1's `process` is its own method, and returns a `Result`.)
 pub fn double(value: i32) -> Reply<ProcessResult> {
     match Component1::new().process(value) {
         Ok(result) => Reply::Ok(result),
