@@ -48,7 +48,7 @@ impl RpcClient {
         let component = format!("the worker on queue \"{queue}\"");
         let waited = self.timeout;
         let request = self.request(queue, value, request_id); // a future: runs when awaited
-        // `timeout` awaits it: `Err` if the time runs out first, or else `Ok(` its `Result` `)`.
+        // `timeout` awaits it: `Err` if time runs out first, else `Ok` with the request's `Result`.
         match tokio::time::timeout(waited, request).await {
             Err(_) => Err(CallError::TimedOut { component, waited }),
             Ok(Err(error)) => {
@@ -61,7 +61,8 @@ impl RpcClient {
     }
 
     /// Publishes the request and waits for the reply, on a channel (a session inside the
-    /// connection) of its own, closed when the call ends: any reply on it is this call's.
+    /// connection) of its own: any reply on it is this call's. The channel closes as the call
+    /// ends: a later reply (to a request answered twice) finds it closed, and RabbitMQ drops it.
     /// `Box<dyn Error>`: any error type, so that `?` passes on lapin's and serde's alike.
     async fn request<T: DeserializeOwned>(
         &self,
@@ -70,11 +71,12 @@ impl RpcClient {
         request_id: &str,
     ) -> Result<Reply<T>, Box<dyn Error>> {
         let channel = self.broker.create_channel().await?;
-        declare_queue(&channel, queue).await?; // unless it exists: the request waits there
+        declare_queue(&channel, queue).await?; // create it unless it exists: requests wait there
         // Replies to this channel. No other consumer could take them, so no acks (`false`).
         let mut replies = consume(&channel, DIRECT_REPLY_TO, false).await?;
         let properties = BasicProperties::default()
             .with_reply_to(DIRECT_REPLY_TO.into())
+            // `app-4242/process`: for the logs, and for clients that share a channel (`hardened/`).
             .with_correlation_id(format!("{request_id}/{queue}").into())
             // Still queued when the call gives up: dropped, so that no worker answers it in vain.
             .with_expiration(self.timeout.as_millis().to_string().into());

@@ -1,5 +1,4 @@
-//! `service1`: the worker that doubles the values of the `process` queue (component1).
-//! `cargo run --bin service1` runs it as its own program.
+//! `service1`: component1 as the worker on the `process` queue; `cargo run --bin service1` runs it.
 
 use common::{PROCESS_QUEUE, ProcessResult, Reply, worker::run_worker};
 use component1::Component1;
@@ -9,8 +8,8 @@ pub async fn run() -> Result<(), String> {
     run_worker("service1", PROCESS_QUEUE, double).await
 }
 
-/// component1's doubling, as a reply: an overflow is an error reply. (`RpcClient` implements the
-/// `Processor` trait now; component1's `process` is its own method, and returns a `Result`.)
+/// component1's doubling as a reply (an overflow: an error reply). component1 implements no trait
+/// now (`RpcClient` does): its `process` is its own method, and returns a `Result`.
 pub fn double(value: i32) -> Reply<ProcessResult> {
     match Component1::new().process(value) {
         Ok(result) => Reply::Ok(result),

@@ -1,5 +1,4 @@
-//! `service2`: the worker that formats the values of the `transform` queue (component2).
-//! `cargo run --bin service2` runs it as its own program.
+//! `service2`: component2 as the worker on the `transform` queue; `cargo run --bin service2` runs it.
 
 use common::{Reply, TRANSFORM_QUEUE, TransformResult, worker::run_worker};
 use component2::Component2;
