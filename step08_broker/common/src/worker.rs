@@ -13,14 +13,15 @@ pub async fn run_worker<T: Serialize>(
     compute: fn(i32) -> Reply<T>,
 ) -> Result<(), String> {
     let connection = connect(name).await?; // or one line on how to start RabbitMQ
-    // `failed` makes a lapin error one line that names the worker; `.map_err(failed)` applies it.
+    // `failed` is a closure (a function written in place): it makes a lapin error one line that
+    // names the worker and its queue. `.map_err(failed)` applies it to an `Err`.
     let failed = |error: lapin::Error| format!("{name} on queue \"{queue}\": {error}");
     let channel = connection.create_channel().await.map_err(failed)?;
     declare_queue(&channel, queue).await.map_err(failed)?; // create it unless it exists
     let mut requests = consume(&channel, queue, true).await.map_err(failed)?; // with acks
     eprintln!("{name}: waiting for requests on queue \"{queue}\"");
     loop {
-        let delivery = next_message(&mut requests).await.map_err(failed)?; // body, properties
+        let delivery = next_message(&mut requests).await.map_err(failed)?; // waits for one
         let answered = answer(&channel, delivery, compute, name).await;
         answered.map_err(failed)?;
     }
