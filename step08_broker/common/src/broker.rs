@@ -1,20 +1,30 @@
-//! RabbitMQ for the app and the workers: connect, declare a queue, and the workers' loop, which
-//! replies, then acks: a worker that dies in between leaves the request to another (run twice).
+//! Reaching RabbitMQ, for the app and the workers: lapin's calls with the options this step uses.
 
-use crate::{Reply, ValueRequest};
-use lapin::options::{BasicAckOptions, BasicConsumeOptions};
-use lapin::options::{BasicQosOptions, BasicRejectOptions, QueueDeclareOptions};
-use lapin::types::{FieldTable, ShortString};
-use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, message::Delivery};
-use serde::Serialize;
-use std::{fmt::Display, time::Duration};
-use tokio_stream::StreamExt; // the trait that gives streams `.next()`
+use lapin::message::Delivery;
+use lapin::options::{BasicConsumeOptions, BasicPublishOptions, QueueDeclareOptions};
+use lapin::types::FieldTable;
+use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, Consumer};
+use std::time::Duration;
+use tokio_stream::StreamExt; // a `Consumer` is a stream: an iterator whose items are awaited
 
-/// Connects to RabbitMQ at `AMQP_ADDR`. The default address: this machine's broker, and its
-/// default virtual host (a broker's namespace) `/`, written `%2f`.
+/// `queue`'s name on the broker: after `QUEUE_PREFIX`, which tests set to keep their queues apart.
+/// RabbitMQ's own names (`amq.`..., such as a reply-to address) stay as they are.
+pub fn queue_name(queue: &str) -> String {
+    if queue.starts_with("amq.") {
+        return queue.to_string();
+    }
+    let prefix = std::env::var("QUEUE_PREFIX").unwrap_or_default();
+    format!("{prefix}{queue}")
+}
+
+/// Connects to RabbitMQ at `AMQP_ADDR` (default: this machine), or says in one line how to start
+/// it. `name`: the connection's name in RabbitMQ's web UI.
 pub async fn connect(name: &str) -> Result<Connection, String> {
-    let addr = std::env::var("AMQP_ADDR").unwrap_or("amqp://127.0.0.1:5672/%2f".into());
-    crate::queue_prefix::check()?; // tests and benchmarks only
+    let addr = std::env::var("AMQP_ADDR").unwrap_or("amqp://127.0.0.1:5672".into());
+    if queue_name("").len() > 200 {
+        // lapin panics on a name over 255 bytes (AMQP's limit): refuse the prefix first.
+        return Err("QUEUE_PREFIX is too long: at most 200 bytes".into());
+    }
     let properties = ConnectionProperties::default().with_connection_name(name.into());
     let attempt = Connection::connect(&addr, properties);
     let cause = match tokio::time::timeout(Duration::from_secs(5), attempt).await {
@@ -23,90 +33,47 @@ pub async fn connect(name: &str) -> Result<Connection, String> {
         Err(_) => "no answer within 5 s".into(),
     };
     let start = "docker run -d --name rabbitmq -p 5672:5672 -p 15672:15672 rabbitmq:4-management";
-    let reason = format!("cannot reach RabbitMQ at {addr} ({cause})");
     let again = "or, if you made it before, `docker start rabbitmq`";
+    let reason = format!("cannot reach RabbitMQ at {addr} ({cause})");
     Err(format!("{reason}; start one with `{start}`, {again}"))
 }
 
-/// Creates `queue` unless it exists (the app and the workers each do: whoever comes first).
-/// `durable`: the queue outlives a broker restart.
+/// Creates `queue` unless it exists; `durable`: it outlives a restart of RabbitMQ.
 pub async fn declare_queue(channel: &Channel, queue: &str) -> lapin::Result<()> {
-    let options = QueueDeclareOptions {
-        durable: true,
-        ..Default::default()
-    };
+    let (queue, options) = (queue_name(queue), QueueDeclareOptions::durable());
     let declare = channel.queue_declare(queue.into(), options, FieldTable::default());
     declare.await?;
     Ok(())
 }
 
-/// A worker's life: connect, declare `queue`, answer its requests; returns only with an error.
-pub async fn run_worker<T: Serialize, E: Display>(
-    name: &str,
-    queue: &str,
-    compute: impl Fn(i32) -> Result<T, E>,
-) -> Result<(), String> {
-    let id = format!("{name}-{}", std::process::id());
-    let connection = connect(&id).await?;
-    let failed = |error: lapin::Error| format!("{id} on queue \"{queue}\": {error}");
-    let channel = connection.create_channel().await.map_err(failed)?;
-    declare_queue(&channel, queue).await.map_err(failed)?;
-    // qos = the prefetch limit, 1: a worker holds one request at a time; others wait for a worker.
-    let prefetch = channel.basic_qos(1, BasicQosOptions::default());
-    prefetch.await.map_err(failed)?;
-    let tag = id.as_str().into(); // the consumer's name
+/// Takes the messages in `queue`. `acks`: RabbitMQ keeps each until it is acked.
+pub async fn consume(channel: &Channel, queue: &str, acks: bool) -> lapin::Result<Consumer> {
     let options = BasicConsumeOptions {
-        no_ack: false, // manual ack, this step's heart: the broker keeps a request until acked
+        no_ack: !acks,
         ..Default::default()
     };
-    let consume = channel.basic_consume(queue.into(), tag, options, FieldTable::default());
-    let mut requests = consume.await.map_err(failed)?;
-    eprintln!("{id}: waiting for requests on queue \"{queue}\"");
-    while let Some(delivery) = requests.next().await {
-        let delivery = delivery.map_err(failed)?;
-        let answered = answer(&channel, delivery, &compute, &id).await;
-        answered.map_err(failed)?;
+    let (queue, tag) = (queue_name(queue), ""); // no tag: RabbitMQ names the consumer
+    let consume = channel.basic_consume(queue.into(), tag.into(), options, FieldTable::default());
+    consume.await
+}
+
+/// The next message that `consume` took, or an error once RabbitMQ has ended the consumer.
+pub async fn next_message(consumer: &mut Consumer) -> lapin::Result<Delivery> {
+    match consumer.next().await {
+        Some(message) => message,
+        None => Err(std::io::Error::other("RabbitMQ ended the consumer").into()),
     }
-    Err(format!("{id}: RabbitMQ ended the consumer of \"{queue}\""))
 }
 
-/// Where to reply, the call's id, and the value; `None` if the message is not a request.
-pub fn read_request(delivery: &Delivery) -> Option<(ShortString, ShortString, i32)> {
-    let request: ValueRequest = serde_json::from_slice(&delivery.data).ok()?;
-    let reply_to = delivery.properties.reply_to().clone()?;
-    let correlation_id = delivery.properties.correlation_id().clone()?;
-    Some((reply_to, correlation_id, request.value))
-}
-
-/// One message: compute, reply, then ack. Not a request: rejected, not requeued (dropped).
-pub async fn answer<T: Serialize, E: Display>(
+/// Puts `body` in `queue` (through `""`, RabbitMQ's default route: to the queue of that name).
+pub async fn publish(
     channel: &Channel,
-    delivery: Delivery,
-    compute: &impl Fn(i32) -> Result<T, E>,
-    id: &str,
+    queue: &str,
+    body: &[u8],
+    properties: BasicProperties,
 ) -> lapin::Result<()> {
-    let Some((reply_to, correlation_id, value)) = read_request(&delivery) else {
-        // let-else: the pattern did not match, so this is not a request.
-        let body = String::from_utf8_lossy(&delivery.data);
-        eprintln!("{id}: dropped a message that is not a request: {body}");
-        let options = BasicRejectOptions { requeue: false };
-        delivery.reject(options).await?;
-        return Ok(());
-    };
-    let reply = match compute(value).map_err(|error| error.to_string()) {
-        Ok(result) => Reply::Ok(result),
-        Err(error) => Reply::Err { error },
-    };
-    let body = serde_json::to_vec(&reply).expect("a reply of plain structs always serializes");
-    let request = String::from_utf8_lossy(&delivery.data);
-    // One write per line (workers sharing a terminal never mix lines); `correlation_id`: app's id.
-    let reply_text = String::from_utf8_lossy(&body);
-    let line = format!("{id}: {correlation_id}: {request} -> {reply_text}\n");
-    eprint!("{line}");
-    let properties = BasicProperties::default().with_correlation_id(correlation_id);
-    // Through the exchange "", with `reply_to` as the routing key: straight to the asking channel.
-    let publish = channel.basic_publish("".into(), reply_to, Default::default(), &body, properties);
+    let (queue, options) = (queue_name(queue), BasicPublishOptions::default());
+    let publish = channel.basic_publish("".into(), queue.into(), options, body, properties);
     publish.await?;
-    delivery.ack(BasicAckOptions::default()).await?; // now the broker may forget it
     Ok(())
 }

@@ -1,39 +1,38 @@
-//! What the app and the workers share: messages, queue names and [`broker`]. `broker` is also a
-//! Cargo feature (an optional part of this crate, on by default): `#[cfg(feature = "broker")]`
-//! builds the module only when it is on. The components turn it off: they need the types only.
+//! What the app and the workers share: the queue names and the messages, which travel as JSON;
+//! reaching RabbitMQ (`broker.rs`) and the workers' loop (`worker.rs`).
+
+pub mod broker;
+pub mod worker;
 
 use serde::{Deserialize, Serialize};
 
-#[cfg(feature = "broker")]
-pub mod broker;
-pub mod queue_prefix; // tests and benchmarks only: ignore it on a first read
-
-/// The queues of `service1` (component1) and `service2` (component2).
+/// service1 answers the requests in the queue `process`, service2 those in `transform`.
 pub const PROCESS_QUEUE: &str = "process";
 pub const TRANSFORM_QUEUE: &str = "transform";
 
-/// component1's result. On the wire: `{"value":84,"processed":true}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProcessResult {
-    pub value: i32,
-    pub processed: bool,
-}
-
-/// component2's result. On the wire: `{"original":84,"transformed":"Value-0084"}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TransformResult {
-    pub original: i32,
-    pub transformed: String,
-}
-
-/// Every request: `{"value":42}`. Another shape is refused, not guessed at.
+/// A request: `{"value":42}`. A message of another shape is not a request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValueRequest {
     pub value: i32,
 }
 
-/// A reply: the result or `{"error":"..."}`; `untagged`: serde tells them apart by their fields.
+/// component1's result: `{"value":84,"processed":true}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProcessResult {
+    pub value: i32,
+    pub processed: bool,
+}
+
+/// component2's result: `{"original":84,"transformed":"Value-0084"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TransformResult {
+    pub original: i32,
+    pub transformed: String,
+}
+
+/// A reply: a result as above, or `{"error":"..."}`. `untagged`: the JSON names no variant;
+/// serde takes the one whose fields it finds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Reply<T> {

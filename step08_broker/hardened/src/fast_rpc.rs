@@ -1,14 +1,13 @@
 //! `SharedRpcClient`: the lesson's `RpcClient` calls on ONE channel and ONE reply consumer, made
-//! at connect. The lesson opens a channel per call (create it, consume the direct reply-to
-//! address, publish, close it): three more round trips to the broker than the call itself. Here
-//! a background task reads every reply and hands it, by its `correlation_id`, to the call that
-//! waits for it. See DESIGN.md, "Direct reply-to".
+//! at connect. The lesson opens a channel per call (create it, declare the queue, consume the
+//! direct reply-to address, publish, close it as it drops it): four more round trips to the broker
+//! than the call itself. Here a background task reads every reply and hands it, by its
+//! `correlation_id`, to the call that waits for it. See DESIGN.md, "Direct reply-to".
 
 use app::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
-use common::broker::{self, declare_queue};
-use common::{PROCESS_QUEUE, Reply, TRANSFORM_QUEUE, ValueRequest, queue_prefix::queue_name};
-use lapin::options::{BasicConsumeOptions, BasicPublishOptions};
-use lapin::{BasicProperties, Channel, Connection, Consumer, types::FieldTable};
+use common::broker::{self, consume, declare_queue, publish};
+use common::{PROCESS_QUEUE, Reply, TRANSFORM_QUEUE, ValueRequest};
+use lapin::{BasicProperties, Channel, Connection, Consumer};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -68,23 +67,12 @@ impl SharedRpcClient {
         let failed = |error: lapin::Error| format!("cannot set up the app on RabbitMQ: {error}");
         let channel = connection.create_channel().await.map_err(failed)?;
         for queue in [PROCESS_QUEUE, TRANSFORM_QUEUE] {
-            declare_queue(&channel, &queue_name(queue))
-                .await
-                .map_err(failed)?;
+            declare_queue(&channel, queue).await.map_err(failed)?;
         }
-        // Direct reply-to's rules: consume before publishing, with `no_ack`, on the channel that
+        // Direct reply-to's rules: consume before publishing, without acks, on the channel that
         // publishes. One consumer for the client's life, not one per call.
-        let options = BasicConsumeOptions {
-            no_ack: true,
-            ..Default::default()
-        };
-        let consume = channel.basic_consume(
-            DIRECT_REPLY_TO.into(),
-            "replies".into(),
-            options,
-            FieldTable::default(),
-        );
-        let replies = consume.await.map_err(failed)?;
+        let replies = consume(&channel, DIRECT_REPLY_TO, false).await;
+        let replies = replies.map_err(failed)?;
         let waiting = Arc::new(Waiting::default());
         let router = tokio::spawn(route_replies(replies, Arc::clone(&waiting)));
         Ok(SharedRpcClient {
@@ -106,7 +94,6 @@ impl SharedRpcClient {
         value: i32,
         request_id: &str,
     ) -> Result<T, CallError> {
-        let queue = queue_name(queue);
         let waited = self.reply_timeout;
         let component = format!("the worker on queue \"{queue}\"");
         let body = serde_json::to_vec(&ValueRequest { value }).expect("a plain struct serializes");
@@ -127,15 +114,8 @@ impl SharedRpcClient {
             component: component.clone(),
             reason,
         };
-        let publish = self.channel.basic_publish(
-            "".into(), // the exchange "" puts a message in the queue its routing key names
-            queue.as_str().into(),
-            BasicPublishOptions::default(),
-            &body,
-            properties,
-        );
-        let failed = |error: lapin::Error| format!("RabbitMQ failed the call: {error}");
-        publish.await.map_err(|e| unavailable(failed(e)))?;
+        let published = publish(&self.channel, queue, &body, properties).await;
+        published.map_err(|error| unavailable(error.to_string()))?;
         let reply = match tokio::time::timeout(waited, receiver).await {
             Err(_) => return Err(CallError::TimedOut { component, waited }),
             Ok(Ok(Ok(reply))) => reply,
@@ -143,8 +123,8 @@ impl SharedRpcClient {
             // The router ended without answering this call: the consumer is gone.
             Ok(Err(_)) => return Err(unavailable("lost the connection to RabbitMQ".into())),
         };
-        // The lesson's decoding, as in `RpcClient::call` (private there, and the lesson is at its
-        // line budget); `tests/shared_rpc.rs` holds the two clients' errors to the same words.
+        // Sorted as the lesson's `RpcClient::call` sorts it; `tests/shared_rpc.rs` holds the two
+        // clients' errors to the same words.
         match serde_json::from_slice(&reply) {
             Ok(Reply::Ok(result)) => Ok(result),
             Ok(Reply::Err { error: reason }) => Err(CallError::Rejected { component, reason }),
@@ -179,7 +159,7 @@ async fn route_replies(mut replies: Consumer, waiting: Arc<Waiting>) {
                     let _ = sender.send(Ok(reply.data)); // its caller may have just given up
                 }
             }
-            Some(Err(error)) => break format!("RabbitMQ failed the call: {error}"),
+            Some(Err(error)) => break error.to_string(),
             None => break "lost the connection to RabbitMQ".to_string(),
         }
     };

@@ -1,7 +1,7 @@
 //! Step 08 hardened: what a production system adds to the lesson, and a first read does not need.
 //!
 //! It wraps the lesson's own pieces: the app's `Processor` and `Transformer` traits
-//! and the workers' `common::broker::answer`. DESIGN.md is its text.
+//! and the workers' `common::worker::answer`. DESIGN.md is its text.
 //!
 //! # Layout
 //!

@@ -79,10 +79,10 @@ impl LocalWorkers {
                     durable: true,
                     ..Default::default()
                 };
-                let name = common::queue_prefix::queue_name(queue);
+                let name = common::broker::queue_name(queue);
                 let declared =
                     channel.queue_declare(name.as_str().into(), passive, FieldTable::default());
-                // The app's `RpcClient::connect` declared both queues before the workers started.
+                // `SharedRpcClient::connect` declared both queues before the workers started.
                 match declared.await {
                     Ok(queue) => counts.push(queue.consumer_count() as usize),
                     Err(error) => break 'wait Err(failed(error)),

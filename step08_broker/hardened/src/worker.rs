@@ -1,5 +1,5 @@
 //! The workers' loop, hardened. Each message still goes through the lesson's
-//! `common::broker::answer` (compute, reply, then ack); around it this adds:
+//! `common::worker::answer` (compute, reply, then ack); around it this adds:
 //!
 //! - **reconnecting**: a broker restart, a network blip or an operator closing the connection all
 //!   end the consumer. The worker connects again (retrying for `AMQP_CONNECT_TIMEOUT_SECS`),
@@ -11,7 +11,9 @@
 //!   Whatever it had not acked goes back to the queue.
 
 use crate::shutdown;
-use common::broker::{answer, connect, declare_queue, read_request};
+use common::Reply;
+use common::broker::{connect, declare_queue, queue_name};
+use common::worker::{answer, read_request};
 use lapin::message::Delivery;
 use lapin::options::{BasicAckOptions, BasicConsumeOptions, BasicPublishOptions, BasicQosOptions};
 use lapin::types::FieldTable;
@@ -51,10 +53,10 @@ enum Stopped {
 }
 
 /// The whole `main` of a hardened worker. `slow`: whether `WORK_MS` applies to it.
-pub async fn main<T: Serialize, E: std::fmt::Display>(
+pub async fn main<T: Serialize>(
     name: &str,
     queue: &str,
-    compute: impl Fn(i32) -> Result<T, E>,
+    compute: fn(i32) -> Reply<T>,
     slow: bool,
 ) -> ExitCode {
     let args = match <WorkerArgs as clap::Parser>::try_parse() {
@@ -70,15 +72,7 @@ pub async fn main<T: Serialize, E: std::fmt::Display>(
     let host = std::env::var("HOSTNAME").map_or(String::new(), |host| format!("@{host}"));
     let id = format!("{name}-{}{host}", std::process::id());
     let work = Duration::from_millis(if slow { args.work_ms } else { 0 });
-    match run(
-        &args,
-        &id,
-        &common::queue_prefix::queue_name(queue),
-        &compute,
-        work,
-    )
-    .await
-    {
+    match run(&args, &id, queue, compute, work).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {id}: {error}");
@@ -88,11 +82,11 @@ pub async fn main<T: Serialize, E: std::fmt::Display>(
 }
 
 /// Connects, serves, and on a lost connection does it again, until asked to stop.
-async fn run<T: Serialize, E: std::fmt::Display>(
+async fn run<T: Serialize>(
     args: &WorkerArgs,
     id: &str,
     queue: &str,
-    compute: &impl Fn(i32) -> Result<T, E>,
+    compute: fn(i32) -> Reply<T>,
     work: Duration,
 ) -> Result<(), String> {
     let mut stop = pin!(shutdown::requested(args.stop_when_stdin_closes));
@@ -145,21 +139,26 @@ pub async fn connect_with_retry(id: &str, limit: Duration) -> Result<Connection,
 }
 
 /// One connection's worth of work: set up a channel and consume until stopped or lost.
-async fn serve<T: Serialize, E: std::fmt::Display>(
+async fn serve<T: Serialize>(
     connection: &Connection,
     id: &str,
     queue: &str,
-    compute: &impl Fn(i32) -> Result<T, E>,
+    compute: fn(i32) -> Reply<T>,
     work: Duration,
     mut stop: Pin<&mut impl Future<Output = &'static str>>,
 ) -> lapin::Result<Stopped> {
     let channel = connection.create_channel().await?;
     channel.basic_qos(1, BasicQosOptions::default()).await?;
     declare_queue(&channel, queue).await?;
-    let dead_letters = common::queue_prefix::queue_name(DEAD_LETTERS);
-    declare_queue(&channel, &dead_letters).await?;
+    declare_queue(&channel, DEAD_LETTERS).await?;
+    let dead_letters = queue_name(DEAD_LETTERS);
     let (tag, options) = (id.into(), BasicConsumeOptions::default());
-    let consume = channel.basic_consume(queue.into(), tag, options, FieldTable::default());
+    let consume = channel.basic_consume(
+        queue_name(queue).into(),
+        tag,
+        options,
+        FieldTable::default(),
+    );
     let mut requests = consume.await?;
     eprintln!("{id}: waiting for requests on queue \"{queue}\"");
     loop {

@@ -1,11 +1,20 @@
-//! `service1`: the worker that doubles the values of the `process` queue (component1; an
-//! overflow goes back as an error reply). `cargo run --bin service1` runs it as its own program.
+//! `service1`: component1 as the worker on the `process` queue; `cargo run --bin service1` runs it.
 
-use common::{PROCESS_QUEUE, broker::run_worker, queue_prefix::queue_name};
+use common::{PROCESS_QUEUE, ProcessResult, Reply, worker::run_worker};
 use component1::Component1;
 
 /// Serves the `process` queue; returns only with an error.
 pub async fn run() -> Result<(), String> {
-    let double = |value| Component1::new().process(value);
-    run_worker("service1", &queue_name(PROCESS_QUEUE), double).await
+    run_worker("service1", PROCESS_QUEUE, double).await
+}
+
+/// component1's doubling as a reply (an overflow: an error reply). component1 implements no trait
+/// now (`RpcClient` does): its `process` is its own method, and returns a `Result`.
+pub fn double(value: i32) -> Reply<ProcessResult> {
+    match Component1::new().process(value) {
+        Ok(result) => Reply::Ok(result),
+        Err(overflow) => Reply::Err {
+            error: overflow.to_string(),
+        },
+    }
 }

@@ -1,14 +1,14 @@
-//! `service2`: the worker that formats the values of the `transform` queue (component2).
-//! `cargo run --bin service2` runs it as its own program.
+//! `service2`: component2 as the worker on the `transform` queue; `cargo run --bin service2` runs it.
 
-use common::{TRANSFORM_QUEUE, broker::run_worker, queue_prefix::queue_name};
+use common::{Reply, TRANSFORM_QUEUE, TransformResult, worker::run_worker};
 use component2::Component2;
-use std::convert::Infallible;
 
 /// Serves the `transform` queue; returns only with an error.
 pub async fn run() -> Result<(), String> {
-    // `run_worker` wants a `Result`; component2 cannot fail: `Infallible` is an error type
-    // with no values.
-    let format = |value| Ok::<_, Infallible>(Component2::new().transform(value));
-    run_worker("service2", &queue_name(TRANSFORM_QUEUE), format).await
+    run_worker("service2", TRANSFORM_QUEUE, format_value).await
+}
+
+/// component2's formatting, as a reply: it cannot fail.
+pub fn format_value(value: i32) -> Reply<TransformResult> {
+    Reply::Ok(Component2::new().transform(value))
 }

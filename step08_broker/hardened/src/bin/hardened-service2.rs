@@ -1,10 +1,12 @@
-//! service2, hardened: component2 behind `hardened::worker`.
-
-use component2::Component2;
+//! service2, hardened: the lesson's `service2::format_value` behind `hardened::worker`.
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let format_value =
-        |value| Ok::<_, std::convert::Infallible>(Component2::new().transform(value));
-    hardened::worker::main("service2", common::TRANSFORM_QUEUE, format_value, false).await
+    hardened::worker::main(
+        "service2",
+        common::TRANSFORM_QUEUE,
+        service2::format_value,
+        false,
+    )
+    .await
 }

@@ -42,12 +42,9 @@ fn an_overflowing_input_ends_with_exit_1_and_the_rejected_line() {
         "stdout:\n{stdout}\nstderr:\n{stderr}"
     );
     let last = stderr.lines().last().unwrap_or_default();
-    let expected = "error: the worker on queue \"test.overflow_app.";
+    let expected = "error: the worker on queue \"process\" rejected the input: overflow: doubling \
+                    2147483647";
     assert!(last.starts_with(expected), "{stderr}");
-    assert!(
-        last.contains("process\" rejected the input: overflow: doubling 2147483647"),
-        "{stderr}"
-    );
     assert!(!stdout.contains("Execution complete"));
 }
 
@@ -60,9 +57,9 @@ fn a_request_nobody_answers_times_out_naming_the_queue() {
     let (status, _, stderr) = run(&hardened(), &topology, &args, &[]);
 
     assert_eq!(status.code(), Some(1));
-    let queue = topology.queue("process");
-    let expected = format!("error: the worker on queue \"{queue}\" did not answer within 1000 ms");
-    assert_eq!(stderr.lines().last(), Some(expected.as_str()), "{stderr}");
+    // The queue's name without the test's prefix, as a reader's run would show it.
+    let expected = "error: the worker on queue \"process\" did not answer within 1000 ms";
+    assert_eq!(stderr.lines().last(), Some(expected), "{stderr}");
 }
 
 /// The request carries the call's timeout as its `expiration`: once its caller gave up, it leaves
