@@ -14,14 +14,13 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-// Each `?` hands its error, whatever its type, to `main`.
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = std::env::current_exe()?.with_file_name(""); // the app's folder, with the plugins
+    let mut dir = std::env::current_exe()?;
+    dir.pop(); // the app's file name off: its folder, where the plugin files are
     let processor = Plugin::open(&dir, "component1")?;
     let transformer = Plugin::open(&dir, "component2")?;
     println!("Loaded plugin {} {}", processor.name, processor.version);
     println!("Loaded plugin {} {}", transformer.name, transformer.version);
-
     run_pipeline(&processor, &transformer, 42)?;
     Ok(())
 }

@@ -23,14 +23,15 @@ impl Plugin {
         let library = unsafe { Library::new(&path) }
             .map_err(|e| format!("{file} cannot be loaded: {e}; try `cargo build -p {name}`"))?;
 
-        // Version first. SAFETY: `get` trusts the type we give; this function's type never changes.
+        // SAFETY: `get` trusts the type we name; this function's type never changes.
         let abi_version: Symbol<AbiVersionFn> = unsafe { library.get("plugin_abi_version") }
             .map_err(|_| format!("{file} is not a plugin: it exports no plugin_abi_version"))?;
-        let version = abi_version();
+        let version = abi_version(); // a `Symbol` is called as the function it found
         if version != ABI_VERSION {
-            let theirs = format!("{file} speaks plugin ABI version {version}");
             let ours = format!("this app speaks version {ABI_VERSION}; rebuild the plugin");
-            return Err(format!("{theirs}, {ours}"));
+            return Err(format!(
+                "{file} speaks plugin ABI version {version}, {ours}"
+            ));
         }
 
         // SAFETY: same version, same contract: this is the type the plugin was built with.

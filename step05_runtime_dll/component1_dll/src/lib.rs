@@ -26,9 +26,9 @@ extern "C" fn process(value: i32) -> ProcessOutput {
 
 /// What the app copies out: a processor fills `process`, not `transform`.
 static DECLARATION: PluginDeclaration = PluginDeclaration {
-    name: Text::new(env!("CARGO_PKG_NAME")), // "component1", from Cargo.toml
+    name: Text::new(env!("CARGO_PKG_NAME")), // "component1"
     version: Text::new(env!("CARGO_PKG_VERSION")),
-    process: Some(process), // its `extern "C" fn process`: step 04's doubling
+    process: Some(process), // step 04's doubling
     transform: None,
 };
 

@@ -1,16 +1,16 @@
-//! The C contract: what crosses between the app and its plugins, laid out by C's fixed rules.
+//! The C contract: what crosses between the app and its plugins, laid out by C's rules.
 
-mod text; // `Text`: a string that can cross (the README says what it is)
+mod text; // `Text`: a string that can cross
 pub use text::{TEXT_CAPACITY, Text};
 
-/// Bump it when anything else here changes: the app then refuses old plugins, not misreads them.
+/// Bump it when anything else here changes: the app then refuses older plugins.
 pub const ABI_VERSION: u32 = 1;
 
-/// The types of the two functions every plugin exports. The first never changes in any version.
+/// The two functions every plugin exports; the first one's type never changes.
 pub type AbiVersionFn = extern "C" fn() -> u32;
 pub type DeclarationFn = extern "C" fn() -> &'static PluginDeclaration;
 
-/// A plugin: a processor fills `process`, a transformer `transform`; `None` crosses as C's null.
+/// A processor fills `process`, a transformer `transform`; `None` crosses as a null pointer.
 #[repr(C)]
 pub struct PluginDeclaration {
     pub name: Text,
@@ -19,7 +19,7 @@ pub struct PluginDeclaration {
     pub transform: Option<extern "C" fn(value: i32) -> TransformOutput>,
 }
 
-/// Step 04's `ProcessResult`, plus a status; if it is not `Status::OK`, `message` says why.
+/// Step 04's `ProcessResult`, with a status, and a message if it is not `OK`.
 #[repr(C)]
 pub struct ProcessOutput {
     pub status: Status,
@@ -37,8 +37,7 @@ pub struct TransformOutput {
     pub message: Text,
 }
 
-/// `OK`, or a refusal. Not an `enum`: one holding a value it does not list is undefined behaviour,
-/// and a plugin may send any number.
+/// A number, not an `enum`: a plugin may send a value an `enum` does not list.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Status(pub u32);
