@@ -1,12 +1,8 @@
-//! Step 06: the app starts each component's service as a child process, and runs the pipeline
-//! through them. `cargo run` from `step06_multi_process/`.
-
 use std::error::Error;
 use std::process::ExitCode;
 
 use app::child::ServiceProcess;
-use app::locate;
-use app::pipeline::run_pipeline;
+use app::{locate, pipeline};
 
 fn main() -> ExitCode {
     println!("\n\nPhase 06: Multi-Process Application (1 app + 2 child processes)");
@@ -18,13 +14,11 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `Box<dyn Error>`: any error; `?` turns a `CallError` or a `String` into one.
+// `Box<dyn Error>`: any error, so `?` takes a `CallError` or `service_dir`'s `String`.
 fn run() -> Result<(), Box<dyn Error>> {
-    // The app's folder (`target/debug/`), where service1 and service2 are; `cargo run` builds them.
-    let dir = locate::service_dir()?;
+    let dir = locate::service_dir()?; // the app's folder, where `cargo run` built the services
     let service1 = ServiceProcess::start(&dir, "service1")?;
     let service2 = ServiceProcess::start(&dir, "service2")?;
-    run_pipeline(&service1, &service2, 42)?;
-    Ok(())
-    // Here, or at an earlier `?`, each `ServiceProcess` made so far is dropped: it stops its child.
+    pipeline::run_pipeline(&service1, &service2, 42)?;
+    Ok(()) // here, or at a failed `?`, each `ServiceProcess` is dropped: it kills its child
 }

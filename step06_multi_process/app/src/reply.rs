@@ -28,10 +28,10 @@ pub fn transformed(name: &str, line: &[u8]) -> Result<TransformResult, CallError
     }
 }
 
-pub fn unavailable(name: &str, reason: String) -> CallError {
+pub fn unavailable(name: &str, reason: impl Into<String>) -> CallError {
     CallError::Unavailable {
         component: name.to_string(),
-        reason,
+        reason: reason.into(),
     }
 }
 
