@@ -43,21 +43,21 @@ impl HttpService {
         if status.is_success() {
             return Ok(response);
         }
-        let text = response.text().await.map_err(|e| self.failed(e))?;
-        // The body as it came (ours send `{"error":"..."}`): first line, 200 characters at most.
+        let text = response.text().await.map_err(|e| self.failed(e))?; // ours: {"error":"..."}
         let first_line = text.lines().next().unwrap_or("");
         let reason = format!("POST {path} answered {status}: {first_line:.200}");
         let component = self.component.clone();
         if status.is_client_error() {
-            return Err(CallError::Rejected { component, reason }); // 4xx: it refused this request
+            return Err(CallError::Rejected { component, reason }); // 4xx: it refused
         }
-        Err(CallError::Unavailable { component, reason }) // 5xx (or another status): it failed
+        Err(CallError::Unavailable { component, reason }) // 5xx: it failed
     }
 }
 
 impl Processor for HttpService {
     async fn process(&self, value: i32, request_id: &str) -> Result<ProcessResult, CallError> {
         let response = self.post("/process", value, request_id).await?;
+        // `common`'s JSON body, copied into the pipeline's own type, which knows no JSON.
         let answer: common::ProcessResult = response.json().await.map_err(|e| self.failed(e))?;
         Ok(ProcessResult {
             value: answer.value,

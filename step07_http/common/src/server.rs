@@ -1,5 +1,5 @@
-//! What both services do alike, kept off the lesson's reading path (`app/src/main.rs` says what
-//! [`url_or_serve`] does): serving a router, in the app's process ([`url_or_serve`]) or in a
+//! What both services do alike, kept off the lesson's reading path (the README says what
+//! `app/src/main.rs` does with it): serving a router, in the app's process ([`url_or_serve`]) or in a
 //! program of its own ([`run`]), with two additions around every request: every error answered as
 //! `{"error": "..."}` ([`with_json_errors`]) and one log line on stderr.
 

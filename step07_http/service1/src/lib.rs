@@ -6,13 +6,13 @@ use axum::{Json, Router};
 use common::{ProcessResult, ValueRequest};
 use component1::Component1;
 
-/// `post(process)`: `process` answers `POST /process` (which the app sends with `client.post`).
+/// `post(process)`: `process` answers `POST /process`.
 pub fn router() -> Router {
     Router::new().route("/process", post(process))
 }
 
 /// A *handler*: axum reads the JSON body into a `ValueRequest` (or answers a 4xx itself). It
-/// answers `Ok(Json(result))`, a 200, or `Err((status, text))`, which `serve` sends as JSON.
+/// answers `Ok(Json(result))`, a 200, or `Err((status, text))`, sent as `{"error": text}`.
 async fn process(
     Json(request): Json<ValueRequest>,
 ) -> Result<Json<ProcessResult>, (StatusCode, String)> {
