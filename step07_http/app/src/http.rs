@@ -45,7 +45,7 @@ impl HttpService {
         }
         let text = response.text().await.map_err(|e| self.failed(e))?; // ours: {"error":"..."}
         let first_line = text.lines().next().unwrap_or("");
-        let reason = format!("POST {path} answered {status}: {first_line:.200}");
+        let reason = format!("POST {path} answered {status}: {first_line:.200}"); // .200: at most 200 chars
         let component = self.component.clone();
         if status.is_client_error() {
             return Err(CallError::Rejected { component, reason }); // 4xx: it refused

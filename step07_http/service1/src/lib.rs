@@ -18,6 +18,6 @@ async fn process(
 ) -> Result<Json<ProcessResult>, (StatusCode, String)> {
     match Component1::new().process(request.value) {
         Ok(result) => Ok(Json(result)),
-        Err(overflow) => Err((StatusCode::UNPROCESSABLE_ENTITY, overflow.to_string())),
+        Err(overflow) => Err((StatusCode::UNPROCESSABLE_ENTITY, overflow.to_string())), // 422
     }
 }
