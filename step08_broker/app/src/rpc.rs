@@ -44,6 +44,7 @@ impl RpcClient {
     ) -> Result<T, CallError> {
         let (component, waited) = (format!("the worker on queue \"{queue}\""), self.timeout);
         let request = self.request(queue, value, request_id); // a future: runs when awaited
+        // `timeout` gives `Err` if time runs out first; `let Ok(..) = .. else` returns then.
         let Ok(outcome) = tokio::time::timeout(waited, request).await else {
             return Err(CallError::TimedOut { component, waited });
         };
@@ -72,7 +73,8 @@ impl RpcClient {
         let properties = BasicProperties::default()
             .with_reply_to("amq.rabbitmq.reply-to".into())
             .with_correlation_id(format!("{request_id}/{queue}").into()) // for the worker's log
-            .with_expiration(self.timeout.as_millis().to_string().into()); // then leaves the queue
+            // Still queued when the call gives up: dropped, so no worker answers it in vain.
+            .with_expiration(self.timeout.as_millis().to_string().into());
         let body = serde_json::to_vec(&ValueRequest { value })?;
         publish(&channel, queue, &body, properties).await?;
         let reply = next_message(&mut replies).await?;

@@ -11,8 +11,9 @@ pub async fn run_worker<T: Serialize>(
     queue: &str,
     compute: fn(i32) -> Reply<T>,
 ) -> Result<(), String> {
-    let connection = connect(name).await?;
-    // A closure (a function written in place): lapin's error as a line that names the worker.
+    let connection = connect(name).await?; // or says how to start RabbitMQ
+    // `failed`, a closure (a function written in place), makes lapin's error a line naming the
+    // worker; `.map_err(failed)` applies it to an `Err`.
     let failed = |error: lapin::Error| format!("{name} on queue \"{queue}\": {error}");
     let channel = connection.create_channel().await.map_err(failed)?;
     declare_queue(&channel, queue).await.map_err(failed)?;
