@@ -46,12 +46,25 @@ pub async fn declare_queue(channel: &Channel, queue: &str) -> lapin::Result<()> 
     Ok(())
 }
 
-/// Takes the messages in `queue`. `acks`: RabbitMQ keeps each until it is acked.
-pub async fn consume(channel: &Channel, queue: &str, acks: bool) -> lapin::Result<Consumer> {
+/// Takes the messages in `queue`; RabbitMQ keeps each until it is acked.
+pub async fn consume_with_acks(channel: &Channel, queue: &str) -> lapin::Result<Consumer> {
+    consume(channel, queue, BasicConsumeOptions::default()).await
+}
+
+/// Takes the messages in `queue`; RabbitMQ forgets each as it hands it over.
+pub async fn consume_no_ack(channel: &Channel, queue: &str) -> lapin::Result<Consumer> {
     let options = BasicConsumeOptions {
-        no_ack: !acks,
+        no_ack: true,
         ..Default::default()
     };
+    consume(channel, queue, options).await
+}
+
+async fn consume(
+    channel: &Channel,
+    queue: &str,
+    options: BasicConsumeOptions,
+) -> lapin::Result<Consumer> {
     let (queue, tag) = (queue_name(queue), ""); // no tag: RabbitMQ names the consumer
     let consume = channel.basic_consume(queue.into(), tag.into(), options, FieldTable::default());
     consume.await

@@ -5,7 +5,7 @@
 //! `correlation_id`, to the call that waits for it. See DESIGN.md, "Direct reply-to".
 
 use app::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
-use common::broker::{self, consume, declare_queue, publish};
+use common::broker::{self, consume_no_ack, declare_queue, publish};
 use common::{PROCESS_QUEUE, Reply, TRANSFORM_QUEUE, ValueRequest};
 use lapin::{BasicProperties, Channel, Connection, Consumer};
 use serde::de::DeserializeOwned;
@@ -71,7 +71,7 @@ impl SharedRpcClient {
         }
         // Direct reply-to's rules: consume before publishing, without acks, on the channel that
         // publishes. One consumer for the client's life, not one per call.
-        let replies = consume(&channel, DIRECT_REPLY_TO, false).await;
+        let replies = consume_no_ack(&channel, DIRECT_REPLY_TO).await;
         let replies = replies.map_err(failed)?;
         let waiting = Arc::new(Waiting::default());
         let router = tokio::spawn(route_replies(replies, Arc::clone(&waiting)));

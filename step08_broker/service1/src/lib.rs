@@ -8,8 +8,7 @@ pub async fn run() -> Result<(), String> {
     run_worker("service1", PROCESS_QUEUE, double).await
 }
 
-/// component1's doubling as a reply (an overflow: an error reply). component1 implements no trait
-/// now (`RpcClient` does): its `process` is its own method, and returns a `Result`.
+/// component1's doubling as a reply; its overflow error becomes an error reply.
 pub fn double(value: i32) -> Reply<ProcessResult> {
     match Component1::new().process(value) {
         Ok(result) => Reply::Ok(result),
