@@ -1,7 +1,9 @@
 //! Reaching RabbitMQ, for the app and the workers: lapin's calls with the options this step uses.
 
 use lapin::message::Delivery;
-use lapin::options::{BasicConsumeOptions, BasicPublishOptions, QueueDeclareOptions};
+use lapin::options::{
+    BasicConsumeOptions, BasicPublishOptions, BasicQosOptions, QueueDeclareOptions,
+};
 use lapin::types::FieldTable;
 use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, Consumer};
 use std::time::Duration;
@@ -46,8 +48,10 @@ pub async fn declare_queue(channel: &Channel, queue: &str) -> lapin::Result<()> 
     Ok(())
 }
 
-/// Takes the messages in `queue`; RabbitMQ keeps each until it is acked.
+/// Takes the messages in `queue`, one unacked at a time (prefetch 1: a busy worker holds no
+/// request another could take); RabbitMQ keeps each until it is acked.
 pub async fn consume_with_acks(channel: &Channel, queue: &str) -> lapin::Result<Consumer> {
+    channel.basic_qos(1, BasicQosOptions::default()).await?;
     consume(channel, queue, BasicConsumeOptions::default()).await
 }
 

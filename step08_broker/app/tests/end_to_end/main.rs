@@ -3,7 +3,7 @@
 //!
 //! - `golden`: `cargo run`'s whole output, and no `ERROR` on its stderr.
 //! - `workers`: the lesson's workers, sent raw requests: a reply, an overflow, a message that
-//!   is not a request. The app's `RpcClient` is also tested in `hardened/tests/shared_rpc.rs`, which
+//!   is not a request; and a worker's consume holding one unacked request at a time. The app's `RpcClient` is also tested in `hardened/tests/shared_rpc.rs`, which
 //!   holds its errors (a timeout naming the queue, an overflow) to the hardened client's.
 //! - `stale_workers`: an edited component answers on the next `cargo run`.
 //! - `no_broker`: what a reader without RabbitMQ sees, from the app, a worker and these tests.

@@ -81,3 +81,47 @@ fn a_message_that_is_not_a_request_is_dropped_and_the_worker_goes_on() {
     let (reply, _) = raw_request(&topology, &queue, br#"{"value": 21}"#, WAIT).expect("a reply");
     assert_eq!(reply, br#"{"value":42,"processed":true}"#);
 }
+
+#[test]
+#[cfg_attr(skip_broker_tests, ignore = "STEP08_SKIP_BROKER_TESTS=1")]
+fn a_worker_takes_one_unacked_request_at_a_time() {
+    require_broker();
+    let topology = Topology::new("prefetch");
+    let queue = topology.queue("process");
+    runtime().block_on(async {
+        let (connection, channel) = topology.open().await;
+        for value in 1..=3 {
+            let body = format!(r#"{{"value": {value}}}"#);
+            let (options, properties) =
+                (BasicPublishOptions::default(), BasicProperties::default());
+            let publish = channel.basic_publish(
+                "".into(),
+                queue.as_str().into(),
+                options,
+                body.as_bytes(),
+                properties,
+            );
+            publish.await.unwrap().await.unwrap();
+        }
+        // A worker's consume, as `run_worker` makes it; its first request is never acked here.
+        let worker = connection.create_channel().await.unwrap();
+        let mut requests = common::broker::consume_with_acks(&worker, &queue)
+            .await
+            .unwrap();
+        let _first = common::broker::next_message(&mut requests).await.unwrap();
+        // Without a prefetch limit RabbitMQ would hand this consumer the other two as well; give
+        // it the time to, then count what is still waiting in the queue.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let passive = QueueDeclareOptions {
+            passive: true,
+            ..Default::default()
+        };
+        let declare = channel.queue_declare(queue.as_str().into(), passive, FieldTable::default());
+        let waiting = declare.await.unwrap().message_count();
+        assert_eq!(
+            waiting, 2,
+            "a worker holding one unacked request must leave the rest queued"
+        );
+        let _ = connection.close(200, "done".into()).await;
+    });
+}
