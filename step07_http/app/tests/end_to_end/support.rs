@@ -5,6 +5,10 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
+#[path = "addresses.rs"]
+mod addresses;
+pub use addresses::{closed_url, nothing_listens_at, url_at_end};
+
 /// Long enough for a loaded 2-core CI machine, short enough that a hang fails the test.
 pub const LIMIT: Duration = Duration::from_secs(60);
 
@@ -88,29 +92,10 @@ fn read_all(mut stream: impl Read + Send + 'static) -> mpsc::Receiver<String> {
     receiver
 }
 
-/// The URL at the end of a line such as `service1 at http://127.0.0.1:40123`.
-pub fn url_at_end(line: &str) -> String {
-    line.rsplit(' ').next().unwrap().to_string()
-}
-
 /// The URLs the app printed for its services, in order.
 pub fn printed_urls(stdout: &str) -> Vec<String> {
     let lines = stdout.lines().filter(|line| line.starts_with("service"));
     lines.map(url_at_end).collect()
-}
-
-/// True when nothing accepts connections at `url` (`http://host:port`) any more.
-pub fn nothing_listens_at(url: &str) -> bool {
-    let address = url.trim_start_matches("http://").parse().unwrap();
-    std::net::TcpStream::connect_timeout(&address, Duration::from_secs(2)).is_err()
-}
-
-/// A loopback URL where nothing listens: bind port 0, note the port, close it.
-pub fn closed_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    drop(listener);
-    format!("http://{address}")
 }
 
 /// The app's error line: its whole stderr is one line starting with `error: `.
