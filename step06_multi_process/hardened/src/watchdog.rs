@@ -12,7 +12,8 @@
 //!
 //! Like the lesson's `ServiceProcess`, it implements the pipeline's `Processor` and `Transformer`.
 //! Spawning is the lesson's (`app::child::start_program`); turning a reply line into the
-//! pipeline's result is the lesson's too (`app::reply`); a request line is `common`'s. What it adds: [`MAX_LINE_BYTES`], a bound on the memory a child's line can take.
+//! pipeline's result is the lesson's too (`app::reply`); a request line is `common`'s. What it
+//! adds: [`MAX_LINE_BYTES`], a bound on the memory a child's line can take.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
