@@ -129,7 +129,7 @@ fn a_port_already_in_use_stops_the_service_with_a_clear_error() {
 }
 
 #[test]
-fn without_port_it_listens_on_3001_and_names_port_when_it_cannot() {
+fn without_port_it_tries_3001_and_says_so_when_it_cannot_listen_there() {
     // 3001 taken: by this listener, or by whoever had it already. Either way service1 cannot
     // listen there, which is all this test needs: it never depends on a free 3001.
     let _taken = std::net::TcpListener::bind("127.0.0.1:3001");
