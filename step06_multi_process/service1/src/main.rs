@@ -4,7 +4,8 @@ use common::{Reply, Request};
 use component1::Component1;
 
 fn main() -> std::io::Result<()> {
-    eprintln!("        [service1 pid {}] ready", std::process::id());
+    let ready = format!("        [service1 pid {}] ready\n", std::process::id());
+    eprint!("{ready}"); // one write: a service killed as it starts leaves no half line
     let component = Component1::new();
     common::serve(|request| match request {
         Request::Process { value } => match component.process(value) {

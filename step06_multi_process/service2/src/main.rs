@@ -5,7 +5,8 @@ use common::{Reply, Request};
 use component2::Component2;
 
 fn main() -> std::io::Result<()> {
-    eprintln!("        [service2 pid {}] ready", std::process::id());
+    let ready = format!("        [service2 pid {}] ready\n", std::process::id());
+    eprint!("{ready}"); // one write: a service killed as it starts leaves no half line
     let component = Component2::new();
     common::serve(|request| match request {
         Request::Transform { value } => Reply::Transformed(component.transform(value)),
