@@ -19,7 +19,7 @@ impl Plugin {
     pub fn open(dir: &std::path::Path, name: &str) -> Result<Plugin, String> {
         let path = dir.join(libloading::library_filename(name));
         let file = path.display();
-        // SAFETY: loading runs the file's start-up code, which nothing checks; we built it.
+        // SAFETY: loading runs whatever the file runs at load time, unchecked; we built it.
         let library = unsafe { Library::new(&path) }
             .map_err(|e| format!("{file} cannot be loaded: {e}; try `cargo build -p {name}`"))?;
 

@@ -32,8 +32,9 @@ static DECLARATION: PluginDeclaration = PluginDeclaration {
     transform: None,
 };
 
-// `no_mangle`: exported under exactly this name, which two items could share and clash on.
-// SAFETY: nothing else in this file has it, and the app looks it up in this file only.
+// `no_mangle`: exported under exactly this name, so the app can look it up (README, New words).
+// `unsafe` because two exported functions of one name would clash. SAFETY: no other function
+// in this plugin has the name, and the app looks it up in this file only.
 #[unsafe(no_mangle)]
 pub extern "C" fn plugin_abi_version() -> u32 {
     ABI_VERSION

@@ -24,7 +24,7 @@ static DECLARATION: PluginDeclaration = PluginDeclaration {
     transform: Some(transform),
 };
 
-// The two functions the app looks up, as in component1 (why `no_mangle` is unsafe: DESIGN.md).
+// The two functions the app looks up, as in component1.
 #[unsafe(no_mangle)]
 pub extern "C" fn plugin_abi_version() -> u32 {
     ABI_VERSION
