@@ -23,13 +23,16 @@ pub struct ServiceProcess {
 impl ServiceProcess {
     pub fn start(dir: &Path, name: &str) -> Result<Self, CallError> {
         let mut child = start_program(dir, name)?;
+        // `take`: move each pipe out of `child`, where it sits in an `Option`.
         let stdin = child.stdin.take().expect("piped");
         let stdout = child.stdout.take().expect("piped");
-        // A read from a pipe cannot time out, so a thread reads each line (up to a `b'\n'`) into a
-        // channel, and `call` waits on it. When stdout closes (the child exited) or a read fails,
-        // the loop ends and drops `sender`: `call` gets `Disconnected`.
+        // A read from a pipe cannot time out, so a thread reads each line (as bytes, up to a
+        // `b'\n'`: a broken child may write anything) into a channel, and `call` waits on it. When
+        // stdout closes (the child exited) or a read fails, the loop ends and drops `sender`:
+        // `call` gets `Disconnected`.
         let (sender, replies) = mpsc::channel();
         thread::spawn(move || {
+            // `move`: the thread owns `stdout` and `sender` from now on.
             for line in BufReader::new(stdout).split(b'\n').map_while(Result::ok) {
                 let _ = sender.send(line); // `let _ =`: ignore the error (no one waits any more)
             }
@@ -43,7 +46,7 @@ impl ServiceProcess {
     }
 
     pub fn call(&self, request: &Request) -> Result<Vec<u8>, CallError> {
-        let mut stdin = &self.stdin; // `&ChildStdin` can write, so `&self` is enough
+        let mut stdin = &self.stdin; // `Write` is implemented for `&ChildStdin`: `&self` is enough
         if let Err(error) = stdin.write_all(common::to_line(request).as_bytes()) {
             let reason = format!("cannot write to it: {error}");
             return Err(reply::unavailable(&self.name, reason));
@@ -74,7 +77,7 @@ pub fn start_program(dir: &Path, name: &str) -> Result<Child, CallError> {
 impl Drop for ServiceProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
-        let _ = self.child.wait(); // reaps it: no zombie process is left
+        let _ = self.child.wait(); // reaps it: no exited child is left as a zombie in the OS's table
     }
 }
 

@@ -1,9 +1,11 @@
 //! The contract between the app and its two components, and the pipeline that runs over it.
 //!
-//! Step 04's traits, with two changes. A component's failure must now reach the app as a value
-//! (a panic must not cross the boundary), so `process` and `transform` return a `Result`. And
-//! `validate` and `analyze`, which only read a result the app already holds, are plain functions
-//! here: no call crosses the boundary for them. Nothing here knows how a component is reached.
+//! Step 04's `traits` crate and `run_pipeline`, moved into the app, with two changes. A call
+//! can now fail, and a panic must not cross back to the app (it would end it), so a failure
+//! comes back as a value: `process` and `transform` return a `Result`. And `validate` and
+//! `analyze`, which only read a result the app already holds, are plain functions here. The
+//! components no longer implement these traits: the app's adapter for the transport does.
+//! Nothing here knows how a component is reached.
 
 use std::fmt;
 use std::time::Duration;

@@ -5,8 +5,9 @@ use common::Reply;
 
 use crate::pipeline::{CallError, ProcessResult, TransformResult};
 
-/// The answer to a process request. The reply holds `common`'s `ProcessResult`, which has the same
-/// fields as the pipeline's, and serde's derive: the fields are copied over.
+/// The answer to a process request. The reply holds `common`'s `ProcessResult`: the same fields
+/// as the pipeline's, which knows no JSON (the same `pipeline.rs` runs step 05's plugins), plus
+/// serde's derive. The fields are copied over.
 pub fn processed(name: &str, line: &[u8]) -> Result<ProcessResult, CallError> {
     match from_line(name, line)? {
         Reply::Processed(result) => Ok(ProcessResult {
