@@ -11,8 +11,9 @@ pub fn router() -> Router {
     Router::new().route("/process", post(process))
 }
 
-/// A *handler*: axum reads the JSON body into a `ValueRequest` (or answers a 4xx itself). It
-/// answers `Ok(Json(result))`, a 200, or `Err((status, text))`, sent as `{"error": text}`.
+/// A *handler*. `Json(request)`: axum reads the JSON body into a `ValueRequest` (or answers a
+/// 4xx itself). It answers `Ok(Json(result))`, a 200, or `Err((status, text))`, which a layer in
+/// `common/src/server.rs` sends as `{"error": text}` (you need not read it).
 async fn process(
     Json(request): Json<ValueRequest>,
 ) -> Result<Json<ProcessResult>, (StatusCode, String)> {
