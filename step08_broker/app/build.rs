@@ -1,6 +1,6 @@
 //! `STEP08_SKIP_BROKER_TESTS=1 cargo test`: the tests that need RabbitMQ are compiled as
 //! `#[ignore]`d, so the summary counts them as ignored, never as passed. Without it, each of them
-//! fails with one line saying how to start a broker. See the README's `## Test` and DESIGN.md.
+//! fails with one line saying how to start a broker. See DESIGN.md, "Tests without a broker".
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(skip_broker_tests)");
     println!("cargo::rerun-if-env-changed=STEP08_SKIP_BROKER_TESTS");

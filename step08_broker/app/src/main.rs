@@ -23,8 +23,9 @@ async fn run() -> Result<(), Box<dyn Error>> {
     let client = RpcClient { broker, timeout };
     let request_id = format!("app-{}", std::process::id());
     // The workers run here too (one command), but meet the pipeline only through RabbitMQ.
-    // `select!` runs the three futures until one ends with a value its pattern matches: the
-    // pipeline, or a worker's `Err` (a worker returns only with an error).
+    // `select!` runs the three futures at once, and takes the first branch whose future ends
+    // with a value that fits the pattern left of `=` (not an assignment): the pipeline's result,
+    // or a worker's `Err` (a worker returns only with an error). The others are then dropped.
     tokio::select! {
         result = run_pipeline(&client, &client, 42, &request_id) => result?,
         Err(error) = service1::run() => return Err(error.into()),

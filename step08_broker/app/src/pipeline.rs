@@ -1,10 +1,13 @@
 //! The contract between the app and its two components, and the pipeline that runs over it.
 //!
-//! Step 06's contract, with two changes that the network forces. **async**: a call now waits on
-//! the network, and while it waits the thread can do other work, so `process` returns a future:
-//! a value that gives the `Result` when it is `.await`ed. **A request id**: one pipeline now
-//! crosses the network twice, and the id is what joins the logs of the app and of the components
-//! it reached. Nothing here knows how a component is reached.
+//! Step 04's `traits` crate and `run_pipeline`, moved into the app, with four changes. A call
+//! can now fail (a service is down, slow, refuses), so `process` and `transform` return a
+//! `Result`. **async**: a call waits on the network, and while it waits the thread can do other
+//! work, so `process` returns a future: a value that gives the `Result` when it is `.await`ed.
+//! **A request id**: one pipeline now runs in three processes, and the id is what joins their
+//! logs. And `validate` and `analyze`, which only read a result the app already holds, are plain
+//! functions. The components no longer implement these traits: the app's adapter for the
+//! transport does. Nothing here knows how a component is reached.
 
 use std::fmt;
 use std::time::Duration;
@@ -86,7 +89,7 @@ pub fn analyze(data: &TransformResult) -> String {
     format!("Analysis: {} maps to {}", data.original, data.transformed)
 }
 
-/// Step 06's pipeline, with `.await` before each `?`, and `&impl` where it had `&dyn`.
+/// Step 04's pipeline, with `.await?` after each call, and `&impl` where it had `&dyn`.
 /// `&impl Processor` is a generic written short: some one type that implements `Processor`,
 /// fixed at compile time. `&dyn` cannot be used any more: each implementation's `process` returns
 /// a future of its own type, and a `dyn` call must know one return type for all of them.

@@ -12,7 +12,8 @@ pub struct RpcClient {
     pub timeout: Duration, // how long a call waits for its reply
 }
 
-// A reply comes as `common`'s type (the JSON); copied into the pipeline's.
+// A reply comes as `common`'s type, which serde reads from JSON; its fields are copied into the
+// pipeline's own type, which knows no JSON (the same `pipeline.rs` serves step 07's HTTP).
 impl Processor for RpcClient {
     async fn process(&self, value: i32, request_id: &str) -> Result<ProcessResult, CallError> {
         let result: common::ProcessResult = self.call(PROCESS_QUEUE, value, request_id).await?;
@@ -67,12 +68,15 @@ impl RpcClient {
         request_id: &str,
     ) -> Result<Reply<T>, Box<dyn Error>> {
         let channel = self.broker.create_channel().await?;
-        declare_queue(&channel, queue).await?; // create it unless it exists: requests wait there
-        // Replies to this channel (see the README): nobody else could take them, so no acks.
+        // Create the queue unless it exists, so that a request sent before any worker started
+        // waits in it (RabbitMQ drops a message sent to a queue that does not exist).
+        declare_queue(&channel, queue).await?;
+        // Replies to this channel (see the README), which RabbitMQ wants consumed before the
+        // request is published. Only this call's reply can come here: no matching, no acks.
         let mut replies = consume_no_ack(&channel, "amq.rabbitmq.reply-to").await?;
         let properties = BasicProperties::default()
             .with_reply_to("amq.rabbitmq.reply-to".into())
-            .with_correlation_id(format!("{request_id}/{queue}").into()) // for the worker's log
+            .with_correlation_id(format!("{request_id}/{queue}").into()) // labels the logs' lines
             // Still queued when the call gives up: dropped, so no worker answers it in vain.
             .with_expiration(self.timeout.as_millis().to_string().into());
         let body = serde_json::to_vec(&ValueRequest { value })?;

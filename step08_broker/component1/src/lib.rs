@@ -1,20 +1,12 @@
 //! Component1: doubles a value. The business logic of service1, and nothing else.
 //!
-//! In steps 03 and 04 this logic implemented the `Processor` trait, and in step 05 it sat behind
-//! a plugin's C function table. From step 06 on, service1 calls it and the app reaches service1
-//! across a boundary (pipes in step 06, HTTP in step 07, a broker in step 08), so it knows about
-//! no trait: it is plain logic that a test can call without a process, a network or a broker.
-//! It returns `common`'s `ProcessResult`, the type the wire carries, so service1 sends it as is:
-//! serde's derive is on that type, and asks nothing of this logic.
-//! This file is the same in steps 06, 07 and 08: only the transport around it changes. Two things
-//! differ from step 04, both made in step 05 already:
-//!
-//! - the doubling is checked: `i32::MAX * 2` is an error value here, not a panic that would take
-//!   the service (and every request in flight) down with it;
-//! - `validate` is the app's (in its `pipeline.rs`): the app checks a result that came from
-//!   across the boundary, which is where a check earns its keep.
-//!
-//! Test it with `cargo test -p component1`.
+//! Two things differ from step 04. It implements no trait: the app reaches it through service1,
+//! across a boundary (pipes, HTTP or a broker, depending on the step), and it is the app's side
+//! of that boundary that implements the traits. And the doubling is checked: `i32::MAX * 2` is an
+//! error value, not a panic that would take the service (and every request in flight) down.
+//! `validate` is the app's now (its `pipeline.rs`). It returns `common`'s `ProcessResult`, the
+//! type the wire carries, so service1 sends it as is. This file is the same in steps 06, 07 and
+//! 08: only the transport around it changes. Test it with `cargo test -p component1`.
 
 use std::fmt;
 

@@ -1,13 +1,10 @@
 //! Component2: formats a value as `Value-0084`. The business logic of service2, and nothing else.
 //!
-//! In steps 03 and 04 this logic implemented the `Transformer` trait, and in step 05 it sat
-//! behind a plugin's C function table. From step 06 on, service2 calls it and the app reaches
-//! service2 across a boundary, so it knows about no trait. This file is the same in steps 06, 07
-//! and 08. `analyze` is the app's since step 05 (in its `pipeline.rs`): it only formats a result
-//! the app already holds, and a round trip to another process to format a string would cost far
-//! more than the formatting.
-//!
-//! Test it with `cargo test -p component2`.
+//! Unlike step 04, it implements no trait: the app reaches it through service2, across a
+//! boundary, and it is the app's side of that boundary that implements the traits. `analyze` is
+//! the app's now (its `pipeline.rs`): it only formats a result the app already holds, and a round
+//! trip to another process to format a string would cost far more than the formatting. This file
+//! is the same in steps 06, 07 and 08. Test it with `cargo test -p component2`.
 
 use common::TransformResult;
 

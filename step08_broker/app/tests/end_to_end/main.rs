@@ -9,8 +9,8 @@
 //! - `no_broker`: what a reader without RabbitMQ sees, from the app, a worker and these tests.
 //!
 //! Every test that needs RabbitMQ starts with `support::require_broker()` and carries
-//! `#[cfg_attr(skip_broker_tests, ignore = ...)]` (see `build.rs`, the README's `## Test` and
-//! DESIGN.md's "Tests without a broker").
+//! `#[cfg_attr(skip_broker_tests, ignore = ...)]` (see `build.rs` and DESIGN.md's "Tests without
+//! a broker").
 
 mod golden;
 mod no_broker;
