@@ -15,7 +15,7 @@ pub struct Plugin {
 }
 
 impl Plugin {
-    /// Opens plugin `name` (`libname.so`, `name.dll`) in the folder `dir`.
+    /// Opens plugin `name` (`libname.so`, `libname.dylib`, `name.dll`) in the folder `dir`.
     pub fn open(dir: &std::path::Path, name: &str) -> Result<Plugin, String> {
         let path = dir.join(libloading::library_filename(name));
         let file = path.display();

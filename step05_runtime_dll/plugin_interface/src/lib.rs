@@ -37,8 +37,9 @@ pub struct TransformOutput {
     pub message: Text,
 }
 
-/// A number, not an `enum`: a plugin may send a value an `enum` does not list, and an `enum`
-/// holding such a value is undefined behaviour. Here it is just a status that is not `OK`.
+/// A number, not an `enum`: a plugin may send a value an `enum` does not list, and the compiler
+/// assumes an `enum` never holds one (if it does, anything may happen). Here it is just a status
+/// that is not `OK`.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Status(pub u32);

@@ -33,6 +33,7 @@ impl ServiceProcess {
         let (sender, replies) = mpsc::channel();
         thread::spawn(move || {
             // `move`: the thread owns `stdout` and `sender` from now on.
+            // `map_while(Result::ok)`: each line read, until the first read that fails.
             for line in BufReader::new(stdout).split(b'\n').map_while(Result::ok) {
                 let _ = sender.send(line); // `let _ =`: ignore the error (no one waits any more)
             }
@@ -46,7 +47,9 @@ impl ServiceProcess {
     }
 
     pub fn call(&self, request: &Request) -> Result<Vec<u8>, CallError> {
-        let mut stdin = &self.stdin; // `Write` is implemented for `&ChildStdin`: `&self` is enough
+        // `Write` is implemented for `&ChildStdin`, so `&self` is enough (`mut`: `write_all` takes
+        // `&mut` of the reference).
+        let mut stdin = &self.stdin;
         if let Err(error) = stdin.write_all(common::to_line(request).as_bytes()) {
             let reason = format!("cannot write to it: {error}");
             return Err(reply::unavailable(&self.name, reason));
@@ -77,7 +80,7 @@ pub fn start_program(dir: &Path, name: &str) -> Result<Child, CallError> {
 impl Drop for ServiceProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
-        let _ = self.child.wait(); // reaps it: no exited child is left as a zombie in the OS's table
+        let _ = self.child.wait(); // reaps it: the OS keeps no exited child as a "zombie"
     }
 }
 

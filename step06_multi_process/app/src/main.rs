@@ -16,7 +16,7 @@ fn main() -> ExitCode {
 
 // `Box<dyn Error>`: any error, so `?` takes a `CallError` or `service_dir`'s `String`.
 fn run() -> Result<(), Box<dyn Error>> {
-    let dir = locate::service_dir()?; // the app's folder; under `cargo run`, it builds them there
+    let dir = locate::service_dir()?; // where the services are (`cargo run`: built first)
     let service1 = ServiceProcess::start(&dir, "service1")?;
     let service2 = ServiceProcess::start(&dir, "service2")?;
     pipeline::run_pipeline(&service1, &service2, 42)?;

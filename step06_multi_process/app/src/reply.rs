@@ -5,9 +5,9 @@ use common::Reply;
 
 use crate::pipeline::{CallError, ProcessResult, TransformResult};
 
-/// The answer to a process request. The reply holds `common`'s `ProcessResult`: the same fields
-/// as the pipeline's, which knows no JSON (the same `pipeline.rs` runs step 05's plugins), plus
-/// serde's derive. The fields are copied over.
+/// The answer to a process request. The reply holds `common`'s `ProcessResult`: the pipeline's
+/// fields, plus serde's derive to read and write JSON. The pipeline's own type knows no JSON (it
+/// is the contract, whatever carries the calls), so the fields are copied over.
 pub fn processed(name: &str, line: &[u8]) -> Result<ProcessResult, CallError> {
     match from_line(name, line)? {
         Reply::Processed(result) => Ok(ProcessResult {

@@ -4,10 +4,12 @@
 //! can now fail (a service is down, slow, refuses), so `process` and `transform` return a
 //! `Result`. **async**: a call waits on the network, and while it waits the thread can do other
 //! work, so `process` returns a future: a value that gives the `Result` when it is `.await`ed.
-//! **A request id**: one pipeline now runs in three processes, and the id is what joins their
-//! logs. And `validate` and `analyze`, which only read a result the app already holds, are plain
-//! functions. The components no longer implement these traits: the app's adapter for the
-//! transport does. Nothing here knows how a component is reached.
+//! **A request id**: one pipeline now runs in several programs (the app and two services, when
+//! they run on their own), and the id joins their logs. And `validate` and `analyze`, which only
+//! read a result the app already holds, are plain functions. The components no longer implement
+//! these traits: a type in the app that reaches them does (step 07's `HttpService`, step 08's
+//! `RpcClient`). This file is the same in both steps: nothing here knows how a component is
+//! reached.
 
 use std::fmt;
 use std::time::Duration;
@@ -28,10 +30,9 @@ pub struct TransformResult {
 
 /// The first stage: component1, wherever it runs.
 pub trait Processor {
-    // `impl Future<Output = T>`: some future that gives a `T` when awaited. It is what
-    // `async fn process(..) -> Result<..>` returns, written out to add `+ Send`: a promise that
-    // the future may move to another thread, as a multi-threaded runtime may do with it.
-    // Implementations still just write `async fn process`.
+    // What `async fn process(..) -> Result<..>` returns (some future that gives the `Result`),
+    // written out to add `+ Send`: tokio may move it to another thread. Implementations still
+    // just write `async fn process`.
     fn process(
         &self,
         value: i32,
@@ -89,9 +90,8 @@ pub fn analyze(data: &TransformResult) -> String {
     format!("Analysis: {} maps to {}", data.original, data.transformed)
 }
 
-/// Step 04's pipeline, with `.await?` after each call, and `&impl` where it had `&dyn`.
-/// `&impl Processor` is a generic written short: some one type that implements `Processor`,
-/// fixed at compile time. `&dyn` cannot be used any more: each implementation's `process` returns
+/// Step 04's pipeline, with `.await?` after each call, and `&impl` (one type that implements
+/// the trait, fixed at compile time) where it had `&dyn`: each implementation's `process` returns
 /// a future of its own type, and a `dyn` call must know one return type for all of them.
 pub async fn run_pipeline(
     processor: &impl Processor,

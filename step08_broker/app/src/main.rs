@@ -25,7 +25,8 @@ async fn run() -> Result<(), Box<dyn Error>> {
     // The workers run here too (one command), but meet the pipeline only through RabbitMQ.
     // `select!` runs the three futures at once, and takes the first branch whose future ends
     // with a value that fits the pattern left of `=` (not an assignment): the pipeline's result,
-    // or a worker's `Err` (a worker returns only with an error). The others are then dropped.
+    // or a worker's `Err` (a worker returns only with an error). The others are then dropped,
+    // which stops them: a future runs only while something awaits it.
     tokio::select! {
         result = run_pipeline(&client, &client, 42, &request_id) => result?,
         Err(error) = service1::run() => return Err(error.into()),

@@ -13,7 +13,7 @@ pub struct RpcClient {
 }
 
 // A reply comes as `common`'s type, which serde reads from JSON; its fields are copied into the
-// pipeline's own type, which knows no JSON (the same `pipeline.rs` serves step 07's HTTP).
+// pipeline's own type, which knows no JSON (it is the contract, whatever carries the calls).
 impl Processor for RpcClient {
     async fn process(&self, value: i32, request_id: &str) -> Result<ProcessResult, CallError> {
         let result: common::ProcessResult = self.call(PROCESS_QUEUE, value, request_id).await?;
@@ -77,7 +77,8 @@ impl RpcClient {
         let properties = BasicProperties::default()
             .with_reply_to("amq.rabbitmq.reply-to".into())
             .with_correlation_id(format!("{request_id}/{queue}").into()) // labels the logs' lines
-            // Still queued when the call gives up: dropped, so no worker answers it in vain.
+            // In milliseconds: still queued when the call gives up, RabbitMQ drops it, so no
+            // worker answers it in vain.
             .with_expiration(self.timeout.as_millis().to_string().into());
         let body = serde_json::to_vec(&ValueRequest { value })?;
         publish(&channel, queue, &body, properties).await?;
