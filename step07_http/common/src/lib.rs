@@ -14,14 +14,14 @@ pub struct ValueRequest {
 }
 
 /// What service1 answers: `{"value":84,"processed":true}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcessResult {
     pub value: i32,
     pub processed: bool,
 }
 
 /// What service2 answers: `{"original":84,"transformed":"Value-0084"}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransformResult {
     pub original: i32,
     pub transformed: String,

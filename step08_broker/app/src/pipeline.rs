@@ -2,51 +2,31 @@
 //!
 //! Step 04's `traits` crate and `run_pipeline`, moved into the app, with four changes. A call
 //! can now fail (a service is down, slow, refuses), so `process` and `transform` return a
-//! `Result`. **async**: a call waits on the network, and while it waits the thread can do other
-//! work, so `process` returns a future: a value that gives the `Result` when it is `.await`ed.
-//! **A request id**: one pipeline now runs in several programs (the app and two services, when
-//! they run on their own), and the id joins their logs. And `validate` and `analyze`, which only
-//! read a result the app already holds, are plain functions. The components no longer implement
-//! these traits: a type in the app that reaches them does (step 07's `HttpService`, step 08's
-//! `RpcClient`). This file is the same in both steps: nothing here knows how a component is
-//! reached.
+//! `Result`. They are `async fn`s: a call waits on the network, and while it waits the thread
+//! can do other work. They take a request id: one pipeline now runs in several programs, and the
+//! id joins their logs. And `validate` and `analyze`, which only read a result the app already
+//! holds, are plain functions. The components no longer implement these traits: the app's own
+//! client of the services does. Nothing here knows how a component is reached.
 
 use std::fmt;
 use std::time::Duration;
 
-/// What the processor (component1) makes of the input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ProcessResult {
-    pub value: i32,
-    pub processed: bool,
-}
+/// What component1 and component2 answer: `common`'s types, which serde turns into JSON and back.
+pub use common::{ProcessResult, TransformResult};
 
-/// What the transformer (component2) makes of the processor's value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TransformResult {
-    pub original: i32,
-    pub transformed: String,
-}
+// `allow`: rustc warns that a caller of a public trait's `async fn` cannot require its future to
+// be `Send` (movable to another thread). Ours run where they are awaited and need not be.
 
 /// The first stage: component1, wherever it runs.
+#[allow(async_fn_in_trait)]
 pub trait Processor {
-    // What `async fn process(..) -> Result<..>` returns (some future that gives the `Result`),
-    // written out to add `+ Send`: tokio may move it to another thread. Implementations still
-    // just write `async fn process`.
-    fn process(
-        &self,
-        value: i32,
-        request_id: &str,
-    ) -> impl Future<Output = Result<ProcessResult, CallError>> + Send;
+    async fn process(&self, value: i32, request_id: &str) -> Result<ProcessResult, CallError>;
 }
 
 /// The second stage: component2, wherever it runs.
+#[allow(async_fn_in_trait)]
 pub trait Transformer {
-    fn transform(
-        &self,
-        value: i32,
-        request_id: &str,
-    ) -> impl Future<Output = Result<TransformResult, CallError>> + Send;
+    async fn transform(&self, value: i32, request_id: &str) -> Result<TransformResult, CallError>;
 }
 
 /// Why a stage gave no result. `component` names who was asked, for the human reading it.
@@ -90,9 +70,8 @@ pub fn analyze(data: &TransformResult) -> String {
     format!("Analysis: {} maps to {}", data.original, data.transformed)
 }
 
-/// Step 04's pipeline, with `.await?` after each call, and `&impl` (one type that implements
-/// the trait, fixed at compile time) where it had `&dyn`: each implementation's `process` returns
-/// a future of its own type, and a `dyn` call must know one return type for all of them.
+/// Step 04's pipeline, with `.await?` after each call, and `&impl` (one type that implements the
+/// trait, fixed at compile time) where it had `&dyn`: a trait with an `async fn` cannot be `dyn`.
 pub async fn run_pipeline(
     processor: &impl Processor,
     transformer: &impl Transformer,

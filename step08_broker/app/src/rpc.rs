@@ -12,25 +12,15 @@ pub struct RpcClient {
     pub timeout: Duration, // how long a call waits for its reply
 }
 
-// A reply comes as `common`'s type, which serde reads from JSON; its fields are copied into the
-// pipeline's own type, which knows no JSON (it is the contract, whatever carries the calls).
 impl Processor for RpcClient {
     async fn process(&self, value: i32, request_id: &str) -> Result<ProcessResult, CallError> {
-        let result: common::ProcessResult = self.call(PROCESS_QUEUE, value, request_id).await?;
-        Ok(ProcessResult {
-            value: result.value,
-            processed: result.processed,
-        })
+        self.call(PROCESS_QUEUE, value, request_id).await
     }
 }
 
 impl Transformer for RpcClient {
     async fn transform(&self, value: i32, request_id: &str) -> Result<TransformResult, CallError> {
-        let result: common::TransformResult = self.call(TRANSFORM_QUEUE, value, request_id).await?;
-        Ok(TransformResult {
-            original: result.original,
-            transformed: result.transformed,
-        })
+        self.call(TRANSFORM_QUEUE, value, request_id).await
     }
 }
 

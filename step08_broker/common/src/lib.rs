@@ -18,14 +18,14 @@ pub struct ValueRequest {
 }
 
 /// component1's result: `{"value":84,"processed":true}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcessResult {
     pub value: i32,
     pub processed: bool,
 }
 
 /// component2's result: `{"original":84,"transformed":"Value-0084"}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransformResult {
     pub original: i32,
     pub transformed: String,

@@ -172,20 +172,12 @@ async fn route_replies(mut replies: Consumer, waiting: Arc<Waiting>) {
 
 impl Processor for SharedRpcClient {
     async fn process(&self, value: i32, id: &str) -> Result<ProcessResult, CallError> {
-        let result: common::ProcessResult = self.call(PROCESS_QUEUE, value, id).await?;
-        Ok(ProcessResult {
-            value: result.value,
-            processed: result.processed,
-        })
+        self.call(PROCESS_QUEUE, value, id).await
     }
 }
 
 impl Transformer for SharedRpcClient {
     async fn transform(&self, value: i32, id: &str) -> Result<TransformResult, CallError> {
-        let result: common::TransformResult = self.call(TRANSFORM_QUEUE, value, id).await?;
-        Ok(TransformResult {
-            original: result.original,
-            transformed: result.transformed,
-        })
+        self.call(TRANSFORM_QUEUE, value, id).await
     }
 }
