@@ -1,12 +1,10 @@
 //! The contract between the app and its two components, and the pipeline that runs over it.
 //!
 //! Step 04's `traits` crate and `run_pipeline`, moved into the app, with two changes. A call
-//! can now fail (a plugin refuses, a child process dies) and the failure must reach the app as
-//! a value, so `process` and `transform` return a `Result`. And `validate` and `analyze`, which
-//! only read a result the app already holds, are plain functions here. The components no longer
-//! implement these traits: a type in the app that reaches them does (step 05's `Plugin`, step
-//! 06's `ServiceProcess`). This file is the same in both steps: nothing here knows how a
-//! component is reached.
+//! can now fail, and the failure must reach the app as a value, so `process` and `transform`
+//! return a `Result`. And `validate` and `analyze`, which only read a result the app already
+//! holds, are plain functions here. The components no longer implement these traits: the app's
+//! own type that reaches them does. Nothing here knows how a component is reached.
 
 use std::fmt;
 use std::time::Duration;
@@ -40,8 +38,8 @@ pub trait Transformer {
 pub enum CallError {
     /// The component was reached and refused the request: for example, the value overflows.
     Rejected { component: String, reason: String },
-    /// No answer came in time. (Not from a plugin: a call inside the app's process cannot time
-    /// out. Step 06's call to a child process can.)
+    /// No answer came in time: a component in another process can hang. (A call inside the
+    /// app's own process cannot be timed out.)
     TimedOut { component: String, waited: Duration },
     /// The call could not be made, or what came back was not an answer.
     Unavailable { component: String, reason: String },

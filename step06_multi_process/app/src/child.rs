@@ -47,9 +47,7 @@ impl ServiceProcess {
     }
 
     pub fn call(&self, request: &Request) -> Result<Vec<u8>, CallError> {
-        // `Write` is implemented for `&ChildStdin`, so `&self` is enough (`mut`: `write_all` takes
-        // `&mut` of the reference).
-        let mut stdin = &self.stdin;
+        let mut stdin = &self.stdin; // a `&ChildStdin` can write: `call` needs only `&self`
         if let Err(error) = stdin.write_all(common::to_line(request).as_bytes()) {
             let reason = format!("cannot write to it: {error}");
             return Err(reply::unavailable(&self.name, reason));

@@ -18,15 +18,15 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn Error>> {
-    let broker = connect("app").await?;
+    let broker = connect("app").await?; // "app": the connection's name in RabbitMQ's web UI
     let timeout = Duration::from_secs(30); // how long a call waits for its reply
-    let client = RpcClient { broker, timeout };
+    let client = RpcClient { broker, timeout }; // both the processor and the transformer
     let request_id = format!("app-{}", std::process::id());
     // The workers run here too (one command), but meet the pipeline only through RabbitMQ.
     // `select!` runs the three futures at once, and takes the first branch whose future ends
-    // with a value that fits the pattern left of `=` (not an assignment): the pipeline's result,
-    // or a worker's `Err` (a worker returns only with an error). The others are then dropped,
-    // which stops them: a future runs only while something awaits it.
+    // with a value that fits the pattern left of `=` (not an assignment): `result` fits any
+    // value, `Err(error)` only an error, and a worker returns only with one. The others are then
+    // dropped, which stops them: a future runs only while something awaits it.
     tokio::select! {
         result = run_pipeline(&client, &client, 42, &request_id) => result?,
         Err(error) = service1::run() => return Err(error.into()),
