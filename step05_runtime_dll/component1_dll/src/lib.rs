@@ -33,8 +33,9 @@ static DECLARATION: PluginDeclaration = PluginDeclaration {
 };
 
 // `no_mangle`: exported under exactly this name, so the app can look it up (README, New words).
-// `unsafe` because two exported functions of one name would clash. SAFETY: no other function
-// in this plugin has the name, and the app looks it up in this file only.
+// `unsafe`: two functions of one name in one file would clash. SAFETY: this file has one, and the
+// app looks each name up in one file at a time, so component2's functions of the same names
+// do not clash with these.
 #[unsafe(no_mangle)]
 pub extern "C" fn plugin_abi_version() -> u32 {
     ABI_VERSION

@@ -47,7 +47,9 @@ impl ServiceProcess {
     }
 
     pub fn call(&self, request: &Request) -> Result<Vec<u8>, CallError> {
-        let mut stdin = &self.stdin; // a `&ChildStdin` can write: `call` needs only `&self`
+        // A `&ChildStdin` can write, so `call` needs only `&self`; `mut` because `write_all`
+        // takes `&mut` of what it writes through, here the reference.
+        let mut stdin = &self.stdin;
         if let Err(error) = stdin.write_all(common::to_line(request).as_bytes()) {
             let reason = format!("cannot write to it: {error}");
             return Err(reply::unavailable(&self.name, reason));
@@ -67,7 +69,7 @@ impl ServiceProcess {
 pub fn start_program(dir: &Path, name: &str) -> Result<Child, CallError> {
     let path = dir.join(format!("{name}{EXE_SUFFIX}")); // ".exe" on Windows
     let mut command = Command::new(&path);
-    command.stdin(Stdio::piped()).stdout(Stdio::piped());
+    command.stdin(Stdio::piped()).stdout(Stdio::piped()); // stderr: the app's own
     command.spawn().map_err(|error| {
         let path = path.display();
         let reason = format!("cannot start {path}: {error} (`cargo build` builds it)");
@@ -78,7 +80,7 @@ pub fn start_program(dir: &Path, name: &str) -> Result<Child, CallError> {
 impl Drop for ServiceProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
-        let _ = self.child.wait(); // reaps it: the OS keeps no exited child as a "zombie"
+        let _ = self.child.wait(); // reaps it, so it does not stay a zombie
     }
 }
 

@@ -26,7 +26,8 @@ impl Transformer for RpcClient {
 
 impl RpcClient {
     /// The reply of the worker on `queue`, or a `CallError`: `TimedOut`, `Unavailable` (RabbitMQ
-    /// failed us, or the reply is not JSON), `Rejected` (the worker's error reply).
+    /// failed us, or the reply is not JSON), `Rejected` (the worker's error reply). `T`: a type
+    /// serde can read from JSON, the one the caller returns (`ProcessResult`, `TransformResult`).
     async fn call<T: DeserializeOwned>(
         &self,
         queue: &str,
@@ -36,6 +37,7 @@ impl RpcClient {
         let (component, waited) = (format!("the worker on queue \"{queue}\""), self.timeout);
         let request = self.request(queue, value, request_id); // a future: runs when awaited
         // `timeout` gives `Err` if time runs out first; `let Ok(..) = .. else` returns then.
+        // `outcome` is `request`'s own `Result<Reply<T>, Box<dyn Error>>`.
         let Ok(outcome) = tokio::time::timeout(waited, request).await else {
             return Err(CallError::TimedOut { component, waited });
         };
@@ -61,14 +63,15 @@ impl RpcClient {
         // Create the queue unless it exists, so that a request sent before any worker started
         // waits in it (RabbitMQ drops a message sent to a queue that does not exist).
         declare_queue(&channel, queue).await?;
-        // Replies to this channel (see the README), which RabbitMQ wants consumed before the
-        // request is published. Only this call's reply can come here: no matching, no acks.
+        // Listen for replies to this channel (see the README) before publishing: RabbitMQ's
+        // rule. Only this call's reply can come here, so none needs matching to its request,
+        // and none needs an ack.
         let mut replies = consume_no_ack(&channel, "amq.rabbitmq.reply-to").await?;
         let properties = BasicProperties::default()
             .with_reply_to("amq.rabbitmq.reply-to".into())
             .with_correlation_id(format!("{request_id}/{queue}").into()) // labels the logs' lines
-            // In milliseconds: still queued when the call gives up, RabbitMQ drops it, so no
-            // worker answers it in vain.
+            // In milliseconds: if the request is still queued when the call gives up, RabbitMQ
+            // drops it, so no worker answers it in vain.
             .with_expiration(self.timeout.as_millis().to_string().into());
         let body = serde_json::to_vec(&ValueRequest { value })?;
         publish(&channel, queue, &body, properties).await?;
