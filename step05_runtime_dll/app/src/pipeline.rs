@@ -1,4 +1,4 @@
-//! The contract between the app and its two components, and the pipeline that runs over it.
+//! The traits the pipeline runs on (its contract with the components), and the pipeline.
 //!
 //! Step 04's `traits` crate and `run_pipeline`, moved into the app, with two changes. A call
 //! can now fail, and the failure must reach the app as a value, so `process` and `transform`
@@ -63,6 +63,7 @@ impl fmt::Display for CallError {
     }
 }
 
+// So that `?` can turn a `CallError` into `main`'s `Box<dyn Error>`.
 impl std::error::Error for CallError {}
 
 /// The check component1 made of its result in step 04, now made here, in the app.

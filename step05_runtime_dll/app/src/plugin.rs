@@ -11,7 +11,7 @@ pub struct Plugin {
     pub version: String,
     process: Option<extern "C" fn(i32) -> ProcessOutput>,
     transform: Option<extern "C" fn(i32) -> TransformOutput>,
-    _library: Library, // kept loaded: `process` and `transform` point into it
+    _library: Library, // never read (`_`), only kept loaded: the functions above are in it
 }
 
 impl Plugin {
@@ -69,7 +69,7 @@ impl Processor for Plugin {
             Some(process) => process,
             None => return Err(self.missing("processor")),
         };
-        let output = process(value);
+        let output = process(value); // no `unsafe`: the trust was taken once, in `open`
         self.check(output.status, &output.message)?;
         Ok(ProcessResult {
             value: output.value,

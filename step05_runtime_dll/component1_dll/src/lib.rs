@@ -33,9 +33,9 @@ static DECLARATION: PluginDeclaration = PluginDeclaration {
 };
 
 // `no_mangle`: exported under exactly this name, so the app can look it up (README, New words).
-// `unsafe`: two functions of one name in one file would clash. SAFETY: this file has one, and the
-// app looks each name up in one file at a time, so component2's functions of the same names
-// do not clash with these.
+// `unsafe`: two functions of one name in one library would clash. SAFETY: this library has one,
+// and the app looks each name up in one library at a time, so component2's functions of the
+// same names do not clash with these.
 #[unsafe(no_mangle)]
 pub extern "C" fn plugin_abi_version() -> u32 {
     ABI_VERSION

@@ -47,10 +47,8 @@ impl ServiceProcess {
     }
 
     pub fn call(&self, request: &Request) -> Result<Vec<u8>, CallError> {
-        // A `&ChildStdin` can write, so `call` needs only `&self`; `mut` because `write_all`
-        // takes `&mut` of what it writes through, here the reference.
-        let mut stdin = &self.stdin;
-        if let Err(error) = stdin.write_all(common::to_line(request).as_bytes()) {
+        // `(&self.stdin)`: a shared `&ChildStdin` can write, so `call` needs only `&self`.
+        if let Err(error) = (&self.stdin).write_all(common::to_line(request).as_bytes()) {
             let reason = format!("cannot write to it: {error}");
             return Err(reply::unavailable(&self.name, reason));
         }

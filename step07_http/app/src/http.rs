@@ -29,7 +29,7 @@ impl HttpService {
             let waited = TIMEOUT;
             return CallError::TimedOut { component, waited };
         }
-        let reason = crate::root_cause(&error); // its deepest cause, e.g. "Connection refused"
+        let reason = root_cause(&error); // at the bottom of this file
         CallError::Unavailable { component, reason }
     }
 
@@ -57,7 +57,8 @@ impl HttpService {
 impl Processor for HttpService {
     async fn process(&self, value: i32, request_id: &str) -> Result<ProcessResult, CallError> {
         let response = self.post("/process", value, request_id).await?;
-        response.json().await.map_err(|e| self.failed(e)) // the JSON body, read by serde
+        // The JSON body, read by serde into the type this returns, `ProcessResult`.
+        response.json().await.map_err(|e| self.failed(e))
     }
 }
 
@@ -66,4 +67,14 @@ impl Transformer for HttpService {
         let response = self.post("/transform", value, request_id).await?;
         response.json().await.map_err(|e| self.failed(e))
     }
+}
+
+/// The error at the bottom of `error`'s chain of causes (each one's `source()`), the one that says
+/// why: under reqwest's "error sending request" lies, say, "Connection refused (os error 111)".
+pub fn root_cause(error: &dyn std::error::Error) -> String {
+    let mut cause = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
 }

@@ -1,9 +1,9 @@
-//! The contract between the app and its two components, and the pipeline that runs over it.
+//! The traits the pipeline runs on (its contract with the components), and the pipeline.
 //!
 //! Step 04's `traits` crate and `run_pipeline`, moved into the app, with four changes. A call
 //! can now fail (a service is down, slow, refuses), so `process` and `transform` return a
 //! `Result`. They are `async fn`s: a call waits on the network, and while it waits the thread
-//! can do other work. They take a request id: one pipeline now runs in several programs, and the
+//! can do other work. They take a request id: one pipeline can run in several programs, and the
 //! id joins their logs. And `validate` and `analyze`, which only read a result the app already
 //! holds, are plain functions. The components no longer implement these traits: the app's own
 //! client of the services does. Nothing here knows how a component is reached.
@@ -14,8 +14,8 @@ use std::time::Duration;
 /// What component1 and component2 answer: `common`'s types, which serde turns into JSON and back.
 pub use common::{ProcessResult, TransformResult};
 
-// `allow`: rustc warns that a caller of a public trait's `async fn` cannot require its future to
-// be `Send` (movable to another thread). Ours run where they are awaited and need not be.
+// `allow` silences a warning that does not apply here: a caller of a public trait's `async fn`
+// cannot require its future to move to another thread, and none of ours needs to.
 
 /// The first stage: component1, wherever it runs.
 #[allow(async_fn_in_trait)]
@@ -58,6 +58,7 @@ impl fmt::Display for CallError {
     }
 }
 
+// So that `?` can turn a `CallError` into `main`'s `Box<dyn Error>`.
 impl std::error::Error for CallError {}
 
 /// The check component1 made of its result in step 04, now made here, in the app.

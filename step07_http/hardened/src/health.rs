@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use app::http::root_cause;
 use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
@@ -48,11 +49,4 @@ pub async fn wait_until_healthy(name: &str, url: &str) -> Result<Health, String>
             Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
         }
     }
-}
-
-/// reqwest's own message is "error sending request for url (...)"; the useful part, such as
-/// "Connection refused (os error 111)", is at the bottom of the chain of sources.
-fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
-    let causes = std::iter::successors(Some(error), |error| error.source());
-    causes.last().map(ToString::to_string).unwrap_or_default()
 }

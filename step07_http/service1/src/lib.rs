@@ -12,7 +12,7 @@ pub fn router() -> Router {
 }
 
 /// A *handler*. `Json(request)`: axum reads the JSON body into a `ValueRequest` (or answers a
-/// 4xx itself). It answers `Ok(Json(result))`, a 200, or `Err((status, text))`, which a layer in
+/// 4xx itself). It answers `Ok(Json(result))`, a 200, or `Err((status, text))`, which code in
 /// `common/src/server.rs` sends as `{"error": text}` (you need not read it).
 async fn process(
     Json(request): Json<ValueRequest>,

@@ -34,7 +34,8 @@ impl RpcClient {
         value: i32,
         request_id: &str,
     ) -> Result<T, CallError> {
-        let (component, waited) = (format!("the worker on queue \"{queue}\""), self.timeout);
+        let component = format!("the worker on queue \"{queue}\"");
+        let waited = self.timeout;
         let request = self.request(queue, value, request_id); // a future: runs when awaited
         // `timeout` gives `Err` if time runs out first; `let Ok(..) = .. else` returns then.
         // `outcome` is `request`'s own `Result<Reply<T>, Box<dyn Error>>`.
