@@ -8,58 +8,36 @@
 //! holds, are plain functions. The components no longer implement these traits: the app's own
 //! client of the services does. Nothing here knows how a component is reached.
 
-use std::fmt;
 use std::time::Duration;
 
 /// What component1 and component2 answer: `common`'s types, which serde turns into JSON and back.
 pub use common::{ProcessResult, TransformResult};
 
-// `allow` silences a warning that does not apply here: a caller of a public trait's `async fn`
-// cannot require its future to move to another thread, and none of ours needs to.
-
 /// The first stage: component1, wherever it runs.
-#[allow(async_fn_in_trait)]
 pub trait Processor {
     async fn process(&self, value: i32, request_id: &str) -> Result<ProcessResult, CallError>;
 }
 
 /// The second stage: component2, wherever it runs.
-#[allow(async_fn_in_trait)]
 pub trait Transformer {
     async fn transform(&self, value: i32, request_id: &str) -> Result<TransformResult, CallError>;
 }
 
-/// Why a stage gave no result. `component` names who was asked, for the human reading it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why a stage gave no result. `component` names who was asked. `thiserror` writes the one line
+/// a human reads from each `#[error(..)]` (`main` prints it after `error: `), and makes this an
+/// error type, which `?` can turn into `main`'s `Box<dyn Error>`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CallError {
     /// The component was reached and refused the request: for example, the value overflows.
+    #[error("{component} rejected the input: {reason}")]
     Rejected { component: String, reason: String },
     /// No answer came in time.
+    #[error("{component} did not answer within {} ms", .waited.as_millis())]
     TimedOut { component: String, waited: Duration },
     /// The call could not be made, or what came back was not an answer.
+    #[error("cannot call {component}: {reason}")]
     Unavailable { component: String, reason: String },
 }
-
-// The one line a human reads: `main` prints it after `error: `.
-impl fmt::Display for CallError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CallError::Rejected { component, reason } => {
-                write!(f, "{component} rejected the input: {reason}")
-            }
-            CallError::TimedOut { component, waited } => {
-                let ms = waited.as_millis();
-                write!(f, "{component} did not answer within {ms} ms")
-            }
-            CallError::Unavailable { component, reason } => {
-                write!(f, "cannot call {component}: {reason}")
-            }
-        }
-    }
-}
-
-// So that `?` can turn a `CallError` into `main`'s `Box<dyn Error>`.
-impl std::error::Error for CallError {}
 
 /// The check component1 made of its result in step 04, now made here, in the app.
 pub fn validate(data: &ProcessResult) -> bool {
