@@ -25,7 +25,7 @@ pub trait Transformer {
 
 /// Why a stage gave no result. `component` names who was asked. `thiserror` writes the one line
 /// a human reads from each `#[error(..)]` (`main` prints it after `error: `), and makes this an
-/// error type, which `?` can turn into `main`'s `Box<dyn Error>`.
+/// error type, which `?` can turn into the `Box<dyn Error>` of `main.rs`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CallError {
     /// The component was reached and refused the request: for example, the value overflows.

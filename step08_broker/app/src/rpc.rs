@@ -64,9 +64,9 @@ impl RpcClient {
         // Create the queue unless it exists, so that a request sent before any worker started
         // waits in it (RabbitMQ drops a message sent to a queue that does not exist).
         declare_queue(&channel, queue).await?;
-        // Listen for replies to this channel (see the README) before publishing: RabbitMQ's
-        // rule. Only this call's reply can come here, so none needs matching to its request,
-        // and none needs an ack.
+        // Listen for replies to this channel (see the README) before publishing: RabbitMQ
+        // refuses a request whose reply-to channel does not listen yet. Only this call's reply
+        // can come here, so none needs matching to its request, and none needs an ack.
         let mut replies = consume_no_ack(&channel, "amq.rabbitmq.reply-to").await?;
         let properties = BasicProperties::default()
             .with_reply_to("amq.rabbitmq.reply-to".into())
