@@ -11,7 +11,7 @@ pub struct Plugin {
     pub version: String,
     process: Option<extern "C" fn(i32) -> ProcessOutput>,
     transform: Option<extern "C" fn(i32) -> TransformOutput>,
-    _library: Library, // never read (`_`), only kept loaded: the functions above are in it
+    _library: Library, // never read (`_`), only kept: dropping it unloads the functions above
 }
 
 impl Plugin {

@@ -6,7 +6,8 @@ pub use text::{TEXT_CAPACITY, Text};
 /// Bump it when anything else here changes: the app then refuses older plugins.
 pub const ABI_VERSION: u32 = 1;
 
-/// The two functions every plugin exports; the first one's type never changes.
+/// The two functions every plugin exports. The first one's type never changes, so the app can
+/// call it whatever contract the plugin was built for.
 pub type AbiVersionFn = extern "C" fn() -> u32;
 pub type DeclarationFn = extern "C" fn() -> &'static PluginDeclaration;
 

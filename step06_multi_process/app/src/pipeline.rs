@@ -41,7 +41,7 @@ pub enum CallError {
     #[error("{component} rejected the input: {reason}")]
     Rejected { component: String, reason: String },
     /// No answer came in time: a component in another process can hang. (A call inside the
-    /// app's own process cannot be timed out.)
+    /// app's own process cannot be timed out.) `.waited` below: this variant's field.
     #[error("{component} did not answer within {} ms", .waited.as_millis())]
     TimedOut { component: String, waited: Duration },
     /// The call could not be made, or what came back was not an answer.

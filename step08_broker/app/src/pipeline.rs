@@ -31,7 +31,7 @@ pub enum CallError {
     /// The component was reached and refused the request: for example, the value overflows.
     #[error("{component} rejected the input: {reason}")]
     Rejected { component: String, reason: String },
-    /// No answer came in time.
+    /// No answer came in time. (`.waited` below: this variant's field.)
     #[error("{component} did not answer within {} ms", .waited.as_millis())]
     TimedOut { component: String, waited: Duration },
     /// The call could not be made, or what came back was not an answer.
