@@ -3,7 +3,7 @@
 use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Transformer};
 use libloading::{Library, Symbol};
 use plugin_interface::{ABI_VERSION, AbiVersionFn, DeclarationFn, ProcessOutput};
-use plugin_interface::{Status, Text, TransformOutput};
+use plugin_interface::{Text, TransformOutput};
 
 /// A loaded plugin, one type for both roles: component1's `transform` is `None`.
 pub struct Plugin {
@@ -47,12 +47,13 @@ impl Plugin {
         })
     }
 
-    fn check(&self, status: Status, message: &Text) -> Result<(), CallError> {
-        if status == Status::OK {
+    /// A plugin's `error` is empty if its function worked; else it says why the plugin refused.
+    fn check(&self, error: &Text) -> Result<(), CallError> {
+        if error.len == 0 {
             return Ok(());
         }
         let component = self.name.clone();
-        let reason = message.to_string_lossy();
+        let reason = error.to_string_lossy();
         Err(CallError::Rejected { component, reason })
     }
 
@@ -70,7 +71,7 @@ impl Processor for Plugin {
             None => return Err(self.missing("processor")),
         };
         let output = process(value); // no `unsafe`: the trust was taken once, in `open`
-        self.check(output.status, &output.message)?;
+        self.check(&output.error)?;
         Ok(ProcessResult {
             value: output.value,
             processed: output.processed,
@@ -85,7 +86,7 @@ impl Transformer for Plugin {
             None => return Err(self.missing("transformer")),
         };
         let output = transform(value);
-        self.check(output.status, &output.message)?;
+        self.check(&output.error)?;
         Ok(TransformResult {
             original: output.original,
             transformed: output.transformed.to_string_lossy(),

@@ -1,28 +1,16 @@
-//! Component2 as a plugin file: formats a value, behind the C contract of `plugin_interface`.
-//!
-//! Step 04's logic. The `String` it makes cannot cross to the app (its memory belongs to this
-//! file's allocator), so it goes back copied into a `Text`. Test it with
-//! `cargo test -p component2`.
+//! Component2 as a plugin file: step 04's formatting, behind the C contract of `plugin_interface`.
+//! The `String` it makes cannot cross to the app (its memory belongs to this file), so it goes
+//! back copied into a `Text`. Its tests: `cargo test -p component2`.
 
-use plugin_interface::{ABI_VERSION, PluginDeclaration, Status, Text, TransformOutput};
+use plugin_interface::{ABI_VERSION, PluginDeclaration, Text, TransformOutput};
 
-/// What the app calls, through the declaration below.
 extern "C" fn transform(value: i32) -> TransformOutput {
     TransformOutput {
-        status: Status::OK,
         original: value,
         transformed: Text::new(&format!("Value-{:04}", value)),
-        message: Text::new(""),
+        error: Text::new(""),
     }
 }
-
-/// A transformer: `transform` filled in, `process` not.
-static DECLARATION: PluginDeclaration = PluginDeclaration {
-    name: Text::new(env!("CARGO_PKG_NAME")),
-    version: Text::new(env!("CARGO_PKG_VERSION")),
-    process: None,
-    transform: Some(transform),
-};
 
 // The two functions the app looks up, as in component1.
 #[unsafe(no_mangle)]
@@ -31,8 +19,13 @@ pub extern "C" fn plugin_abi_version() -> u32 {
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn plugin_declaration() -> &'static PluginDeclaration {
-    &DECLARATION
+pub extern "C" fn plugin_declaration() -> PluginDeclaration {
+    PluginDeclaration {
+        name: Text::new(env!("CARGO_PKG_NAME")),
+        version: Text::new(env!("CARGO_PKG_VERSION")),
+        process: None,
+        transform: Some(transform),
+    }
 }
 
 // Until step 04 this test lived in `tests/`, using the crate from the outside. A `cdylib`-only
@@ -45,7 +38,7 @@ mod tests {
     #[test]
     fn test_transform() {
         let output = transform(84);
-        assert_eq!(output.status, Status::OK);
+        assert_eq!(output.error.len, 0);
         assert_eq!(output.original, 84);
         assert_eq!(output.transformed.to_string_lossy(), "Value-0084");
     }

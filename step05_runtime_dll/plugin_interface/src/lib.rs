@@ -1,17 +1,15 @@
 //! The C contract: what crosses between the app and its plugins, laid out by C's rules.
 
-mod text; // `Text`: a string that can cross
-pub use text::{TEXT_CAPACITY, Text};
-
 /// Bump it when anything else here changes: the app then refuses older plugins.
 pub const ABI_VERSION: u32 = 1;
 
-/// The two functions every plugin exports. The first one's type never changes, so the app can
-/// call it whatever contract the plugin was built for.
+/// The two functions every plugin exports, under these names. The first one's type never
+/// changes, so the app can ask any plugin which contract it was built for.
 pub type AbiVersionFn = extern "C" fn() -> u32;
-pub type DeclarationFn = extern "C" fn() -> &'static PluginDeclaration;
+pub type DeclarationFn = extern "C" fn() -> PluginDeclaration;
 
-/// A processor fills `process`, a transformer `transform`; `None` crosses as a null pointer.
+/// What a plugin is and what it does. A processor fills `process`, a transformer `transform`;
+/// `None` crosses as a null pointer.
 #[repr(C)]
 pub struct PluginDeclaration {
     pub name: Text,
@@ -20,32 +18,53 @@ pub struct PluginDeclaration {
     pub transform: Option<extern "C" fn(value: i32) -> TransformOutput>,
 }
 
-/// Step 04's `ProcessResult`, with a status, and a message if it is not `OK`.
+/// Step 04's `ProcessResult`, and `error`: empty if it worked, else why not.
 #[repr(C)]
 pub struct ProcessOutput {
-    pub status: Status,
     pub value: i32,
     pub processed: bool,
-    pub message: Text,
+    pub error: Text,
 }
 
-/// Step 04's `TransformResult`, likewise.
+/// Step 04's `TransformResult`, and `error`, likewise.
 #[repr(C)]
 pub struct TransformOutput {
-    pub status: Status,
     pub original: i32,
     pub transformed: Text,
-    pub message: Text,
+    pub error: Text,
 }
 
-/// A number, not an `enum`: a plugin may send a value an `enum` does not list, and the compiler
-/// assumes an `enum` never holds one (if it does, anything may happen). Here it is just a status
-/// that is not `OK`.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Status(pub u32);
+/// Room for one text: enough for every name, value and error the plugins write.
+pub const TEXT_CAPACITY: usize = 120;
 
-impl Status {
-    pub const OK: Status = Status(0);
-    pub const REJECTED: Status = Status(1);
+/// A string that can cross. A `String` cannot: its memory belongs to the side that made it. A
+/// `Text` holds its bytes itself, so it is copied like a number.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct Text {
+    pub len: u32,
+    pub bytes: [u8; TEXT_CAPACITY],
+}
+
+impl Text {
+    /// `text`, cut to `TEXT_CAPACITY` bytes at most, never inside a character.
+    pub fn new(text: &str) -> Text {
+        let mut len = text.len().min(TEXT_CAPACITY);
+        while !text.is_char_boundary(len) {
+            len -= 1;
+        }
+        let mut bytes = [0; TEXT_CAPACITY];
+        bytes[..len].copy_from_slice(&text.as_bytes()[..len]);
+        Text {
+            len: len as u32,
+            bytes,
+        }
+    }
+
+    /// The text as a `String`. A broken plugin's `len` past the array, or bytes that are not
+    /// UTF-8, give a shorter text or `�`, never a read out of bounds.
+    pub fn to_string_lossy(&self) -> String {
+        let len = (self.len as usize).min(TEXT_CAPACITY);
+        String::from_utf8_lossy(&self.bytes[..len]).into_owned()
+    }
 }

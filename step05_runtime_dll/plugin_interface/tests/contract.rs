@@ -1,6 +1,6 @@
 //! The part of the C contract this crate's own code provides: a `Text` never reads or writes out
-//! of bounds. (That a `&PluginDeclaration` and an `Option<extern "C" fn>` cross as C pointers,
-//! `None` as null, is Rust's own guarantee, not something a test here could catch breaking.)
+//! of bounds. (That an `Option<extern "C" fn>` crosses as a C pointer, `None` as null, is Rust's
+//! own guarantee, not something a test here could catch breaking.)
 
 use plugin_interface::{TEXT_CAPACITY, Text};
 
