@@ -19,11 +19,12 @@ impl Plugin {
     pub fn open(dir: &std::path::Path, name: &str) -> Result<Plugin, String> {
         let path = dir.join(libloading::library_filename(name));
         let file = path.display();
-        // SAFETY: loading runs whatever the file runs at load time, unchecked; we built it.
+        // SAFETY: opening a library runs its start-up code, if it has any, unchecked; we built it.
         let library = unsafe { Library::new(&path) }
             .map_err(|e| format!("{file} cannot be loaded: {e}; try `cargo build -p {name}`"))?;
 
-        // SAFETY: `get` trusts the type we name; this function's type never changes.
+        // `get` finds the name in the file; `Symbol<AbiVersionFn>` is the type we say it has.
+        // SAFETY: `get` cannot check that type; this function's type never changes.
         let abi_version: Symbol<AbiVersionFn> = unsafe { library.get("plugin_abi_version") }
             .map_err(|_| format!("{file} is not a plugin: it exports no plugin_abi_version"))?;
         let version = abi_version(); // a `Symbol` is called as the function it found

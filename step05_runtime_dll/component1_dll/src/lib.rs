@@ -23,8 +23,9 @@ extern "C" fn process(value: i32) -> ProcessOutput {
 }
 
 // `no_mangle`: exported under exactly this name, so that the app can look it up. It is `unsafe`
-// because two functions of one name in one program would clash. SAFETY: the app opens each
-// plugin file on its own, so component2's functions of the same names do not clash with these.
+// because a name exported twice into one program is a clash the compiler cannot catch. SAFETY:
+// component2 exports the same two names, but nothing links both files into one program: the app
+// looks each name up in one opened file at a time (`app/src/plugin.rs`).
 #[unsafe(no_mangle)]
 pub extern "C" fn plugin_abi_version() -> u32 {
     ABI_VERSION

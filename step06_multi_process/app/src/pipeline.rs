@@ -40,8 +40,8 @@ pub enum CallError {
     /// The component was reached and refused the request: for example, the value overflows.
     #[error("{component} rejected the input: {reason}")]
     Rejected { component: String, reason: String },
-    /// No answer came in time: a component in another process can hang. (A call inside the
-    /// app's own process cannot be timed out.) `.waited` below: this variant's field.
+    /// No answer came in time. Only a component in another process can be timed out: a call
+    /// inside the app's own process runs to its end. `.waited`: the field below.
     #[error("{component} did not answer within {} ms", .waited.as_millis())]
     TimedOut { component: String, waited: Duration },
     /// The call could not be made, or what came back was not an answer.
