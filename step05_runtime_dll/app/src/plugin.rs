@@ -68,7 +68,7 @@ impl Plugin {
 impl Processor for Plugin {
     fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
         let process = match self.process {
-            Some(process) => process,
+            Some(function) => function,
             None => return Err(self.missing("processor")),
         };
         let output = process(value); // no `unsafe`: the trust was taken once, in `open`
@@ -83,7 +83,7 @@ impl Processor for Plugin {
 impl Transformer for Plugin {
     fn transform(&self, value: i32) -> Result<TransformResult, CallError> {
         let transform = match self.transform {
-            Some(transform) => transform,
+            Some(function) => function,
             None => return Err(self.missing("transformer")),
         };
         let output = transform(value);

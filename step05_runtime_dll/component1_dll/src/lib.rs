@@ -23,9 +23,9 @@ extern "C" fn process(value: i32) -> ProcessOutput {
 }
 
 // `no_mangle`: exported under exactly this name, so that the app can look it up. It is `unsafe`
-// because a name exported twice into one program is a clash the compiler cannot catch. SAFETY:
-// component2 exports the same two names, but nothing links both files into one program: the app
-// looks each name up in one opened file at a time (`app/src/plugin.rs`).
+// because a name exported twice can be mistaken for the other, and the compiler cannot check.
+// SAFETY: component2 exports the same two names, but the app never asks the whole process for a
+// name: it asks one opened file at a time (`app/src/plugin.rs`), and gets that file's own.
 #[unsafe(no_mangle)]
 pub extern "C" fn plugin_abi_version() -> u32 {
     ABI_VERSION
