@@ -41,8 +41,8 @@ pub enum CallError {
     #[error("{component} rejected the input: {reason}")]
     Rejected { component: String, reason: String },
     /// No answer came in time. Only a component in another process can be timed out: a call
-    /// inside the app's own process runs to its end. `.waited`: the field below.
-    #[error("{component} did not answer within {} ms", .waited.as_millis())]
+    /// inside the app's own process runs to its end. `{waited:?}` prints, say, `5s`.
+    #[error("{component} did not answer within {waited:?}")]
     TimedOut { component: String, waited: Duration },
     /// The call could not be made, or what came back was not an answer.
     #[error("cannot call {component}: {reason}")]

@@ -81,7 +81,7 @@ fn a_child_that_exits_during_a_call_is_one_error_line() {
 #[test]
 fn a_child_that_hangs_is_given_up_after_the_timeout_and_killed() {
     let run = app_with("hang", "faulty_service", Some("hang"), &[]).finish();
-    assert_failed_with(&run, "error: service1 did not answer within 5000 ms");
+    assert_failed_with(&run, "error: service1 did not answer within 5s");
 }
 
 #[test]

@@ -31,8 +31,8 @@ pub enum CallError {
     /// The component was reached and refused the request: for example, the value overflows.
     #[error("{component} rejected the input: {reason}")]
     Rejected { component: String, reason: String },
-    /// No answer came in time. (`.waited` below: this variant's field.)
-    #[error("{component} did not answer within {} ms", .waited.as_millis())]
+    /// No answer came in time. `{waited:?}` prints, say, `5s`.
+    #[error("{component} did not answer within {waited:?}")]
     TimedOut { component: String, waited: Duration },
     /// The call could not be made, or what came back was not an answer.
     #[error("cannot call {component}: {reason}")]

@@ -32,7 +32,7 @@ fn a_service_that_never_answers_times_out() {
     let run = run_app(&[("SERVICE1_URL", &url)]);
 
     assert_eq!(run.code, Some(1));
-    let expected = format!("error: service1 at {url} did not answer within 5000 ms");
+    let expected = format!("error: service1 at {url} did not answer within 5s");
     assert_eq!(error_line(&run.stderr), expected);
 }
 

@@ -88,7 +88,7 @@ fn a_slow_service_times_out_with_a_clear_error() {
     assert_eq!(run.code, Some(1));
     let error = error_line(&run.stderr);
     let expected = format!(
-        "service1 at {} did not answer within 300 ms",
+        "service1 at {} did not answer within 300ms",
         services.service1.url
     );
     assert!(error.contains(&expected), "{error}");

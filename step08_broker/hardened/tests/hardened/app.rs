@@ -58,7 +58,7 @@ fn a_request_nobody_answers_times_out_naming_the_queue() {
 
     assert_eq!(status.code(), Some(1));
     // The queue's name without the test's prefix, as a reader's run would show it.
-    let expected = "error: the worker on queue \"process\" did not answer within 1000 ms";
+    let expected = "error: the worker on queue \"process\" did not answer within 1s";
     assert_eq!(stderr.lines().last(), Some(expected), "{stderr}");
 }
 
