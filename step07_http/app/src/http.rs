@@ -50,7 +50,7 @@ impl HttpService {
         if status.is_client_error() {
             return Err(CallError::Rejected { component, reason }); // 4xx: it refused
         }
-        Err(CallError::Unavailable { component, reason }) // 5xx: it failed
+        Err(CallError::Unavailable { component, reason }) // 5xx (or other): it failed
     }
 }
 

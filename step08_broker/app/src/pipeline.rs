@@ -50,7 +50,8 @@ pub fn analyze(data: &TransformResult) -> String {
 }
 
 /// Step 04's pipeline, with `.await?` after each call, and `&impl` (one type that implements the
-/// trait, fixed at compile time) where it had `&dyn`: a trait with an `async fn` cannot be `dyn`.
+/// trait, fixed at compile time) where it had `&dyn`: a trait with an `async fn` cannot be `dyn`,
+/// as each type's `async fn` returns a future of a type of its own.
 pub async fn run_pipeline(
     processor: &impl Processor,
     transformer: &impl Transformer,
