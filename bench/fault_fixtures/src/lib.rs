@@ -9,7 +9,7 @@
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use plugin_interface::{ABI_VERSION, PluginDeclaration, ProcessOutput, Status, Text};
+use plugin_interface::{ABI_VERSION, PluginDeclaration, ProcessOutput, Text};
 
 /// The environment variable that says which call to `process` aborts, counting from 1.
 pub const ABORT_AT_CALL_ENV: &str = "ABORT_AT_CALL";
@@ -37,19 +37,11 @@ extern "C" fn process(value: i32) -> ProcessOutput {
         std::process::abort();
     };
     ProcessOutput {
-        status: Status::OK,
         value: doubled,
         processed: true,
-        message: Text::new(""),
+        error: Text::new(""),
     }
 }
-
-static DECLARATION: PluginDeclaration = PluginDeclaration {
-    name: Text::new(env!("CARGO_PKG_NAME")),
-    version: Text::new(env!("CARGO_PKG_VERSION")),
-    process: Some(process),
-    transform: None,
-};
 
 // The two functions every plugin exports (see step 05's `component1_dll/src/lib.rs`).
 #[unsafe(no_mangle)]
@@ -58,6 +50,11 @@ pub extern "C" fn plugin_abi_version() -> u32 {
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn plugin_declaration() -> &'static PluginDeclaration {
-    &DECLARATION
+pub extern "C" fn plugin_declaration() -> PluginDeclaration {
+    PluginDeclaration {
+        name: Text::new(env!("CARGO_PKG_NAME")),
+        version: Text::new(env!("CARGO_PKG_VERSION")),
+        process: Some(process),
+        transform: None,
+    }
 }
