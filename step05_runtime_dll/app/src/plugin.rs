@@ -19,7 +19,7 @@ impl Plugin {
     pub fn open(dir: &std::path::Path, name: &str) -> Result<Plugin, String> {
         let path = dir.join(libloading::library_filename(name));
         let file = path.display();
-        // SAFETY: opening a library runs its start-up code, if it has any, unchecked; we built it.
+        // SAFETY: opening a library may run code of its own at once, unchecked; we built this one.
         let library = unsafe { Library::new(&path) }
             .map_err(|e| format!("{file} cannot be loaded: {e}; try `cargo build -p {name}`"))?;
 
@@ -71,7 +71,8 @@ impl Processor for Plugin {
             Some(function) => function,
             None => return Err(self.missing("processor")),
         };
-        let output = process(value); // no `unsafe`: the trust was taken once, in `open`
+        // A plain `extern "C" fn` is called like any function: the trust was taken in `open`.
+        let output = process(value);
         self.check(&output.error)?;
         Ok(ProcessResult {
             value: output.value,

@@ -1,7 +1,6 @@
 //! The C contract: what crosses between the app and its plugins, laid out by C's rules.
 
-/// Bump it when anything else here changes: the app then refuses older plugins. (Version 1 had
-/// a status number beside a message, and the declaration behind a pointer.)
+/// Bump it when anything else here changes: the app then refuses older plugins.
 pub const ABI_VERSION: u32 = 2;
 
 /// The two functions every plugin exports, under these names. The first one's type never

@@ -47,8 +47,8 @@ impl ServiceProcess {
     }
 
     pub fn call(&self, request: &Request) -> Result<Vec<u8>, CallError> {
-        // `(&self.stdin)`: a shared `&ChildStdin` can write, so `call` needs only the `&self`
-        // that the traits' methods have.
+        // `(&self.stdin)`: writing usually takes `&mut`, but a pipe, like a file, can also be
+        // written through a shared `&ChildStdin`; so `call` needs only the traits' `&self`.
         if let Err(error) = (&self.stdin).write_all(common::to_line(request).as_bytes()) {
             let reason = format!("cannot write to it: {error}");
             return Err(reply::unavailable(&self.name, reason));
