@@ -40,8 +40,8 @@ pub enum CallError {
     /// The component was reached and refused the request: for example, the value overflows.
     #[error("{component} rejected the input: {reason}")]
     Rejected { component: String, reason: String },
-    /// No answer came in time. Only a component in another process can be timed out: a call
-    /// inside the app's own process runs to its end. `{waited:?}` prints, say, `5s`.
+    /// No answer came in time. Never returned for a plugin: a call inside the app's own process
+    /// runs to its end. A component in another process can hang. `{waited:?}` prints, say, `5s`.
     #[error("{component} did not answer within {waited:?}")]
     TimedOut { component: String, waited: Duration },
     /// The call could not be made, or what came back was not an answer.

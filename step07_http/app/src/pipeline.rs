@@ -50,8 +50,8 @@ pub fn analyze(data: &TransformResult) -> String {
 }
 
 /// Step 04's pipeline, with `.await?` after each call, and `&impl` (one type that implements the
-/// trait, fixed at compile time) where it had `&dyn`: a trait with an `async fn` cannot be `dyn`,
-/// as each type's `async fn` returns a future of a type of its own.
+/// trait, fixed at compile time) where it had `&dyn`: Rust does not (yet) allow `dyn` with a
+/// trait that has an `async fn`.
 pub async fn run_pipeline(
     processor: &impl Processor,
     transformer: &impl Transformer,
