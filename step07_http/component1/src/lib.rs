@@ -1,12 +1,11 @@
 //! Component1: doubles a value. The business logic of service1, and nothing else.
 //!
-//! Unlike step 04, it implements no trait: the app reaches it through service1, across a boundary
-//! (pipes, HTTP or a broker, depending on the step), and it is the app's side of that boundary
-//! that implements the traits. The doubling is checked: `i32::MAX * 2` is an error value, not a
-//! panic that would take the service (and every request in flight) down. `validate` is the app's
-//! now (its `pipeline.rs`). It returns `common`'s `ProcessResult`, the type the wire carries, so
-//! service1 sends it as is. This file is the same in steps 06, 07 and 08: only the transport
-//! around it changes. Test it with `cargo test -p component1`.
+//! Unlike step 04, it implements no trait: the app reaches it only through service1, and it is
+//! the app's side of that boundary that implements the traits. The doubling is checked:
+//! `i32::MAX * 2` is an error value, not a panic that would take the service (and every request
+//! in flight) down. `validate` is the app's now (its `pipeline.rs`). It returns `common`'s
+//! `ProcessResult`, the type the wire carries, so service1 sends it as is. Only the transport
+//! around this file changes from step to step. Test it with `cargo test -p component1`.
 
 use std::fmt;
 
