@@ -71,7 +71,8 @@ impl Processor for Plugin {
             Some(function) => function,
             None => return Err(self.missing("processor")),
         };
-        // A plain `extern "C" fn` is called like any function: the trust was taken in `open`.
+        // No `unsafe` here: calling a plain `extern "C" fn` is safe. The promise that it points
+        // into a plugin of our contract was made once, in `open`.
         let output = process(value);
         self.check(&output.error)?;
         Ok(ProcessResult {

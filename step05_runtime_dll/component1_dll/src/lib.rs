@@ -23,9 +23,10 @@ extern "C" fn process(value: i32) -> ProcessOutput {
 }
 
 // `no_mangle`: exported under exactly this name, so that the app can look it up. It is `unsafe`
-// because a name exported twice can be mistaken for the other, and the compiler cannot check.
-// SAFETY: component2 exports the same two names, but the app never asks the whole process for a
-// name: it asks one opened file at a time (`app/src/plugin.rs`), and gets that file's own.
+// because the name is visible to the whole process: had two libraries exported it, a search of
+// the whole process for it could find either, and the compiler cannot check who searches how.
+// SAFETY: component2 exports the same two names, but the app never searches the whole process:
+// it looks each name up in one opened file (`app/src/plugin.rs`), and finds that file's own.
 #[unsafe(no_mangle)]
 pub extern "C" fn plugin_abi_version() -> u32 {
     ABI_VERSION

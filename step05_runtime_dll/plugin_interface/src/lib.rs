@@ -1,6 +1,7 @@
 //! The C contract: what crosses between the app and its plugins, laid out by C's rules.
 
-/// Bump it when anything else here changes: the app then refuses older plugins.
+/// Bump it when anything else here changes: the app then refuses older plugins. This layout is
+/// the contract's second.
 pub const ABI_VERSION: u32 = 2;
 
 /// The two functions every plugin exports, under these names. The first one's type never
@@ -9,7 +10,7 @@ pub type AbiVersionFn = extern "C" fn() -> u32;
 pub type DeclarationFn = extern "C" fn() -> PluginDeclaration;
 
 /// What a plugin is and what it does. A processor fills `process`, a transformer `transform`;
-/// `None` crosses as a null pointer.
+/// `None` (no function) crosses as C's null pointer.
 #[repr(C)]
 pub struct PluginDeclaration {
     pub name: Text,
