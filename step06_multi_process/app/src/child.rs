@@ -26,10 +26,11 @@ impl ServiceProcess {
         // `take`: move each pipe out of `child`, where it sits in an `Option`.
         let stdin = child.stdin.take().expect("piped");
         let stdout = child.stdout.take().expect("piped");
-        // A read from a pipe cannot time out, so a thread reads each line (as bytes, up to a
-        // `b'\n'`: a broken child may write anything) into a channel, and `call` waits on it. When
-        // stdout closes (the child exited) or a read fails, the loop ends and drops `sender`:
-        // `call` gets `Disconnected`.
+        // A read from a pipe waits until a line comes, with no time limit: a hung child would
+        // hang the app. So a thread of its own does the reading (and may wait forever), and sends
+        // each line (as bytes, up to the newline byte `b'\n'`: a broken child may write anything)
+        // into a channel, on which `call` waits 5 s at most. When stdout closes (the child exited)
+        // or a read fails, the loop ends and drops `sender`: `call` gets `Disconnected`.
         let (sender, replies) = mpsc::channel();
         thread::spawn(move || {
             // `move`: the thread owns `stdout` and `sender` from now on.
@@ -47,8 +48,8 @@ impl ServiceProcess {
     }
 
     pub fn call(&self, request: &Request) -> Result<Vec<u8>, CallError> {
-        // `(&self.stdin)`: writing usually takes `&mut`, but a pipe, like a file, can also be
-        // written through a shared `&ChildStdin`; so `call` needs only the traits' `&self`.
+        // `(&self.stdin)`: writing usually takes `&mut`, but the standard library also implements
+        // `Write` for a shared `&ChildStdin` (as for `&File`); so `call` needs only `&self`.
         if let Err(error) = (&self.stdin).write_all(common::to_line(request).as_bytes()) {
             let reason = format!("cannot write to it: {error}");
             return Err(reply::unavailable(&self.name, reason));
@@ -59,7 +60,9 @@ impl ServiceProcess {
                 component: self.name.clone(),
                 waited: TIMEOUT,
             }),
-            Err(RecvTimeoutError::Disconnected) => Err(reply::unavailable(&self.name, "it exited")),
+            Err(RecvTimeoutError::Disconnected) => {
+                Err(reply::unavailable(&self.name, "it exited".to_string()))
+            }
         }
     }
 }

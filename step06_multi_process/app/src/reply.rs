@@ -29,10 +29,10 @@ pub fn transformed(name: &str, line: &[u8]) -> Result<TransformResult, CallError
     }
 }
 
-pub fn unavailable(name: &str, reason: impl Into<String>) -> CallError {
+pub fn unavailable(name: &str, reason: String) -> CallError {
     CallError::Unavailable {
         component: name.to_string(),
-        reason: reason.into(),
+        reason,
     }
 }
 
