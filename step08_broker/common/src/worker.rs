@@ -6,6 +6,7 @@ use lapin::{BasicProperties, Channel, message::Delivery, options::BasicAckOption
 use serde::Serialize;
 
 /// Answers each request in `queue` with `compute(value)`. Returns only with an error.
+/// `compute: fn(i32) -> Reply<T>`: a function passed as a value (service1 passes its own).
 pub async fn run_worker<T: Serialize>(
     name: &str,
     queue: &str,
