@@ -23,10 +23,9 @@ extern "C" fn process(value: i32) -> ProcessOutput {
 }
 
 // `no_mangle`: exported under exactly this name, so that the app can look it up. It is `unsafe`
-// because the name is visible to the whole process: had two libraries exported it, a search of
-// the whole process for it could find either, and the compiler cannot check who searches how.
-// SAFETY: component2 exports the same two names, but the app never searches the whole process:
-// it looks each name up in one opened file (`app/src/plugin.rs`), and finds that file's own.
+// because a name another library also exports (say, C's `malloc`) could be mixed up with it,
+// and the compiler cannot check. SAFETY: these names are ours; component2 exports them too,
+// but the app looks each one up in a single opened file (`app/src/plugin.rs`).
 #[unsafe(no_mangle)]
 pub extern "C" fn plugin_abi_version() -> u32 {
     ABI_VERSION
