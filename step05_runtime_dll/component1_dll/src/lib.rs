@@ -23,9 +23,9 @@ extern "C" fn process(value: i32) -> ProcessOutput {
 }
 
 // `no_mangle`: exported under exactly this name, so that the app can look it up. It is `unsafe`
-// because a name another library also exports (say, C's `malloc`) could be mixed up with it,
-// and the compiler cannot check. SAFETY: these names are ours; component2 exports them too,
-// but the app looks each one up in a single opened file (`app/src/plugin.rs`).
+// because, were other code built into this file to export the same name (say, C's `malloc`),
+// one would silently replace the other. SAFETY: nothing else in this file exports these two
+// names (component2's file has its own pair).
 #[unsafe(no_mangle)]
 pub extern "C" fn plugin_abi_version() -> u32 {
     ABI_VERSION
