@@ -23,7 +23,8 @@ pub struct ServiceProcess {
 impl ServiceProcess {
     pub fn start(dir: &Path, name: &str) -> Result<Self, CallError> {
         let mut child = start_program(dir, name)?;
-        // `take`: move each pipe out of `child`, where it sits in an `Option`.
+        // `take`: move each pipe out of `child`, where it sits in an `Option`. `expect`: it is
+        // there (we asked for pipes above), else panic with this text.
         let stdin = child.stdin.take().expect("piped");
         let stdout = child.stdout.take().expect("piped");
         // A read from a pipe waits until a line comes, with no time limit: a hung child would
@@ -88,12 +89,14 @@ impl Drop for ServiceProcess {
 
 impl Processor for ServiceProcess {
     fn process(&self, value: i32) -> Result<ProcessResult, CallError> {
-        reply::processed(&self.name, &self.call(&Request::Process { value })?)
+        let line = self.call(&Request::Process { value })?;
+        reply::processed(&self.name, &line)
     }
 }
 
 impl Transformer for ServiceProcess {
     fn transform(&self, value: i32) -> Result<TransformResult, CallError> {
-        reply::transformed(&self.name, &self.call(&Request::Transform { value })?)
+        let line = self.call(&Request::Transform { value })?;
+        reply::transformed(&self.name, &line)
     }
 }
