@@ -16,8 +16,8 @@ async fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-// `Box<dyn Error>` holds any error type: `?` takes all three met here (binding a port, building
-// the client, a call).
+// `Box<dyn Error>` holds any error type: `?` turns each of the three kinds of error met here
+// (binding a port, building the client, a call) into one.
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("\n\nPhase 07: HTTP Microservices (1 app + 2 services)\n");
     // The URL in `SERVICE1_URL` if set; else this process serves the router, in the background.
