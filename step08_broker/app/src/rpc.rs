@@ -68,6 +68,7 @@ impl RpcClient {
         // refuses a request whose reply-to channel does not listen yet. Only this call's reply
         // can come here, so none needs matching to its request, and none needs an ack.
         let mut replies = consume_no_ack(&channel, "amq.rabbitmq.reply-to").await?;
+        // `.into()`: a `&str` or `String` made lapin's own string type.
         let properties = BasicProperties::default()
             .with_reply_to("amq.rabbitmq.reply-to".into())
             .with_correlation_id(format!("{request_id}/{queue}").into()) // labels the logs' lines

@@ -50,7 +50,8 @@ pub async fn answer<T: Serialize>(
     Ok(())
 }
 
-/// A request's value, `reply_to` and `correlation_id`, or `None` (`?` on a `None` returns it).
+/// A request's value, `reply_to` and `correlation_id`, or `None` (`?` on a `None` returns it;
+/// `.ok()` makes a `Result` an `Option`).
 pub fn read_request(delivery: &Delivery) -> Option<(i32, String, String)> {
     let request: ValueRequest = serde_json::from_slice(&delivery.data).ok()?;
     let reply_to = delivery.properties.reply_to().clone()?.to_string();
