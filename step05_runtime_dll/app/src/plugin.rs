@@ -11,7 +11,9 @@ pub struct Plugin {
     pub version: String,
     process: Option<extern "C" fn(i32) -> ProcessOutput>,
     transform: Option<extern "C" fn(i32) -> TransformOutput>,
-    _library: Library, // never read (`_`), only kept: dropping it unloads the functions above
+    // Never read (`_`), only kept: dropping it would unload the plugin's code, and leave the two
+    // functions above pointing at nothing.
+    _library: Library,
 }
 
 impl Plugin {

@@ -1,7 +1,7 @@
 //! The C contract: what crosses between the app and its plugins, laid out by C's rules.
 
-/// Bump it when anything else here changes: the app then refuses older plugins. This layout is
-/// the contract's second.
+/// Bump it when anything else here changes: the app then refuses older plugins. It is 2 because
+/// an earlier form of this repository had a version 1, whose results were laid out another way.
 pub const ABI_VERSION: u32 = 2;
 
 /// The two functions every plugin exports, under these names. The first one's type never
