@@ -35,6 +35,7 @@ impl ServiceProcess {
         let (sender, replies) = mpsc::channel();
         thread::spawn(move || {
             // `move`: the thread owns `stdout` and `sender` from now on.
+            // `BufReader`: reads the pipe in large chunks; `split` cuts them at each newline.
             // `map_while(Result::ok)`: each line read, until the first read that fails.
             for line in BufReader::new(stdout).split(b'\n').map_while(Result::ok) {
                 let _ = sender.send(line); // `let _ =`: ignore the error (no one waits any more)

@@ -52,6 +52,7 @@ pub fn to_line(message: &impl Serialize) -> String {
 pub fn serve(handle: impl Fn(Request) -> Reply) -> io::Result<()> {
     let mut stdout = io::stdout();
     for line in BufReader::new(io::stdin()).split(b'\n') {
+        // Read as a `Request`: the type that `handle` takes.
         let reply = match serde_json::from_slice(&line?) {
             Ok(request) => handle(request),
             Err(error) => Reply::Error {
