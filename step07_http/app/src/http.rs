@@ -5,7 +5,9 @@ use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Tran
 
 pub const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// One service as the app sees it: a `Processor` and a `Transformer` (at the bottom).
+/// One service as the app sees it: a `Processor` and a `Transformer` (at the bottom). `main` uses
+/// service1's as the processor, service2's as the transformer; asked the other role, a service
+/// answers 404, a `Rejected`.
 pub struct HttpService {
     client: Client,
     url: String,

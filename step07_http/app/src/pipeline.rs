@@ -11,6 +11,7 @@
 use std::time::Duration;
 
 /// What component1 and component2 answer: `common`'s types, which serde turns into JSON and back.
+/// `pub use`: they can be named from here too, as `pipeline::ProcessResult`.
 pub use common::{ProcessResult, TransformResult};
 
 /// The first stage: component1, wherever it runs.

@@ -13,8 +13,9 @@ pub fn router() -> Router {
 
 /// A *handler*: axum calls it for each `POST /process`, and makes its parameter from the request:
 /// here it reads the JSON body into a `Json<ValueRequest>` (or answers a 4xx itself), and the
-/// pattern `Json(request)` takes the `ValueRequest` out of it. It answers `Ok(Json(result))`, a 200, or `Err((status, text))`, which code in
-/// `common/src/server.rs` sends as `{"error": text}` (you need not read it).
+/// pattern `Json(request)` takes the `ValueRequest` out of it. It answers `Ok(Json(result))`, a
+/// 200, or `Err((status, text))`, which code in `common/src/server.rs` sends as
+/// `{"error": text}` (you need not read it).
 async fn process(
     Json(request): Json<ValueRequest>,
 ) -> Result<Json<ProcessResult>, (StatusCode, String)> {
