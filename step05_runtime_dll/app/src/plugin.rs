@@ -21,7 +21,8 @@ impl Plugin {
     pub fn open(dir: &std::path::Path, name: &str) -> Result<Plugin, String> {
         let path = dir.join(libloading::library_filename(name));
         let file = path.display();
-        // SAFETY: opening a library may run code of its own at once, unchecked; we built this one.
+        // SAFETY: opening a library may run code of its own at once (setup code a library can
+        // declare), unchecked; we built this one.
         let library = unsafe { Library::new(&path) }
             .map_err(|e| format!("{file} cannot be loaded: {e}; try `cargo build -p {name}`"))?;
 
