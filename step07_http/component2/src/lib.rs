@@ -1,10 +1,10 @@
 //! Component2: formats a value as `Value-0084`. The business logic of service2, and nothing else.
 //!
-//! Unlike step 04, it implements no trait: the app reaches it through service2, across a
-//! boundary, and it is the app's side of that boundary that implements the traits. `analyze` is
-//! the app's now (its `pipeline.rs`): it only formats a result the app already holds, and a round
-//! trip to another process to format a string would cost far more than the formatting. This file
-//! is the same in steps 06, 07 and 08. Test it with `cargo test -p component2`.
+//! Unlike step 04, it implements no trait: the app reaches it only through service2, and it is
+//! the app's side of that boundary that implements the traits. `analyze` is the app's now (its
+//! `pipeline.rs`): it only formats a result the app already holds, and a round trip to a service
+//! to format a string would cost far more than the formatting. Only the transport around this
+//! file changes from step to step. Test it with `cargo test -p component2`.
 
 use common::TransformResult;
 
