@@ -14,6 +14,8 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+// `Box<dyn Error>`: any error. `?` turns each error below into one: `open`'s `String`, the
+// pipeline's `CallError`.
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut dir = std::env::current_exe()?;
     dir.pop(); // the app's file name off: its folder, where the plugin files are

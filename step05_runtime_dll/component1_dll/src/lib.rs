@@ -23,9 +23,10 @@ extern "C" fn process(value: i32) -> ProcessOutput {
 }
 
 // `no_mangle`: exported under exactly this name, so that the app can look it up. It is `unsafe`
-// because, were other code built into this file to export the same name (say, C's `malloc`),
-// one would silently replace the other. SAFETY: nothing else in this file exports these two
-// names (component2's file has its own pair).
+// because two functions exported under one name in the same file would clash, and the compiler
+// cannot see every library linked into the file to check. SAFETY: nothing else in this file
+// exports these two names. component2's file exports the same two, which is fine: the app opens
+// each file on its own and looks each name up in that one file.
 #[unsafe(no_mangle)]
 pub extern "C" fn plugin_abi_version() -> u32 {
     ABI_VERSION

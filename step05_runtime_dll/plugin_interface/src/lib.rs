@@ -10,7 +10,7 @@ pub type AbiVersionFn = extern "C" fn() -> u32;
 pub type DeclarationFn = extern "C" fn() -> PluginDeclaration;
 
 /// What a plugin is and what it does. A processor fills `process`, a transformer `transform`;
-/// `None` (no function) crosses as C's null pointer.
+/// `None` (no function) crosses as the address 0, which C reads as "no function".
 #[repr(C)]
 pub struct PluginDeclaration {
     pub name: Text,
