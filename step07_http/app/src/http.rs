@@ -6,8 +6,8 @@ use crate::pipeline::{CallError, ProcessResult, Processor, TransformResult, Tran
 pub const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// One service as the app sees it: a `Processor` and a `Transformer` (at the bottom). `main` uses
-/// service1's as the processor, service2's as the transformer; asked the other role, a service
-/// answers 404, a `Rejected`.
+/// service1's as the processor, service2's as the transformer. service1 has no `/transform`
+/// route: asked to transform, it would answer 404, which comes back as a `Rejected`.
 pub struct HttpService {
     client: Client,
     url: String,

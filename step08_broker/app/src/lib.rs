@@ -1,7 +1,7 @@
 //! Step 08's app as a library, for `main.rs` and `hardened/`: [`pipeline`] and [`rpc`].
 
-// Turns off a warning about `async fn` in a public trait: it concerns code that moves the futures
-// of these traits' calls to another thread, which nothing here does.
+// `async fn` in a public trait works; the compiler still warns, about a limit that matters only
+// to code this repository does not have (DESIGN.md, "How the lesson's code is cut", says which).
 #![allow(async_fn_in_trait)]
 
 pub mod pipeline;

@@ -23,10 +23,10 @@ async fn run() -> Result<(), Box<dyn Error>> {
     let client = RpcClient { broker, timeout }; // both the processor and the transformer
     let request_id = format!("app-{}", std::process::id());
     // The workers run here too (one command), but meet the pipeline only through RabbitMQ.
-    // `select!` runs the three futures at once, and takes the first branch whose future ends
-    // with a value that fits the pattern left of `=` (not an assignment): `result` fits any
-    // value, `Err(error)` only an error, and a worker returns only with one. The others are then
-    // dropped, which stops them: a future runs only while something awaits it.
+    // `select!` runs the three futures at once and goes on with the first one to finish:
+    // - the pipeline, which finishes with its result (`result =` takes any value);
+    // - or a worker, which never finishes but with an error (`Err(error) =` takes only that).
+    // The other two are then dropped, which stops them: a future runs only while it is awaited.
     tokio::select! {
         result = run_pipeline(&client, &client, 42, &request_id) => result?,
         Err(error) = service1::run() => return Err(error.into()),

@@ -4,7 +4,7 @@
 //! for `&dyn` in `run_pipeline`, which `async` forces: see there). A call can now fail (a service
 //! is down, slow, refuses), so `process` and `transform` return a `Result`. They are `async fn`s:
 //! a call waits on the network, and while it waits the thread can do other work. They take a
-//! request id: one run of the pipeline spans several programs, and the id joins their logs. And
+//! request id: one run of the pipeline can span several programs, and the id joins their logs. And
 //! `validate` and `analyze`, which only read a result the app already holds, are plain functions.
 //! The components no longer implement these traits: the app's own client of the services does.
 //! Nothing here knows how a component is reached.
