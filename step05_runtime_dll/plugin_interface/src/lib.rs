@@ -1,7 +1,8 @@
 //! The C contract: what crosses between the app and its plugins, laid out by C's rules.
 
-/// Bump it when anything else here changes: the app then refuses older plugins. It is 2 because
-/// an earlier form of this repository had a version 1, whose results were laid out another way.
+/// Bump it when anything else here changes: the app then refuses older plugins. It is 2, not 1:
+/// plugin files built from an older copy of this repository say 1, and lay out their results
+/// another way; one left in `target/` must be refused, not read wrongly.
 pub const ABI_VERSION: u32 = 2;
 
 /// The two functions every plugin exports, under these names. The first one's type never
