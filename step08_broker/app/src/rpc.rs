@@ -37,11 +37,13 @@ impl RpcClient {
         let component = format!("the worker on queue \"{queue}\"");
         let waited = self.timeout;
         let request = self.request(queue, value, request_id); // a future: runs when awaited
-        // `timeout` gives `Err` if time runs out first; `let Ok(..) = .. else` returns then.
-        // `outcome` is `request`'s own `Result<Reply<T>, Box<dyn Error>>`.
-        let Ok(outcome) = tokio::time::timeout(waited, request).await else {
-            return Err(CallError::TimedOut { component, waited });
+        // `timeout` runs `request`, and gives `Err` if time runs out first.
+        let outcome = match tokio::time::timeout(waited, request).await {
+            Ok(outcome) => outcome,
+            Err(_) => return Err(CallError::TimedOut { component, waited }),
         };
+        // `outcome` is `request`'s own result: `Err` if RabbitMQ failed us or the reply is not
+        // JSON, else the worker's reply.
         match outcome {
             Err(error) => {
                 let reason = error.to_string(); // lapin's or serde's
