@@ -36,9 +36,13 @@ impl ServiceProcess {
         thread::spawn(move || {
             // `move`: the thread owns `stdout` and `sender` from now on.
             // `BufReader`: reads the pipe in large chunks; `split` cuts them at each newline.
-            // `map_while(Result::ok)`: each line read, until the first read that fails.
-            for line in BufReader::new(stdout).split(b'\n').map_while(Result::ok) {
-                let _ = sender.send(line); // `let _ =`: ignore the error (no one waits any more)
+            for line in BufReader::new(stdout).split(b'\n') {
+                match line {
+                    Ok(line) => {
+                        let _ = sender.send(line); // `let _ =`: ignore the error (no one waits)
+                    }
+                    Err(_) => break, // the pipe failed: the same as closed
+                }
             }
         });
         Ok(ServiceProcess {
@@ -50,8 +54,7 @@ impl ServiceProcess {
     }
 
     pub fn call(&self, request: &Request) -> Result<Vec<u8>, CallError> {
-        // `(&self.stdin)`: writing usually takes `&mut`, but the standard library also implements
-        // `Write` for a shared `&ChildStdin` (as for `&File`); so `call` needs only `&self`.
+        // `(&self.stdin)`: a shared `&ChildStdin` can write too, so `call` needs only `&self`.
         if let Err(error) = (&self.stdin).write_all(common::to_line(request).as_bytes()) {
             let reason = format!("cannot write to it: {error}");
             return Err(reply::unavailable(&self.name, reason));
