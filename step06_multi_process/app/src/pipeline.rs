@@ -1,10 +1,13 @@
 //! The traits the pipeline runs on (its contract with the components), and the pipeline.
 //!
-//! Step 04's `traits` crate and `run_pipeline`, moved into the app, with two changes. A call
-//! can now fail, and the failure must reach the app as a value, so `process` and `transform`
-//! return a `Result`. And `validate` and `analyze`, which only read a result the app already
-//! holds, are plain functions here. The components no longer implement these traits: the app's
-//! own type that reaches them does. Nothing here knows how a component is reached.
+//! Step 04's `traits` crate and `run_pipeline`, moved into the app, with two changes:
+//! - A call can now fail, and the failure must reach the app as a value, so `process` and
+//!   `transform` return a `Result`.
+//! - `validate` and `analyze` are plain functions here: they only read a result the app already
+//!   holds, so calling across the boundary for them would cost a call and buy nothing.
+//!
+//! The components no longer implement these traits (a trait cannot cross to them): the app's own
+//! type that reaches them does. Nothing here knows how a component is reached.
 
 use std::time::Duration;
 

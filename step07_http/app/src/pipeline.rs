@@ -1,13 +1,17 @@
 //! The traits the pipeline runs on (its contract with the components), and the pipeline.
 //!
-//! Step 04's `traits` crate and `run_pipeline`, moved into the app, with four changes (and `&impl`
-//! for `&dyn` in `run_pipeline`, which `async` forces: see there). A call can now fail (a service
-//! is down, slow, refuses), so `process` and `transform` return a `Result`. They are `async fn`s:
-//! a call waits on the network, and while it waits the thread can do other work. They take a
-//! request id: one run of the pipeline can span several programs, and the id joins their logs. And
-//! `validate` and `analyze`, which only read a result the app already holds, are plain functions.
-//! The components no longer implement these traits: the app's own client of the services does.
-//! Nothing here knows how a component is reached.
+//! Step 04's `traits` crate and `run_pipeline`, moved into the app, with these changes:
+//! - A call can now fail (a service is down, slow, refuses), so `process` and `transform` return
+//!   a `Result`.
+//! - They are `async fn`s: a call waits on the network, and while it waits the thread can do
+//!   other work. (So `run_pipeline` takes `&impl` where it took `&dyn`: see there.)
+//! - They take a request id: one run of the pipeline can span several programs, and the id joins
+//!   their logs.
+//! - `validate` and `analyze`, which only read a result the app already holds, are plain
+//!   functions.
+//!
+//! The components no longer implement these traits: they run apart from the app, so the app's own
+//! client of them does. Nothing here knows how a component is reached.
 
 use std::time::Duration;
 
