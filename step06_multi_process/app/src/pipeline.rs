@@ -6,8 +6,8 @@
 //! - `validate` and `analyze` are plain functions here: they only read a result the app already
 //!   holds, so calling across the boundary for them would cost a call and buy nothing.
 //!
-//! The components no longer implement these traits (a trait cannot cross to them): the app's own
-//! type that reaches them does. Nothing here knows how a component is reached.
+//! The components no longer implement these traits: they are not built into one program with the
+//! app any more, so the app's own type that reaches them does. Nothing here knows how it does.
 
 use std::time::Duration;
 
