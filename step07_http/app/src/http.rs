@@ -45,6 +45,7 @@ impl HttpService {
         if status.is_success() {
             return Ok(response);
         }
+        // The status came first; the body may still be on its way, so reading it is awaited too.
         let text = response.text().await.map_err(|e| self.failed(e))?; // ours: {"error":"..."}
         let first_line = text.lines().next().unwrap_or("");
         let reason = format!("POST {path} answered {status}: {first_line:.200}"); // .200: at most 200 chars

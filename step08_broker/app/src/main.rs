@@ -25,7 +25,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
     // The workers run here too (one command), but meet the pipeline only through RabbitMQ.
     // `select!` runs the three futures at once and goes on with the first one to finish:
     // - the pipeline, which finishes with its result (`result =` takes any value);
-    // - or a worker, which never finishes but with an error (`Err(error) =` takes only that).
+    // - or a worker, which finishes only with an error (`Err(error) =` takes only that).
     // The other two are then dropped, which stops them: a future runs only while it is awaited.
     tokio::select! {
         result = run_pipeline(&client, &client, 42, &request_id) => result?,
