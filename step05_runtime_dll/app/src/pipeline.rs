@@ -7,7 +7,8 @@
 //!   holds, so calling across the boundary for them would cost a call and buy nothing.
 //!
 //! The components no longer implement these traits: they are not built into one program with the
-//! app any more, so the app's own type that reaches them does. Nothing here knows how it does.
+//! app any more, so the app's own type that reaches them does. Nothing here knows how it reaches
+//! them.
 
 use std::time::Duration;
 
