@@ -54,7 +54,8 @@ impl ServiceProcess {
     }
 
     pub fn call(&self, request: &Request) -> Result<Vec<u8>, CallError> {
-        // `(&self.stdin)`: a shared `&ChildStdin` can write too, so `call` needs only `&self`.
+        // `(&self.stdin)`: a shared `&ChildStdin` can write too, so `call` needs only `&self`, as
+        // the traits' methods have.
         if let Err(error) = (&self.stdin).write_all(common::to_line(request).as_bytes()) {
             let reason = format!("cannot write to it: {error}");
             return Err(reply::unavailable(&self.name, reason));
